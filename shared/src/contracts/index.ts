@@ -1,0 +1,10 @@
+// The Protobuf contracts of gifmesh, generated into gen/ by `buf generate`.
+// Services import them from here so that the path to gen/ lives in one place.
+export * from "../../../gen/gifmesh/gif/v1/gif_pb.js";
+export * from "../../../gen/gifmesh/storage/v1/storage_pb.js";
+export * from "../../../gen/gifmesh/archive/v1/events_pb.js";
+export * from "../../../gen/grpc/health/v1/health_pb.js";
+// The two reflection versions share message names, so each keeps its namespace.
+export * as reflectionV1 from "../../../gen/grpc/reflection/v1/reflection_pb.js";
+export * as reflectionV1alpha from "../../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+export { ARCHIVE_EVENT_SCHEMA_VERSION, ARCHIVE_TOPICS } from "./topics.ts";

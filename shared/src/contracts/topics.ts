@@ -1,0 +1,13 @@
+// Kafka topics of the archive flow and the payload schema version producers stamp.
+// The major version lives in the topic name; compatible additions bump the number.
+
+/** schema_version written into every archive event payload. */
+export const ARCHIVE_EVENT_SCHEMA_VERSION = 1;
+
+/** One topic per event type; keys are GIF ids, so one GIF's events stay in order. */
+export const ARCHIVE_TOPICS = {
+  requested: "gifmesh.archive.requested.v1",
+  completed: "gifmesh.archive.completed.v1",
+  failed: "gifmesh.archive.failed.v1",
+  requestedDeadLetter: "gifmesh.archive.requested.v1.dlq",
+} as const;
