@@ -1,0 +1,74 @@
+# gifmesh — the two commands a newcomer needs are `make up` and `make test`.
+# Every target installs what it needs first (cached: seconds when already there).
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+ENV := . scripts/node-env.sh && . scripts/infra/env.sh
+
+.PHONY: help install up down status logs infra-up infra-down dev generate lint typecheck format \
+        check-contracts test test-unit test-integration clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+install: ## Install Node 24, npm packages, PostgreSQL, Redis, Kafka, S3 server, Jaeger (cached)
+	@bash scripts/install.sh
+
+up: install ## Start infrastructure and every service in the background, wait until ready, print URLs
+	@start=$$(date +%s); \
+	bash scripts/infra/up.sh; \
+	bash scripts/stack/up.sh; \
+	bash scripts/stack/urls.sh; \
+	echo "make up took $$(( $$(date +%s) - start )) s (after install)"
+
+down: ## Stop the services and the infrastructure (data is kept; see scripts/infra/down.sh --purge)
+	@bash scripts/stack/down.sh
+	@bash scripts/infra/down.sh
+
+status: ## Show what runs and whether it is ready
+	@bash scripts/infra/status.sh || true
+	@bash scripts/stack/status.sh || true
+
+logs: ## Follow the logs of every server and service (make logs NAME=storage for one)
+	@$(ENV) && if [ -n "$(NAME)" ]; then tail -n 100 -F "$$GIFMESH_DATA/logs/$(NAME).log"; \
+	  else tail -n 20 -F "$$GIFMESH_DATA"/logs/*.log; fi
+
+infra-up: install ## Start only the infrastructure (PostgreSQL, Redis, Kafka, S3, Jaeger)
+	@bash scripts/infra/up.sh
+
+infra-down: ## Stop only the infrastructure
+	@bash scripts/infra/down.sh
+
+dev: install infra-up ## Run the services in watch mode through turbo
+	@$(ENV) && npm run dev
+
+generate: ## Regenerate gen/ from proto/ with buf
+	@$(ENV) && buf generate
+
+lint: ## ESLint and Prettier
+	@$(ENV) && echo "==> eslint" && npm run -s lint && echo "==> prettier --check" && npm run -s format:check
+
+format: ## Format the code with Prettier
+	@$(ENV) && npm run -s format
+
+typecheck: ## TypeScript strict typecheck of every workspace
+	@$(ENV) && echo "==> typecheck" && npx turbo run typecheck --output-logs=errors-only
+
+check-contracts: ## buf lint, buf breaking (baseline and previous commit), gen/ freshness
+	@bash scripts/check-contracts.sh
+
+test-unit: ## Unit tests (no servers)
+	@$(ENV) && npx vitest run --project unit
+
+test-integration: infra-up ## Integration tests against the real servers
+	@$(ENV) && npx vitest run --project integration
+
+test: install ## Everything CI runs: lint, typecheck, contracts, unit and integration tests
+	@start=$$(date +%s); \
+	bash scripts/infra/up.sh; \
+	$(MAKE) --no-print-directory lint typecheck check-contracts; \
+	$(ENV) && echo "==> vitest (unit + integration)" && npx vitest run; \
+	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
+
+clean: ## Remove caches of the build tools (keeps installed servers and data)
+	rm -rf .turbo node_modules/.cache
