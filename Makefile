@@ -52,7 +52,7 @@ format: ## Format the code with Prettier
 	@$(ENV) && npm run -s format
 
 typecheck: ## TypeScript strict typecheck of every workspace
-	@$(ENV) && echo "==> typecheck" && npx turbo run typecheck --output-logs=errors-only
+	@$(ENV) && echo "==> typecheck" && npx turbo run typecheck --output-logs=errors-only && tsc -p tsconfig.json
 
 check-contracts: ## buf lint, buf breaking (baseline and previous commit), gen/ freshness
 	@bash scripts/check-contracts.sh

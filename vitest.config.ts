@@ -8,14 +8,18 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{shared,services/*}/src/**/*.test.ts"],
+          include: ["{shared,services/*}/{src,test}/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{shared,services/*}/src/**/*.int.test.ts", "{shared,services/*}/test/**/*.int.test.ts"],
+          include: [
+            "{shared,services/*}/src/**/*.int.test.ts",
+            "{shared,services/*}/test/**/*.int.test.ts",
+            "tests/**/*.int.test.ts",
+          ],
           exclude: ["**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
