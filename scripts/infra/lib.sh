@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# scripts/infra/lib.sh — helpers shared by the infra scripts (install/up/down/status/logs).
+#
+# Sourced, never run. Defines where things live (from env.sh), how to tell whether a
+# server is up (pid file + TCP port), how to wait for one with a bounded timeout,
+# and how to stop one gracefully. Each server of the local stack has a name:
+#   postgres redis kafka s3 jaeger
+# with its data in $GIFMESH_DATA/<name>, its log in $GIFMESH_DATA/logs/<name>.log
+# and its pid in $GIFMESH_DATA/run/<name>.pid.
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+GIFMESH_ROOT="${GIFMESH_ROOT:-$(cd "$INFRA_DIR/../.." && pwd)}"
+# shellcheck source=scripts/infra/env.sh
+. "$INFRA_DIR/env.sh"
+
+SERVERS=(postgres redis kafka s3 jaeger)
+RUN_DIR="$GIFMESH_DATA/run"
+LOG_DIR="$GIFMESH_DATA/logs"
+BIN_DIR="$GIFMESH_CACHE/bin"
+
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_SOCKET_DIR="$RUN_DIR/postgres-socket"
+KAFKA_LIBS="$GIFMESH_CACHE/kafka/libs"
+KAFKA_CLASSES="$GIFMESH_CACHE/kafka/classes"
+KAFKA_LOG4J="$INFRA_DIR/kafka/log4j2.xml"
+JAEGER_CONFIG="$INFRA_DIR/jaeger/config.yaml"
+VERSITYGW_VERSION="v1.7.0"
+
+# Kafka topics of gifmesh: name:partitions (replication 1 on the local single node).
+KAFKA_TOPICS=(
+  gifmesh.archive.requested.v1:6
+  gifmesh.archive.completed.v1:3
+  gifmesh.archive.failed.v1:3
+  gifmesh.archive.requested.v1.dlq:1
+)
+
+# Our servers listen on loopback only; ports follow the URLs in env.sh.
+port_of_url() { local u="${1%/}"; u="${u##*://}"; u="${u%%/*}"; u="${u%%,*}"; echo "${u##*:}"; }
+PG_PORT="$PGPORT"
+REDIS_PORT="$(port_of_url "$REDIS_URL")"
+KAFKA_PORT="$(port_of_url "$KAFKA_BROKERS")"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+S3_PORT="$(port_of_url "$S3_ENDPOINT")"
+JAEGER_UI_PORT="$(port_of_url "$JAEGER_UI")"
+JAEGER_OTLP_HTTP_PORT="$(port_of_url "$OTEL_EXPORTER_OTLP_ENDPOINT")"
+JAEGER_OTLP_GRPC_PORT="${JAEGER_OTLP_GRPC_PORT:-$((JAEGER_OTLP_HTTP_PORT - 1))}"
+export JAEGER_UI_PORT JAEGER_OTLP_HTTP_PORT JAEGER_OTLP_GRPC_PORT # read by jaeger/config.yaml
+
+# The port that says "this server is up", and what to show in tables.
+server_port() {
+  case "$1" in
+    postgres) echo "$PG_PORT" ;; redis) echo "$REDIS_PORT" ;; kafka) echo "$KAFKA_PORT" ;;
+    s3) echo "$S3_PORT" ;; jaeger) echo "$JAEGER_UI_PORT" ;;
+  esac
+}
+server_address() {
+  case "$1" in
+    postgres) echo "$DATABASE_URL" ;;
+    redis) echo "$REDIS_URL" ;;
+    kafka) echo "$KAFKA_BROKERS (controller 127.0.0.1:$KAFKA_CONTROLLER_PORT)" ;;
+    s3) echo "$S3_ENDPOINT bucket=$S3_BUCKET" ;;
+    jaeger) echo "$JAEGER_UI (OTLP http :$JAEGER_OTLP_HTTP_PORT, grpc :$JAEGER_OTLP_GRPC_PORT)" ;;
+  esac
+}
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# True when something accepts TCP connections on 127.0.0.1:<port> (bash's /dev/tcp, no nc needed).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+# What the command line of each server contains (guards against a stale pid file whose pid
+# was reused by an unrelated process: we must never signal that one).
+server_marker() {
+  case "$1" in
+    postgres) echo postgres ;; redis) echo redis-server ;; kafka) echo kafka.Kafka ;;
+    s3) echo versitygw ;; jaeger) echo jaeger ;;
+  esac
+}
+# The pid recorded for a server, if that process is still alive and is that server.
+server_pid() {
+  local f pid
+  f="$(pid_file "$1")"
+  [ -s "$f" ] || return 1
+  pid="$(head -n1 "$f" 2>/dev/null)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(server_marker "$1")" || return 1
+  echo "$pid"
+}
+# Running = our recorded process is alive AND its port answers.
+server_running() { server_pid "$1" >/dev/null && port_open "$(server_port "$1")"; }
+
+# Last lines of a server's log, for error messages.
+log_tail() {
+  local f="$LOG_DIR/$1.log"
+  if [ -s "$f" ]; then
+    printf -- '--- last lines of %s ---\n' "$f" >&2
+    tail -n "${2:-25}" "$f" >&2
+    printf -- '---\n' >&2
+  fi
+}
+
+# wait_for <name> <seconds> <command...>: run the check every 0.5 s until it succeeds.
+# On timeout: clear error + log tail, exit 1. Also fails fast if the server's process died.
+wait_for() {
+  local name="$1" secs="$2"; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    if ! server_pid "$name" >/dev/null; then
+      log_tail "$name"
+      die "$name exited during startup (log: $LOG_DIR/$name.log)"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log_tail "$name"
+      die "$name not ready after ${secs}s (check: $*; log: $LOG_DIR/$name.log)"
+    fi
+    sleep 0.5
+  done
+}
+
+# Start a long-running command detached from this shell (own session, so Ctrl-C on
+# up.sh or closing the terminal does not kill it), output appended to its log.
+# setsid execs in place here (the child is not a process-group leader), so $! is the server.
+spawn() {
+  local name="$1"; shift
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  printf '\n===== %s starting %s =====\n' "$(date -Is)" "$name" >>"$LOG_DIR/$name.log"
+  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+# Stop a process: SIGTERM, wait up to <secs>, then SIGKILL.
+stop_pid() {
+  local name="$1" pid="$2" secs="${3:-10}" i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < secs * 4; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.25
+  done
+  warn "$name (pid $pid) did not stop within ${secs}s, killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Java with Kafka's jars on the classpath. Tools log at WARN; the broker passes its own level.
+kafka_java() {
+  java -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dgifmesh.kafka.level=warn \
+    -cp "$KAFKA_CLASSES:$KAFKA_LIBS/*" "$@"
+}
+
+# Content hash of files, for stamp files ("rebuild when the inputs changed").
+hash_files() { cat "$@" | sha256sum | cut -c1-16; }
