@@ -1,0 +1,19 @@
+// Public face of @gifmesh/shared/kafka: thin helpers over @confluentinc/kafka-javascript.
+// Services own their consumers; this module gives them a configured client,
+// safe producers, topic creation and header decoding. Topic names live with the
+// contracts (`ARCHIVE_TOPICS` in @gifmesh/shared/contracts).
+import type { KafkaJS } from "@confluentinc/kafka-javascript";
+
+export { createKafka, kafkaJs, type KafkaLogLevel, type KafkaOptions } from "./client.ts";
+export { createProducer, type ProducerOptions } from "./producer.ts";
+export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from "./ensure-topics.ts";
+export { headersToStrings } from "./headers.ts";
+
+export type Kafka = KafkaJS.Kafka;
+export type Producer = KafkaJS.Producer;
+export type Consumer = KafkaJS.Consumer;
+export type Admin = KafkaJS.Admin;
+export type KafkaMessage = KafkaJS.KafkaMessage;
+export type EachMessagePayload = KafkaJS.EachMessagePayload;
+export type EachBatchPayload = KafkaJS.EachBatchPayload;
+export type IHeaders = KafkaJS.IHeaders;

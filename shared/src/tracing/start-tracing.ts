@@ -1,0 +1,97 @@
+// Boots OpenTelemetry once per process: spans go to an OTLP/HTTP (protobuf)
+// collector such as Jaeger, the W3C trace context crosses every boundary.
+// With tracing disabled, context still propagates, so a trace started upstream
+// is not cut in two by a service that does not export its own spans.
+import { context, diag, DiagLogLevel, propagation } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import type { Logger } from "../logging/index.ts";
+
+/** Options for {@link startTracing}. */
+export interface TracingOptions {
+  readonly serviceName: string;
+  readonly serviceVersion?: string;
+  /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318; spans go to `${otlpEndpoint}/v1/traces`. */
+  readonly otlpEndpoint: string;
+  /** False (OTEL_SDK_DISABLED) exports nothing but still propagates context. */
+  readonly enabled: boolean;
+  readonly instrumentations?: NodeSDKConfiguration["instrumentations"];
+  /** Receives the SDK's own warnings and errors (e.g. an unreachable collector). */
+  readonly logger?: Logger;
+}
+
+/** Handle returned by {@link startTracing}. */
+export interface Tracing {
+  /** Flushes pending spans and stops the SDK. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Registers the W3C trace-context and baggage propagators and an AsyncLocalStorage context manager. */
+export function registerContextPropagation(): void {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  );
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK. Call it first in `main.ts`, before the
+ * instrumented libraries are imported, and register `shutdown` as the last closer.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  if (options.logger) {
+    const log = options.logger.child({ component: "otel" });
+    diag.setLogger(
+      {
+        error: (message) => {
+          log.warn(message);
+        },
+        warn: (message) => {
+          log.warn(message);
+        },
+        info: (message) => {
+          log.debug(message);
+        },
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
+      DiagLogLevel.WARN,
+    );
+  }
+  if (!options.enabled) {
+    registerContextPropagation();
+    return { shutdown: () => Promise.resolve() };
+  }
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: options.serviceName,
+        ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+      }),
+    ),
+    traceExporter: new OTLPTraceExporter({
+      url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`,
+    }),
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+    instrumentations: options.instrumentations ?? [],
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  let stopping: Promise<void> | undefined;
+  return { shutdown: () => (stopping ??= sdk.shutdown()) };
+}
