@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { makeGif } from "../../test/make-gif.ts";
+import { ArchiveError } from "../domain/archive-error.ts";
+import { spoolAndInspect } from "./inspect-media.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "fw-inspect-"));
+const signal = new AbortController().signal;
+const chunks = (bytes: Buffer, size: number) =>
+  Readable.from(
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+      bytes.subarray(i * size, (i + 1) * size),
+    ),
+  );
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ArchiveError);
+  return (error as ArchiveError).code;
+}
+
+describe("spoolAndInspect", () => {
+  const gif = makeGif({ width: 64, height: 48, frames: 4, delayMs: 50 });
+
+  it("spools the exact bytes and measures them in one pass", async () => {
+    const spoolPath = join(dir, "ok.part");
+    const result = await spoolAndInspect(chunks(gif, 100), {
+      maxBytes: 1_000_000,
+      spoolPath,
+      signal,
+    });
+    expect(result).toEqual({
+      sha256Hex: createHash("sha256").update(gif).digest("hex"),
+      sizeBytes: gif.length,
+      contentType: "image/gif",
+      facts: { width: 64, height: 48, frameCount: 4, durationMs: 200 },
+    });
+    expect(readFileSync(spoolPath).equals(gif)).toBe(true);
+  });
+
+  it("stops a valid GIF that grows past the limit while streaming", async () => {
+    const big = makeGif({ width: 200, height: 200, frames: 10, delayMs: 10 });
+    expect(
+      await codeOf(
+        spoolAndInspect(chunks(big, 1000), {
+          maxBytes: big.length - 1,
+          spoolPath: join(dir, "big.part"),
+          signal,
+        }),
+      ),
+    ).toBe("ARCHIVE.TOO_LARGE");
+  });
+
+  it("rejects HTML, tiny non-GIFs and truncated GIFs", async () => {
+    expect(
+      await codeOf(
+        spoolAndInspect(chunks(Buffer.from("<html><body>hi</body></html>"), 5), {
+          maxBytes: 1000,
+          spoolPath: join(dir, "h.part"),
+          signal,
+        }),
+      ),
+    ).toBe("ARCHIVE.NOT_A_GIF");
+    expect(
+      await codeOf(
+        spoolAndInspect(chunks(Buffer.from("hey"), 5), {
+          maxBytes: 1000,
+          spoolPath: join(dir, "t.part"),
+          signal,
+        }),
+      ),
+    ).toBe("ARCHIVE.NOT_A_GIF");
+    expect(
+      await codeOf(
+        spoolAndInspect(chunks(gif.subarray(0, 100), 7), {
+          maxBytes: 1000,
+          spoolPath: join(dir, "m.part"),
+          signal,
+        }),
+      ),
+    ).toBe("ARCHIVE.MALFORMED");
+  });
+});

@@ -1,0 +1,61 @@
+// The ports the archive use case depends on. Adapters in infrastructure/ implement
+// them; tests and main.ts inject them. Every call takes an AbortSignal.
+import type { Readable } from "node:stream";
+import type { ArchiveError } from "../domain/archive-error.ts";
+import type { ArchiveJob, ArchivedMedia } from "../domain/archive-job.ts";
+
+/** A successful download: a byte stream plus what the server declared (untrusted). */
+export interface DownloadedBody {
+  readonly body: Readable;
+  /** Declared Content-Type, lowercased without parameters; "" when absent. */
+  readonly contentType: string;
+  /** Declared Content-Length, or undefined. */
+  readonly contentLength: number | undefined;
+  /** The URL that finally answered, after redirects. */
+  readonly finalUrl: string;
+}
+
+/** Fetches a URL safely (allowlist, address checks, redirects, timeouts); throws ArchiveError. */
+export interface MediaDownloader {
+  download(url: string, signal: AbortSignal): Promise<DownloadedBody>;
+}
+
+/** What an object is stored with. */
+export interface StoreObjectInput {
+  readonly key: string;
+  /** Path of a local file holding exactly the bytes to store. */
+  readonly filePath: string;
+  readonly sizeBytes: number;
+  readonly sha256Hex: string;
+  readonly contentType: string;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** Content-addressed object storage; throws ArchiveError STORAGE_UNAVAILABLE on outages. */
+export interface ObjectSink {
+  readonly bucket: string;
+  /** Stores the file under `key` unless an object with the same sha256 is already there. */
+  put(input: StoreObjectInput, signal: AbortSignal): Promise<{ readonly alreadyStored: boolean }>;
+}
+
+/** The raw request as it came off the topic, kept intact for the dead-letter topic. */
+export interface RawRequest {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Publishes outcomes; resolves only once the broker acknowledged (acks=all). Throws ArchiveError STORAGE_UNAVAILABLE. */
+export interface ResultPublisher {
+  completed(job: ArchiveJob, media: ArchivedMedia): Promise<void>;
+  /** Publishes archive.failed (when the job decoded) and the original message to the dead-letter topic, together. */
+  failed(
+    job: ArchiveJob | undefined,
+    raw: RawRequest,
+    error: ArchiveError,
+    attempts: number,
+  ): Promise<void>;
+}

@@ -1,0 +1,67 @@
+// Every environment variable the file worker reads, validated once at start-up.
+// README.md documents each one; keep the two in step.
+import { tmpdir } from "node:os";
+import {
+  baseConfigSchema,
+  bool,
+  csv,
+  durationMs,
+  int,
+  loadConfig,
+  str,
+  type Env,
+} from "@gifmesh/shared/config";
+import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { s3ConfigShape } from "@gifmesh/shared/s3";
+import { z } from "zod";
+
+/** Giphy's media hosts (REFERENCE.md). The fixture host is added per deployment. */
+export const GIPHY_MEDIA_HOSTS = [
+  "media.giphy.com",
+  "media0.giphy.com",
+  "media1.giphy.com",
+  "media2.giphy.com",
+  "media3.giphy.com",
+  "media4.giphy.com",
+  "i.giphy.com",
+] as const;
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, "entries must be host:port");
+
+export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
+  ...s3ConfigShape,
+  KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
+  KAFKA_CLIENT_ID: str("gifmesh-file-worker"),
+  KAFKA_GROUP_ID: str("gifmesh-file-worker"),
+  KAFKA_MAX_BATCH_SIZE: int({ default: 16, min: 1, max: 1000 }),
+  KAFKA_MAX_POLL_INTERVAL_MS: durationMs(300_000),
+  KAFKA_SESSION_TIMEOUT_MS: durationMs(45_000),
+  TOPIC_ARCHIVE_REQUESTED: str(ARCHIVE_TOPICS.requested),
+  TOPIC_ARCHIVE_COMPLETED: str(ARCHIVE_TOPICS.completed),
+  TOPIC_ARCHIVE_FAILED: str(ARCHIVE_TOPICS.failed),
+  TOPIC_ARCHIVE_DLQ: str(ARCHIVE_TOPICS.requestedDeadLetter),
+  /** Create the topics above at start-up (partitions below) when missing. */
+  KAFKA_ENSURE_TOPICS: bool(true),
+  KAFKA_TOPIC_PARTITIONS: int({ default: 3, min: 1, max: 1000 }),
+  WORKER_CONCURRENCY: int({ default: 4, min: 1, max: 256 }),
+  ARCHIVE_MAX_BYTES: int({ default: 50 * 1024 * 1024, min: 1 }),
+  ARCHIVE_SPOOL_DIR: str(tmpdir()),
+  DOWNLOAD_CONNECT_TIMEOUT_MS: durationMs(5_000),
+  DOWNLOAD_TIMEOUT_MS: durationMs(60_000),
+  DOWNLOAD_MAX_REDIRECTS: int({ default: 3, min: 0, max: 10 }),
+  DOWNLOAD_ALLOWED_HOSTS: csv(GIPHY_MEDIA_HOSTS),
+  DOWNLOAD_PRIVATE_ALLOWED_HOSTS: csv([]).pipe(z.array(hostPort)),
+  RETRY_MAX_ATTEMPTS: int({ default: 5, min: 1, max: 100 }),
+  RETRY_INITIAL_DELAY_MS: durationMs(1_000),
+  RETRY_MAX_DELAY_MS: durationMs(60_000),
+  S3_TIMEOUT_MS: durationMs(60_000),
+  S3_PART_SIZE_BYTES: int({ default: 8 * 1024 * 1024, min: 5 * 1024 * 1024 }),
+});
+
+export type WorkerConfig = z.output<typeof configSchema>;
+
+export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
+  return loadConfig(configSchema, env);
+}

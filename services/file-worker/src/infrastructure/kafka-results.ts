@@ -1,0 +1,131 @@
+// The ResultPublisher adapter: archive.completed / archive.failed events and the
+// dead-letter copy of the original request, on an idempotent acks=all producer.
+// It resolves only once the broker acknowledged, so the consumer may commit after it.
+import { randomUUID } from "node:crypto";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import type { KafkaJS } from "@confluentinc/kafka-javascript";
+import {
+  ARCHIVE_EVENT_SCHEMA_VERSION,
+  ArchiveCompletedSchema,
+  ArchiveFailedSchema,
+  MediaFactsSchema,
+} from "@gifmesh/shared/contracts";
+import { injectTraceHeaders } from "@gifmesh/shared/tracing";
+import { ArchiveError } from "../domain/archive-error.ts";
+import type { ResultPublisher } from "../application/ports.ts";
+
+/** Topic names; configurable so tests can use their own. */
+export interface ResultTopics {
+  readonly completed: string;
+  readonly failed: string;
+  readonly deadLetter: string;
+}
+
+/** Header names stamped on dead-lettered messages. */
+export const DLQ_HEADERS = {
+  code: "x-gifmesh-error-code",
+  reason: "x-gifmesh-error-reason",
+  attempts: "x-gifmesh-attempts",
+  topic: "x-gifmesh-original-topic",
+  partition: "x-gifmesh-original-partition",
+  offset: "x-gifmesh-original-offset",
+  failedAt: "x-gifmesh-failed-at",
+} as const;
+
+export function createKafkaResultPublisher(
+  producer: KafkaJS.Producer,
+  topics: ResultTopics,
+): ResultPublisher {
+  const send = async (batch: KafkaJS.TopicMessages[]) => {
+    try {
+      await producer.sendBatch({ topicMessages: batch });
+    } catch (error) {
+      throw new ArchiveError(
+        "ARCHIVE.STORAGE_UNAVAILABLE",
+        "could not publish the result to Kafka",
+        { cause: error },
+      );
+    }
+  };
+
+  return {
+    async completed(job, media) {
+      const event = create(ArchiveCompletedSchema, {
+        eventId: randomUUID(),
+        occurredAt: timestampNow(),
+        schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
+        requestEventId: job.eventId,
+        gifId: job.gifId,
+        rendition: job.rendition,
+        bucket: media.bucket,
+        objectKey: media.key,
+        sha256: media.sha256Hex,
+        sizeBytes: BigInt(media.sizeBytes),
+        contentType: media.contentType,
+        facts: create(MediaFactsSchema, {
+          width: media.facts.width,
+          height: media.facts.height,
+          frameCount: media.facts.frameCount,
+          durationMs: media.facts.durationMs,
+        }),
+        sourceUrl: job.sourceUrl,
+      });
+      await send([
+        {
+          topic: topics.completed,
+          messages: [
+            {
+              key: job.gifId,
+              value: Buffer.from(toBinary(ArchiveCompletedSchema, event)),
+              headers: injectTraceHeaders(),
+            },
+          ],
+        },
+      ]);
+    },
+
+    async failed(job, raw, error, attempts) {
+      const failedAt = new Date().toISOString();
+      const dlq: KafkaJS.TopicMessages = {
+        topic: topics.deadLetter,
+        messages: [
+          {
+            key: raw.key,
+            value: raw.value,
+            headers: {
+              ...raw.headers,
+              [DLQ_HEADERS.code]: error.code,
+              [DLQ_HEADERS.reason]: error.message.slice(0, 1024),
+              [DLQ_HEADERS.attempts]: String(attempts),
+              [DLQ_HEADERS.topic]: raw.topic,
+              [DLQ_HEADERS.partition]: String(raw.partition),
+              [DLQ_HEADERS.offset]: raw.offset,
+              [DLQ_HEADERS.failedAt]: failedAt,
+            },
+          },
+        ],
+      };
+      if (job === undefined) return send([dlq]);
+      const event = create(ArchiveFailedSchema, {
+        eventId: randomUUID(),
+        occurredAt: timestampNow(),
+        schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
+        requestEventId: job.eventId,
+        gifId: job.gifId,
+        rendition: job.rendition,
+        sourceUrl: job.sourceUrl,
+        code: error.code,
+        reason: error.message.slice(0, 1024),
+        attempts,
+      });
+      const failedEvent = {
+        key: job.gifId,
+        value: Buffer.from(toBinary(ArchiveFailedSchema, event)),
+        headers: injectTraceHeaders(),
+      };
+      // DLQ first in the batch: if only one side lands, the retry republishes both (at-least-once).
+      return send([dlq, { topic: topics.failed, messages: [failedEvent] }]);
+    },
+  };
+}

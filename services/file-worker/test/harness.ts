@@ -1,0 +1,346 @@
+// Integration-test plumbing: unique topics/bucket/group per run, a worker run as a
+// child process (`node src/main.ts`, exactly as deployed), a result collector on the
+// output topics, and a private versitygw for outage tests. Real Kafka, real S3.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import {
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  ArchiveCompletedSchema,
+  ArchiveFailedSchema,
+  ArchiveRequestedSchema,
+  type ArchiveCompleted,
+  type ArchiveFailed,
+} from "@gifmesh/shared/contracts";
+import {
+  createKafka,
+  createProducer,
+  ensureTopics,
+  headersToStrings,
+  type Consumer,
+  type Kafka,
+  type Producer,
+} from "@gifmesh/shared/kafka";
+import { createLogger } from "@gifmesh/shared/logging";
+
+export const ROOT = join(import.meta.dirname, "../../..");
+const env = process.env;
+export const KAFKA_BROKERS = env.KAFKA_BROKERS ?? "127.0.0.1:9092";
+export const S3_ENDPOINT = env.S3_ENDPOINT ?? "http://127.0.0.1:9000";
+export const S3_KEY = env.S3_ACCESS_KEY_ID ?? "gifmesh";
+export const S3_SECRET = env.S3_SECRET_ACCESS_KEY ?? "gifmesh-secret";
+
+export function s3Client(endpoint = S3_ENDPOINT): S3Client {
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    maxAttempts: 1,
+  });
+}
+
+export interface Run {
+  readonly id: string;
+  readonly topics: { requested: string; completed: string; failed: string; dlq: string };
+  readonly bucket: string;
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly results: Results;
+  close(): Promise<void>;
+}
+
+export interface DlqEntry {
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+export interface Results {
+  readonly completed: ArchiveCompleted[];
+  readonly failed: ArchiveFailed[];
+  readonly dlq: DlqEntry[];
+}
+
+const logger = createLogger({ service: "file-worker-test", level: "error" });
+
+/** Creates this run's topics and starts collecting the worker's output. */
+export async function startRun(name: string): Promise<Run> {
+  const id = `${name}-${randomUUID().slice(0, 8)}`;
+  const topics = {
+    requested: `fwtest.${id}.requested`,
+    completed: `fwtest.${id}.completed`,
+    failed: `fwtest.${id}.failed`,
+    dlq: `fwtest.${id}.dlq`,
+  };
+  const kafka = createKafka({
+    brokers: KAFKA_BROKERS.split(","),
+    clientId: "file-worker-test",
+    logger,
+  });
+  await ensureTopics(
+    kafka,
+    Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+  );
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const results: Results = { completed: [], failed: [], dlq: [] };
+  const consumer: Consumer = kafka.consumer({
+    kafkaJS: { groupId: `fwtest-results-${id}`, fromBeginning: true },
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.completed, topics.failed, topics.dlq] });
+  void consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      if (topic === topics.completed && message.value)
+        results.completed.push(fromBinary(ArchiveCompletedSchema, message.value));
+      else if (topic === topics.failed && message.value)
+        results.failed.push(fromBinary(ArchiveFailedSchema, message.value));
+      else if (topic === topics.dlq)
+        results.dlq.push({
+          key: message.key?.toString() ?? "",
+          value: message.value,
+          headers: headersToStrings(message.headers),
+        });
+      await Promise.resolve();
+    },
+  });
+  return {
+    id,
+    topics,
+    bucket: `fwtest-${id}`.toLowerCase(),
+    kafka,
+    producer,
+    results,
+    async close() {
+      await consumer.disconnect();
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Publishes one ArchiveRequested (key = gif id) and returns its event id. */
+export async function requestArchive(run: Run, gifId: string, sourceUrl: string): Promise<string> {
+  const eventId = randomUUID();
+  const event = create(ArchiveRequestedSchema, {
+    eventId,
+    occurredAt: timestampNow(),
+    schemaVersion: 1,
+    gifId,
+    rendition: "original",
+    sourceUrl,
+    expectedContentType: "image/gif",
+  });
+  await run.producer.send({
+    topic: run.topics.requested,
+    messages: [
+      {
+        key: gifId,
+        value: Buffer.from(toBinary(ArchiveRequestedSchema, event)),
+        headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+      },
+    ],
+  });
+  return eventId;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** A worker child process running `node src/main.ts`. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+}
+
+export function workerEnv(run: Run, extra: Record<string, string>): Record<string, string> {
+  return {
+    KAFKA_BROKERS,
+    KAFKA_GROUP_ID: `fwtest-worker-${run.id}`,
+    TOPIC_ARCHIVE_REQUESTED: run.topics.requested,
+    TOPIC_ARCHIVE_COMPLETED: run.topics.completed,
+    TOPIC_ARCHIVE_FAILED: run.topics.failed,
+    TOPIC_ARCHIVE_DLQ: run.topics.dlq,
+    S3_ENDPOINT,
+    S3_REGION: "us-east-1",
+    S3_ACCESS_KEY_ID: S3_KEY,
+    S3_SECRET_ACCESS_KEY: S3_SECRET,
+    S3_BUCKET: run.bucket,
+    S3_FORCE_PATH_STYLE: "true",
+    S3_TIMEOUT_MS: "5000",
+    ADMIN_PORT: "0",
+    ADMIN_HOST: "127.0.0.1",
+    OTEL_SDK_DISABLED: "true",
+    LOG_LEVEL: "warn",
+    WORKER_CONCURRENCY: "3",
+    ARCHIVE_MAX_BYTES: String(2 * 1024 * 1024),
+    RETRY_MAX_ATTEMPTS: "2",
+    RETRY_INITIAL_DELAY_MS: "100",
+    RETRY_MAX_DELAY_MS: "1000",
+    SHUTDOWN_TIMEOUT_MS: "8000",
+    // A SIGKILLed member holds its partitions until the session times out; keep that short here.
+    KAFKA_SESSION_TIMEOUT_MS: "6000",
+    ...extra,
+  };
+}
+
+export function startWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [join(ROOT, "services/file-worker/src/main.ts")], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      resolve(code);
+    }),
+  );
+  return {
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+    async kill9() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Every object key in `bucket`. */
+export async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+/** Removes a test bucket and its objects (best effort). */
+export async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    for (const key of await listKeys(s3, bucket))
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch {
+    // The bucket may not exist or S3 may be the stopped private one; nothing to clean.
+  }
+}
+
+/** A private versitygw on its own port and data dir, for outage tests. */
+export interface PrivateS3 {
+  readonly endpoint: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function privateS3(): Promise<PrivateS3> {
+  const port = await freePort();
+  const root = mkdtempSync(join(tmpdir(), "fw-s3-"));
+  const sidecar = mkdtempSync(join(tmpdir(), "fw-s3meta-"));
+  let child: ChildProcess | undefined;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    async start() {
+      child = spawn(
+        join(ROOT, ".cache/bin/versitygw"),
+        [
+          "--port",
+          `127.0.0.1:${port}`,
+          "--region",
+          "us-east-1",
+          "--quiet",
+          "posix",
+          "--sidecar",
+          sidecar,
+          root,
+        ],
+        {
+          env: { ROOT_ACCESS_KEY: S3_KEY, ROOT_SECRET_KEY: S3_SECRET },
+          stdio: "ignore",
+        },
+      );
+      for (let i = 0; i < 100 && !(await tcpOpen(port)); i++) await sleep(100);
+    },
+    async stop() {
+      const running = child;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => {
+      resolve(false);
+    });
+  });
+}
+
+/** The value, or a test failure naming what was missing (instead of a non-null assertion). */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`missing: ${what}`);
+  return value;
+}
