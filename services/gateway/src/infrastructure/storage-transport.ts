@@ -1,0 +1,101 @@
+// The Connect client to the storage service: gRPC protocol over one reused HTTP/2
+// connection (h2c), with three interceptors, outermost first: a client span with
+// W3C trace propagation, retries on UNAVAILABLE for idempotent reads only, and a
+// per-call deadline when the caller did not set one.
+import {
+  Code,
+  ConnectError,
+  createClient,
+  type Client,
+  type Interceptor,
+  type Transport,
+} from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import { SpanKind, SpanStatusCode, context, propagation, trace } from "@opentelemetry/api";
+import { StorageService } from "@gifmesh/shared/contracts";
+
+export interface StorageTransportOptions {
+  /** e.g. "http://127.0.0.1:50051" */
+  readonly baseUrl: string;
+  /** Per-call deadline in milliseconds. */
+  readonly timeoutMs: number;
+  /** Extra attempts after UNAVAILABLE on idempotent methods (default 2). */
+  readonly retries?: number;
+}
+
+export type StorageClient = Client<typeof StorageService>;
+
+const tracer = trace.getTracer("gifmesh-gateway");
+
+/** Client span + `traceparent` header on every call. */
+export const tracingInterceptor: Interceptor = (next) => (req) => {
+  const name = `${req.service.typeName}/${req.method.name}`;
+  return tracer.startActiveSpan(
+    name,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": req.service.typeName,
+        "rpc.method": req.method.name,
+      },
+    },
+    async (span) => {
+      propagation.inject(context.active(), req.header, {
+        set: (h, k, v) => {
+          h.set(k, v);
+        },
+      });
+      try {
+        return await next(req);
+      } catch (error) {
+        const err = ConnectError.from(error);
+        span.setAttribute("rpc.grpc.status_code", err.code);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+};
+
+function isIdempotent(level: MethodOptions_IdempotencyLevel): boolean {
+  return (
+    level === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
+    level === MethodOptions_IdempotencyLevel.IDEMPOTENT
+  );
+}
+
+/** Retries UNAVAILABLE with jittered backoff, for idempotent unary methods only. */
+export function retryInterceptor(retries: number, baseDelayMs = 50): Interceptor {
+  return (next) => async (req) => {
+    if (req.stream || !isIdempotent(req.method.idempotency)) return next(req);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await next(req);
+      } catch (error) {
+        const err = ConnectError.from(error);
+        if (err.code !== Code.Unavailable || attempt >= retries || req.signal.aborted) throw error;
+        const delay = baseDelayMs * 2 ** attempt * (0.5 + Math.random());
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+}
+
+/** Creates the HTTP/2 transport; its session is reused by every call. */
+export function createStorageTransport(options: StorageTransportOptions): Transport {
+  return createGrpcTransport({
+    baseUrl: options.baseUrl,
+    defaultTimeoutMs: options.timeoutMs,
+    pingIntervalMs: 30_000,
+    idleConnectionTimeoutMs: 5 * 60_000,
+    interceptors: [tracingInterceptor, retryInterceptor(options.retries ?? 2)],
+  });
+}
+
+export function createStorageClient(transport: Transport): StorageClient {
+  return createClient(StorageService, transport);
+}

@@ -1,0 +1,153 @@
+// Two-level response cache: an in-process LRU (short TTL) in front of Redis (longer
+// TTL, shared by every gateway instance). One load per key at a time (single
+// flight); an expired entry is still served for a stale window while one
+// background load refreshes it (stale-while-revalidate). Redis is best-effort:
+// when it is down or slow, the cache degrades to L1 and storage, never fails.
+import { LRUCache } from "lru-cache";
+import type { CacheClass, CacheOutcome, Loaded, ResponseCache } from "../application/ports.ts";
+
+/** Freshness rules, in milliseconds. */
+export interface CacheTtls {
+  /** How long L1 keeps an entry before asking Redis again. */
+  readonly l1Ms: number;
+  /** How long an ordinary answer is fresh. */
+  readonly freshMs: number;
+  /** How long after that it may still be served while refreshing. */
+  readonly staleMs: number;
+  /** Freshness of empty answers and unknown ids (negative caching). */
+  readonly emptyMs: number;
+  /** Freshness of answers with GIFs whose archive is pending. */
+  readonly pendingMs: number;
+}
+
+/** The few Redis calls the cache makes; an ioredis client fits. */
+export interface CacheRedis {
+  readonly status: string;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, mode: "PX", ms: number): Promise<unknown>;
+}
+
+export interface CacheEvents {
+  lookup(level: "l1" | "l2", outcome: "hit" | "miss" | "stale"): void;
+  redisError(error: unknown): void;
+  refreshError(key: string, error: unknown): void;
+}
+
+interface Entry<T> {
+  readonly v: T;
+  /** Epoch ms until which the entry is fresh, and until which it may be served stale. */
+  readonly f: number;
+  readonly s: number;
+}
+
+export interface TwoLevelCacheOptions {
+  readonly redis: CacheRedis | undefined;
+  readonly ttls: CacheTtls;
+  readonly l1MaxEntries: number;
+  readonly prefix?: string;
+  readonly events?: Partial<CacheEvents>;
+  readonly now?: () => number;
+}
+
+export function createTwoLevelCache(
+  options: TwoLevelCacheOptions,
+): ResponseCache & { clearL1(): void } {
+  const { redis, ttls } = options;
+  const prefix = options.prefix ?? "gifmesh:gw:";
+  const now = options.now ?? Date.now;
+  const events = options.events ?? {};
+  const l1 = new LRUCache<string, { entry: Entry<unknown>; until: number }>({
+    max: options.l1MaxEntries,
+  });
+  const flights = new Map<string, Promise<Entry<unknown>>>();
+
+  const freshFor = (c: CacheClass): number =>
+    c === "empty" ? ttls.emptyMs : c === "pending" ? ttls.pendingMs : ttls.freshMs;
+
+  async function readL2(key: string): Promise<Entry<unknown> | undefined> {
+    if (!redis || redis.status !== "ready") return undefined;
+    try {
+      const raw = await redis.get(prefix + key);
+      return raw === null ? undefined : (JSON.parse(raw) as Entry<unknown>);
+    } catch (error) {
+      events.redisError?.(error);
+      return undefined;
+    }
+  }
+
+  function writeL1(key: string, entry: Entry<unknown>): void {
+    l1.set(key, { entry, until: Math.min(now() + ttls.l1Ms, entry.f) });
+  }
+
+  function writeL2(key: string, entry: Entry<unknown>): void {
+    if (!redis || redis.status !== "ready") return;
+    const ms = entry.s - now();
+    if (ms <= 0) return;
+    redis
+      .set(prefix + key, JSON.stringify(entry), "PX", ms)
+      .catch((error: unknown) => events.redisError?.(error));
+  }
+
+  function load(key: string, loader: () => Promise<Loaded<unknown>>): Promise<Entry<unknown>> {
+    const running = flights.get(key);
+    if (running) return running;
+    const flight = (async () => {
+      const loaded = await loader();
+      const fresh = freshFor(loaded.cacheClass);
+      const t = now();
+      // Pending answers get no long stale window either: they change soon.
+      const stale = loaded.cacheClass === "pending" ? fresh : ttls.staleMs;
+      const entry: Entry<unknown> = { v: loaded.value, f: t + fresh, s: t + fresh + stale };
+      writeL1(key, entry);
+      writeL2(key, entry);
+      return entry;
+    })().finally(() => flights.delete(key));
+    flights.set(key, flight);
+    return flight;
+  }
+
+  function refreshInBackground(key: string, loader: () => Promise<Loaded<unknown>>): void {
+    if (flights.has(key)) return;
+    load(key, loader).catch((error: unknown) => events.refreshError?.(key, error));
+  }
+
+  return {
+    async getOrLoad<T>(
+      key: string,
+      loader: () => Promise<Loaded<T>>,
+    ): Promise<{ value: T; outcome: CacheOutcome }> {
+      const t = now();
+      const local = l1.get(key);
+      if (local && t < local.until) {
+        events.lookup?.("l1", "hit");
+        return { value: local.entry.v as T, outcome: "l1" };
+      }
+      events.lookup?.("l1", "miss");
+      const shared = await readL2(key);
+      if (shared && t < shared.f) {
+        events.lookup?.("l2", "hit");
+        writeL1(key, shared);
+        return { value: shared.v as T, outcome: "l2" };
+      }
+      // Redis had nothing fresh (or is down) but L1 still holds a fresh entry.
+      if (local && t < local.entry.f) {
+        events.lookup?.("l1", "hit");
+        writeL1(key, local.entry);
+        return { value: local.entry.v as T, outcome: "l1" };
+      }
+      // An expired entry from either level may be served while one load refreshes it.
+      const stale = [shared, local?.entry].find((e) => e !== undefined && t < e.s);
+      if (stale) {
+        events.lookup?.(shared === stale ? "l2" : "l1", "stale");
+        refreshInBackground(key, loader);
+        return { value: stale.v as T, outcome: "stale" };
+      }
+      if (redis?.status === "ready") events.lookup?.("l2", "miss");
+      const entry = await load(key, loader);
+      return { value: entry.v as T, outcome: "miss" };
+    },
+    clearL1() {
+      l1.clear();
+    },
+  };
+}

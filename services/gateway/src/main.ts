@@ -1,0 +1,120 @@
+// Composition root of the gateway: reads config, builds the adapters (storage
+// client, Redis, S3, metrics), wires them into the HTTP app, starts the public
+// and admin servers, and closes everything in reverse order on SIGTERM/SIGINT.
+// It starts before its dependencies: Redis reconnects in the background, storage
+// and S3 are called per request, and /readyz reports what is missing.
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { startAdminServer } from "@gifmesh/shared/admin";
+import { loadConfig } from "@gifmesh/shared/config";
+import { createLogger } from "@gifmesh/shared/logging";
+import { createMetrics } from "@gifmesh/shared/metrics";
+import { createShutdown } from "@gifmesh/shared/lifecycle";
+import { startTracing } from "@gifmesh/shared/tracing";
+import { gatewayConfigSchema } from "./config.ts";
+import { buildGateway } from "./gateway.ts";
+import { createRedisClient } from "./infrastructure/redis-client.ts";
+import { createS3 } from "./infrastructure/s3-client.ts";
+import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
+
+const config = loadConfig(gatewayConfigSchema);
+const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
+const tracing = startTracing({
+  serviceName: "gateway",
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  enabled: !config.OTEL_SDK_DISABLED,
+  logger,
+});
+const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+shutdown.onShutdown("tracing", () => tracing.shutdown());
+shutdown.installSignalHandlers();
+
+const registry = createMetrics({ service: "gateway" });
+const redis = createRedisClient({
+  url: config.REDIS_URL,
+  commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  logger,
+});
+shutdown.onShutdown("redis", async () => {
+  await redis.quit().catch(() => {
+    redis.disconnect();
+  });
+});
+const s3 = createS3({
+  endpoint: config.S3_ENDPOINT,
+  region: config.S3_REGION,
+  accessKeyId: config.S3_ACCESS_KEY_ID,
+  secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+  forcePathStyle: config.S3_FORCE_PATH_STYLE,
+});
+shutdown.onShutdown("s3", () => {
+  s3.destroy();
+});
+const storage = createStorageClient(
+  createStorageTransport({
+    baseUrl: config.STORAGE_URL,
+    timeoutMs: config.STORAGE_TIMEOUT_MS,
+    retries: config.STORAGE_RETRIES,
+  }),
+);
+
+const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
+
+const admin = await startAdminServer({
+  host: config.ADMIN_HOST,
+  port: config.ADMIN_PORT,
+  registry,
+  logger,
+  readiness: [
+    {
+      name: "redis",
+      check: async () => {
+        if (redis.status !== "ready") throw new Error(`redis ${redis.status}`);
+        await redis.ping();
+      },
+    },
+    {
+      name: "storage",
+      check: async (signal) => {
+        await storage
+          .getArchiveStatus({ gifId: "readiness-probe" }, { signal })
+          .catch((error: unknown) => {
+            if (
+              (error as { code?: number }).code !== 5 /* NotFound */ &&
+              (error as { code?: number }).code !== 3
+            )
+              throw error;
+          });
+      },
+    },
+    {
+      name: "s3",
+      check: async (signal) => {
+        await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: signal });
+      },
+    },
+  ],
+});
+shutdown.onShutdown("admin", () => admin.close());
+
+const server = serve(
+  { fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
+  (info: AddressInfo) => {
+    logger.info("gateway listening", {
+      url: `http://${info.address}:${info.port}`,
+      admin: admin.url,
+      open_mode: config.GATEWAY_API_KEYS.length === 0,
+    });
+  },
+);
+shutdown.onShutdown(
+  "http",
+  () =>
+    new Promise<void>((resolve) => {
+      admin.markShuttingDown();
+      server.close(() => {
+        resolve();
+      });
+    }),
+);

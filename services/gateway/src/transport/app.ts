@@ -1,0 +1,140 @@
+// Builds the gateway's HTTP application from its dependencies, with no server and
+// no I/O of its own: main.ts passes real adapters, tests pass in-process ones and
+// call app.request(). Middleware order, outermost first: request id, access log
+// and metrics, security headers, then per area CORS, compression, API key, limits.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { compress } from "hono/compress";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Logger } from "@gifmesh/shared/logging";
+import type { GifQueries } from "../application/gif-queries.ts";
+import { GatewayError } from "../domain/gateway-error.ts";
+import type { GatewayMetrics } from "../infrastructure/gateway-metrics.ts";
+import type { RateLimiter } from "../infrastructure/redis-rate-limiter.ts";
+import type { MediaStore } from "../infrastructure/s3-media-store.ts";
+import "./context.ts";
+import { errorResponse, toGatewayError } from "./error-response.ts";
+import { apiKey } from "./middleware/api-key.ts";
+import { observe } from "./middleware/observe.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
+import { gifRoutes } from "./routes/gifs.ts";
+import { mediaRoutes } from "./routes/media.ts";
+import { validationError } from "./validation-error.ts";
+import { webRoutes } from "./web-assets.ts";
+
+export interface AppDeps {
+  readonly queries: GifQueries;
+  readonly media: MediaStore;
+  readonly limiter: RateLimiter;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  /** Accepted client keys; empty = open mode. */
+  readonly apiKeys: readonly string[];
+  readonly trustProxy: boolean;
+  /** Allowed CORS origins for the API; ["*"] allows any. */
+  readonly corsOrigins: readonly string[];
+  readonly redirectUnarchived: boolean;
+  /** CSP img-src sources: where the page may load non-archived GIFs from. */
+  readonly imgSources?: readonly string[];
+}
+
+/** Giphy's media hosts are https; the local fixture is http on loopback. */
+export const DEFAULT_IMG_SOURCES = [
+  "'self'",
+  "data:",
+  "https:",
+  "http://127.0.0.1:*",
+  "http://localhost:*",
+];
+
+const csp = (imgSrc: readonly string[]) => ({
+  defaultSrc: ["'self'"],
+  imgSrc: [...imgSrc],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+});
+
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error.issues, result.target);
+    },
+  });
+  app.use(requestId({ limitLength: 128 }));
+  app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: csp(deps.imgSources ?? DEFAULT_IMG_SOURCES),
+      crossOriginResourcePolicy: "cross-origin",
+    }),
+  );
+
+  const origin = deps.corsOrigins.includes("*") ? "*" : [...deps.corsOrigins];
+  const apiCors = cors({
+    origin,
+    allowMethods: ["GET", "HEAD", "OPTIONS"],
+    allowHeaders: ["X-Api-Key", "X-Request-Id", "Range", "If-None-Match"],
+    exposeHeaders: [
+      "X-Request-Id",
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+      "ETag",
+      "Content-Range",
+    ],
+    maxAge: 600,
+  });
+  app.use("/v1/*", apiCors);
+  app.use("/media/*", apiCors);
+  for (const path of ["/v1/*", "/", "/docs", "/assets/*", "/openapi.json"])
+    app.use(path, compress());
+  app.use("/v1/*", apiKey({ keys: deps.apiKeys }));
+  app.use(
+    "/v1/*",
+    rateLimit({
+      limiter: deps.limiter,
+      trustProxy: deps.trustProxy,
+      onLimited: () => {
+        deps.metrics.rateLimited.inc();
+      },
+    }),
+  );
+
+  gifRoutes(app, deps.queries);
+  mediaRoutes(app, {
+    store: deps.media,
+    queries: deps.queries,
+    redirectUnarchived: deps.redirectUnarchived,
+  });
+  webRoutes(app);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "gifmesh gateway",
+      version: "1.0.0",
+      description:
+        "Giphy-compatible GIF API backed by gifmesh's archive. Media under /media/{object key} (content-addressed) and /media/gifs/{id} (redirect).",
+    },
+    tags: [{ name: "gifs", description: "Giphy v1 compatible" }],
+  });
+
+  app.notFound((c) => errorResponse(c, new GatewayError("ROUTE.NOT_FOUND", "Not found")));
+  app.onError((error, c) => {
+    const err = toGatewayError(error);
+    if (err.status >= 500)
+      deps.logger.error("request failed", {
+        request_id: c.get("requestId"),
+        code: err.code,
+        err: error,
+      });
+    return errorResponse(c, err);
+  });
+  return app;
+}

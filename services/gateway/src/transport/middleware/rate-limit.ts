@@ -1,0 +1,35 @@
+// Per-client rate limiting: the client is its API key (hashed) when keys are in
+// use, else its IP. Every answer carries RateLimit-* headers (IETF draft), and a
+// refusal is a Giphy-style 429 with Retry-After. No decision (Redis down) = pass.
+import type { MiddlewareHandler } from "hono";
+import { GatewayError } from "../../domain/gateway-error.ts";
+import type { RateLimiter } from "../../infrastructure/redis-rate-limiter.ts";
+import { clientIp } from "./client-ip.ts";
+
+export interface RateLimitOptions {
+  readonly limiter: RateLimiter;
+  readonly trustProxy: boolean;
+  readonly onLimited?: () => void;
+}
+
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  return async (c, next) => {
+    const keyId: string | undefined = c.get("clientKeyId");
+    const client =
+      typeof keyId === "string" ? `key:${keyId}` : `ip:${clientIp(c, options.trustProxy)}`;
+    const decision = await options.limiter.check(client);
+    if (decision) {
+      c.header("RateLimit-Policy", `${decision.limit};w=${decision.windowSeconds}`);
+      c.header("RateLimit-Limit", String(decision.limit));
+      c.header("RateLimit-Remaining", String(decision.remaining));
+      c.header("RateLimit-Reset", String(decision.resetSeconds));
+      if (!decision.allowed) {
+        options.onLimited?.();
+        throw new GatewayError("RATE_LIMITED", "API rate limit exceeded", {
+          retryAfterSeconds: decision.resetSeconds,
+        });
+      }
+    }
+    await next();
+  };
+}

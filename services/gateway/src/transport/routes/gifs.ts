@@ -1,0 +1,124 @@
+// The Giphy-compatible routes. Each validates its query with the schemas in
+// ../schemas.ts (the same ones /openapi.json is built from), asks the use case,
+// and wraps the answer in Giphy's envelope with a fresh meta.response_id.
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import {
+  errorResponseSchema,
+  gifListResponseSchema,
+  gifResponseSchema,
+} from "../../domain/giphy-shape.ts";
+import { GatewayError } from "../../domain/gateway-error.ts";
+import type { GifQueries } from "../../application/gif-queries.ts";
+import type { CacheOutcome } from "../../application/ports.ts";
+import {
+  gifIdParamSchema,
+  idsQuerySchema,
+  searchQuerySchema,
+  singleGifQuerySchema,
+  trendingQuerySchema,
+} from "../schemas.ts";
+import { okMeta } from "../response-id.ts";
+
+const json = <T>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+const errors = {
+  400: json(
+    errorResponseSchema,
+    "Invalid parameter (meta.error_code REQUEST.INVALID or REQUEST.UNKNOWN_PARAMETER)",
+  ),
+  401: json(errorResponseSchema, "Missing API key"),
+  403: json(errorResponseSchema, "Unknown API key"),
+  429: json(errorResponseSchema, "Rate limited (Retry-After)"),
+  503: json(errorResponseSchema, "Storage unavailable (Retry-After)"),
+};
+
+const search = createRoute({
+  method: "get",
+  path: "/v1/gifs/search",
+  tags: ["gifs"],
+  summary: "Search GIFs",
+  request: { query: searchQuerySchema },
+  responses: {
+    200: json(gifListResponseSchema, "GIFs matching q"),
+    414: json(errorResponseSchema, "q longer than 50 characters"),
+    ...errors,
+  },
+});
+const trending = createRoute({
+  method: "get",
+  path: "/v1/gifs/trending",
+  tags: ["gifs"],
+  summary: "Trending GIFs",
+  request: { query: trendingQuerySchema },
+  responses: { 200: json(gifListResponseSchema, "Trending GIFs"), ...errors },
+});
+const byIds = createRoute({
+  method: "get",
+  path: "/v1/gifs",
+  tags: ["gifs"],
+  summary: "GIFs by ids",
+  request: { query: idsQuerySchema },
+  responses: {
+    200: json(gifListResponseSchema, "Found GIFs in the order asked; unknown ids are left out"),
+    ...errors,
+  },
+});
+const byId = createRoute({
+  method: "get",
+  path: "/v1/gifs/{id}",
+  tags: ["gifs"],
+  summary: "One GIF by id",
+  request: { params: gifIdParamSchema, query: singleGifQuerySchema },
+  responses: {
+    200: json(gifResponseSchema, "The GIF"),
+    404: json(errorResponseSchema, "Unknown GIF (GIF.NOT_FOUND)"),
+    ...errors,
+  },
+});
+
+/** Registers the /v1/gifs routes on `app`. */
+export function gifRoutes(app: OpenAPIHono, queries: GifQueries): void {
+  const mark = (c: { header: (k: string, v: string) => void }, outcome: CacheOutcome) => {
+    c.header(
+      "X-Cache",
+      outcome === "miss" ? "MISS" : outcome === "stale" ? "STALE" : `HIT-${outcome.toUpperCase()}`,
+    );
+  };
+
+  app.openapi(search, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await queries.search({
+      q: q.q,
+      limit: q.limit,
+      offset: q.offset,
+      rating: q.rating,
+      lang: q.lang,
+    });
+    mark(c, answer.outcome);
+    return c.json({ ...answer.value, meta: okMeta(c) }, 200);
+  });
+
+  app.openapi(trending, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await queries.trending({ limit: q.limit, offset: q.offset, rating: q.rating });
+    mark(c, answer.outcome);
+    return c.json({ ...answer.value, meta: okMeta(c) }, 200);
+  });
+
+  app.openapi(byIds, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await queries.byIds(q.ids);
+    mark(c, answer.outcome);
+    return c.json({ ...answer.value, meta: okMeta(c) }, 200);
+  });
+
+  app.openapi(byId, async (c) => {
+    const { id } = c.req.valid("param");
+    const answer = await queries.get(id);
+    mark(c, answer.outcome);
+    if (!answer.value) throw new GatewayError("GIF.NOT_FOUND", `GIF ${id} not found`);
+    return c.json({ data: answer.value, meta: okMeta(c) }, 200);
+  });
+}

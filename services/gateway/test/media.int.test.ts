@@ -1,0 +1,61 @@
+// The media endpoint against the real S3 server: bytes, strong ETag, 304, Range
+// and HEAD for an object stored under its content-addressed key.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFakeStorage } from "../src/testing/fake-storage.ts";
+import { putArchived, startGateway, testS3, type RunningGateway } from "./support.ts";
+
+describe("GET /media/<key> from S3", () => {
+  const s3 = testS3();
+  const bytes = new Uint8Array(Buffer.concat([Buffer.from("GIF89a"), randomBytes(4096)]));
+  let key = "";
+  let sha256 = "";
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    ({ key, sha256 } = await putArchived(s3, bytes));
+    gw = await startGateway(createFakeStorage().client);
+  });
+  afterAll(async () => {
+    await gw.close();
+    s3.destroy();
+  });
+
+  it("returns the archived bytes with a strong ETag and immutable caching", async () => {
+    const res = await fetch(`${gw.url}/media/${key}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).toBe(`"${sha256}"`);
+    expect(res.headers.get("content-type")).toBe("image/gif");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it("answers 304 to If-None-Match", async () => {
+    const res = await fetch(`${gw.url}/media/${key}`, {
+      headers: { "If-None-Match": `"${sha256}"` },
+    });
+    expect(res.status).toBe(304);
+  });
+
+  it("serves byte ranges and refuses ranges past the end", async () => {
+    const res = await fetch(`${gw.url}/media/${key}`, { headers: { Range: "bytes=100-199" } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get("content-range")).toBe(`bytes 100-199/${bytes.length}`);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes.subarray(100, 200)))).toBe(
+      true,
+    );
+    const past = await fetch(`${gw.url}/media/${key}`, {
+      headers: { Range: `bytes=${bytes.length}-` },
+    });
+    expect(past.status).toBe(416);
+  });
+
+  it("HEAD gives length without a body, and a missing object is a clean 404", async () => {
+    const head = await fetch(`${gw.url}/media/${key}`, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length")]).toEqual([200, String(bytes.length)]);
+    const missing = await fetch(`${gw.url}/media/sha256/00/00/${"0".repeat(64)}.gif`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { meta: { error_code: string } }).meta.error_code).toBe(
+      "MEDIA.NOT_FOUND",
+    );
+  });
+});

@@ -1,0 +1,225 @@
+// Builds and starts storage from its config: the adapters, the use cases, the RPC
+// server, the outbox relay and the results consumer. main.ts adds process concerns
+// (signals, tracing); integration tests call this directly with their own config.
+import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
+import {
+  ARCHIVE_TOPICS,
+  file_gifmesh_storage_v1_storage,
+  file_grpc_health_v1_health,
+  Health,
+  StorageService,
+  reflectionV1,
+  reflectionV1alpha,
+} from "@gifmesh/shared/contracts";
+import { retryUntil } from "@gifmesh/shared/lifecycle";
+import type { Logger } from "@gifmesh/shared/logging";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { createUseCases } from "./application/use-cases.ts";
+import type { StorageConfig } from "./config.ts";
+import { createCatalogStore } from "./infrastructure/db/catalog-store.ts";
+import { createDatabase, type Database } from "./infrastructure/db/database.ts";
+import { migrateToLatest } from "./infrastructure/db/migrator.ts";
+import { createGiphyClient } from "./infrastructure/giphy/giphy-client.ts";
+import { createOutboxRelay, type OutboxRelay } from "./infrastructure/outbox/outbox-relay.ts";
+import type { StorageMetrics } from "./metrics.ts";
+import { startResultsConsumer } from "./transport/kafka/archive-results-consumer.ts";
+import { createHealthState, healthRoutes, type HealthState } from "./transport/rpc/health.ts";
+import { createReflection, reflectionRoutes } from "./transport/rpc/reflection.ts";
+import { startRpcServer, type RpcServer } from "./transport/rpc/rpc-server.ts";
+import { storageRoutes } from "./transport/rpc/storage-handlers.ts";
+import { tracingInterceptor } from "./transport/rpc/tracing-interceptor.ts";
+
+export interface StorageApp {
+  readonly rpc: RpcServer;
+  readonly database: Database;
+  readonly relay: OutboxRelay;
+  readonly health: HealthState;
+  /** Resolves once migrations ran (storage serves only after). */
+  readonly migrated: Promise<void>;
+  /** Stops everything in reverse order. */
+  close(): Promise<void>;
+}
+
+/** Topic names; tests override them so runs never share a topic. */
+export interface StorageTopics {
+  readonly requested: string;
+  readonly completed: string;
+  readonly failed: string;
+}
+
+export async function startStorage(
+  config: StorageConfig,
+  deps: { logger: Logger; metrics: StorageMetrics; signal: AbortSignal; topics?: StorageTopics },
+): Promise<StorageApp> {
+  const topics = deps.topics ?? {
+    requested: ARCHIVE_TOPICS.requested,
+    completed: ARCHIVE_TOPICS.completed,
+    failed: ARCHIVE_TOPICS.failed,
+  };
+  const { logger, metrics, signal } = deps;
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    max: config.DATABASE_POOL_MAX,
+    logger,
+  });
+  const health = createHealthState(false);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    logger,
+  });
+  const producer = createProducer(kafka, {
+    config: { "message.timeout.ms": config.OUTBOX_SEND_TIMEOUT_MS },
+  });
+  const relay = createOutboxRelay({
+    db: database.db,
+    producer,
+    logger: logger.child({ component: "outbox" }),
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    retryMaxMs: config.OUTBOX_RETRY_MAX_MS,
+    onPublished: (n) => {
+      metrics.outboxPublished.inc(n);
+    },
+    onError: () => {
+      metrics.outboxErrors.inc();
+    },
+  });
+  const clock = { now: () => new Date() };
+  const store = createCatalogStore({
+    db: database.db,
+    clock,
+    requestedTopic: topics.requested,
+    notify: () => {
+      relay.wake();
+    },
+  });
+  const giphy = createGiphyClient({
+    baseUrl: config.GIPHY_BASE_URL,
+    apiKey: config.GIPHY_API_KEY,
+    timeoutMs: config.GIPHY_TIMEOUT_MS,
+    retries: config.GIPHY_RETRIES,
+    breakerThreshold: config.GIPHY_BREAKER_THRESHOLD,
+    breakerCooldownMs: config.GIPHY_BREAKER_COOLDOWN_MS,
+    onAttempt: (endpoint, outcome) => {
+      metrics.giphyCalls.inc({ endpoint, outcome });
+    },
+  });
+  const useCases = createUseCases({
+    store,
+    giphy,
+    clock,
+    searchTtlSeconds: config.SEARCH_TTL_SECONDS,
+    trendingTtlSeconds: config.TRENDING_TTL_SECONDS,
+    onStale: (operation, error) => {
+      metrics.staleServed.inc({ operation });
+      logger.warn("giphy failed; served stored results", { operation, err: error });
+    },
+  });
+  const reflection = createReflection(
+    [
+      file_gifmesh_storage_v1_storage,
+      file_grpc_health_v1_health,
+      reflectionV1.file_grpc_reflection_v1_reflection,
+      reflectionV1alpha.file_grpc_reflection_v1alpha_reflection,
+    ],
+    [
+      StorageService.typeName,
+      Health.typeName,
+      reflectionV1.ServerReflection.typeName,
+      reflectionV1alpha.ServerReflection.typeName,
+    ],
+  );
+  const rpc = await startRpcServer({
+    host: config.STORAGE_RPC_HOST,
+    port: config.STORAGE_RPC_PORT,
+    routes: (router: ConnectRouter) => {
+      storageRoutes(useCases)(router);
+      healthRoutes(health)(router);
+      reflectionRoutes(reflection)(router);
+    },
+    interceptors: [tracingInterceptor()],
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } }
+      : {}),
+    corsOrigins: config.CORS_ORIGINS,
+  });
+  logger.info("storage rpc listening", {
+    url: rpc.url,
+    giphy: config.GIPHY_USES_FIXTURE ? "fixture" : "giphy",
+    giphyBaseUrl: config.GIPHY_BASE_URL,
+  });
+
+  // PostgreSQL may not be up yet: migrate in the background, serve NOT_SERVING meanwhile.
+  const migrated = retryUntil(
+    "postgres migrations",
+    async () => {
+      const results = await migrateToLatest(database.db);
+      for (const r of results)
+        logger.info("migration applied", { migration: r.migrationName, status: r.status });
+    },
+    { logger, signal },
+  );
+  let probe: NodeJS.Timeout | undefined;
+  const probeOnce = async (): Promise<void> => {
+    const ok = await database.ping().then(
+      () => true,
+      () => false,
+    );
+    health.set(ok);
+  };
+  void migrated.then(
+    async () => {
+      await probeOnce();
+      probe = setInterval(() => void probeOnce(), 2_000);
+      relay.start();
+    },
+    () => undefined,
+  );
+
+  const consumer = kafka.consumer({
+    kafkaJS: { groupId: config.KAFKA_RESULTS_GROUP, fromBeginning: true, autoCommit: false },
+  });
+  const consumerStarted = migrated
+    .then(() =>
+      retryUntil(
+        "archive results consumer",
+        async () => {
+          await ensureTopics(kafka, [
+            { topic: topics.requested, numPartitions: 6 },
+            { topic: topics.completed, numPartitions: 3 },
+            { topic: topics.failed, numPartitions: 3 },
+          ]);
+          await startResultsConsumer({
+            consumer,
+            db: database.db,
+            topics: [topics.completed, topics.failed],
+            logger: logger.child({ component: "results" }),
+            onOutcome: (topic, outcome) => {
+              metrics.resultsConsumed.inc({ topic, outcome });
+            },
+          });
+        },
+        { logger, signal },
+      ),
+    )
+    .catch(() => undefined);
+
+  let closing: Promise<void> | undefined;
+  return {
+    rpc,
+    database,
+    relay,
+    health,
+    migrated: migrated.then(() => undefined),
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(probe);
+        await rpc.close();
+        await relay.stop();
+        await consumerStarted;
+        await consumer.disconnect().catch(() => undefined);
+        await database.close();
+      })()),
+  };
+}

@@ -1,0 +1,55 @@
+// The ports the use cases depend on. Infrastructure implements them (Giphy over
+// HTTP, PostgreSQL through Kysely); tests can implement them in a few lines.
+import type { ArchiveState, GifMetadata, GifPage, Rating, StoredGif } from "../domain/gif.ts";
+
+export interface GiphySearchParams {
+  readonly query: string;
+  readonly limit: number;
+  readonly offset: number;
+  readonly rating: Rating | undefined;
+  readonly lang: string;
+}
+
+/** Giphy's v1 API. Throws StorageError with a GIPHY.* code. */
+export interface GiphyPort {
+  search(params: GiphySearchParams, signal?: AbortSignal): Promise<GifPage>;
+  trending(
+    params: { limit: number; offset: number; rating: Rating | undefined },
+    signal?: AbortSignal,
+  ): Promise<GifPage>;
+  /** Undefined when Giphy does not know the id. */
+  getById(id: string, signal?: AbortSignal): Promise<GifMetadata | undefined>;
+  getByIds(ids: readonly string[], signal?: AbortSignal): Promise<readonly GifMetadata[]>;
+}
+
+export interface StoredResult {
+  readonly gifs: readonly StoredGif[];
+  readonly totalCount: number;
+  readonly fetchedAt: Date;
+}
+
+/** The system of record. Throws StorageError DATABASE.UNAVAILABLE when PostgreSQL is down. */
+export interface CatalogStore {
+  /** The stored page for a result key, with its GIFs in stored order. */
+  findResult(key: string): Promise<StoredResult | undefined>;
+  /**
+   * In ONE transaction: upsert the GIFs, store the result page under `key` (when given),
+   * and write one archive request to the outbox for every GIF that is new.
+   * `traceHeaders` (W3C) are kept with the outbox rows for the relay.
+   */
+  saveFromGiphy(input: {
+    readonly key?: string;
+    readonly gifs: readonly GifMetadata[];
+    readonly totalCount: number;
+    readonly traceHeaders: Readonly<Record<string, string>>;
+  }): Promise<readonly StoredGif[]>;
+  findGifs(ids: readonly string[]): Promise<readonly StoredGif[]>;
+  findArchive(id: string): Promise<ArchiveState | undefined>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Called after a commit that wrote outbox rows, to wake the relay early. */
+export type OutboxNotifier = () => void;

@@ -1,0 +1,154 @@
+// Storage's use cases, one factory each, wired in main.ts. They validate input
+// (domain/queries.ts), apply the freshness policy and talk to ports only.
+import { StorageError } from "../domain/errors.ts";
+import type { ArchiveState, StoredGif } from "../domain/gif.ts";
+import {
+  parseGifId,
+  parseGifIds,
+  parseSearch,
+  parseTrending,
+  ratingAllowed,
+  searchKey,
+  trendingKey,
+  type RawSearch,
+} from "../domain/queries.ts";
+import type { Rating } from "../domain/gif.ts";
+import type { CatalogStore, Clock, GiphyPort } from "./ports.ts";
+import { servePage, type PageSource, type ServedPage } from "./serve-page.ts";
+
+export interface UseCaseDeps {
+  readonly store: CatalogStore;
+  readonly giphy: GiphyPort;
+  readonly clock: Clock;
+  readonly searchTtlSeconds: number;
+  readonly trendingTtlSeconds: number;
+  readonly onStale?: (operation: string, error: unknown) => void;
+}
+
+/** Per-call context: cancellation and the W3C headers to keep with outbox rows. */
+export interface CallContext {
+  readonly signal?: AbortSignal;
+  readonly traceHeaders: Readonly<Record<string, string>>;
+}
+
+export function createSearchGifs(deps: UseCaseDeps) {
+  return async (raw: RawSearch, ctx: CallContext): Promise<ServedPage> => {
+    const q = parseSearch(raw);
+    const page = await servePage(deps, {
+      key: searchKey(q),
+      offset: q.offset,
+      ttlSeconds: deps.searchTtlSeconds,
+      traceHeaders: ctx.traceHeaders,
+      fetch: () => deps.giphy.search(q, ctx.signal),
+      onStale: (error) => deps.onStale?.("search", error),
+    });
+    // Giphy filters by rating itself; stored pages are re-checked defensively.
+    return {
+      ...page,
+      gifs: page.gifs.filter(
+        (gif) => ratingAllowed(gif.rating, q.rating) || gif.rating === "unrated",
+      ),
+    };
+  };
+}
+
+export function createListTrending(deps: UseCaseDeps) {
+  return async (
+    raw: { limit: number; offset: number; rating: Rating | undefined },
+    ctx: CallContext,
+  ): Promise<ServedPage> => {
+    const q = parseTrending(raw);
+    return servePage(deps, {
+      key: trendingKey(q),
+      offset: q.offset,
+      ttlSeconds: deps.trendingTtlSeconds,
+      traceHeaders: ctx.traceHeaders,
+      fetch: () => deps.giphy.trending(q, ctx.signal),
+      onStale: (error) => deps.onStale?.("trending", error),
+    });
+  };
+}
+
+export function createGetGif(deps: UseCaseDeps) {
+  return async (
+    rawId: string,
+    ctx: CallContext,
+  ): Promise<{ gif: StoredGif; source: PageSource }> => {
+    const id = parseGifId(rawId);
+    const [stored] = await deps.store.findGifs([id]);
+    if (stored !== undefined) return { gif: stored, source: "database" };
+    const found = await deps.giphy.getById(id, ctx.signal);
+    if (found === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
+    const [saved] = await deps.store.saveFromGiphy({
+      gifs: [found],
+      totalCount: 1,
+      traceHeaders: ctx.traceHeaders,
+    });
+    if (saved === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
+    return { gif: saved, source: "giphy" };
+  };
+}
+
+/**
+ * Known GIFs come from PostgreSQL, the rest from Giphy in one call. When Giphy
+ * fails and some ids are known, the known ones are returned and the others listed
+ * as missing; when none is known the Giphy error is raised.
+ */
+export function createBatchGetGifs(deps: UseCaseDeps) {
+  return async (
+    rawIds: readonly string[],
+    ctx: CallContext,
+  ): Promise<{ gifs: StoredGif[]; missingIds: string[] }> => {
+    const ids = parseGifIds(rawIds);
+    const stored = new Map((await deps.store.findGifs(ids)).map((gif) => [gif.id, gif]));
+    const unknown = ids.filter((id) => !stored.has(id));
+    if (unknown.length > 0) {
+      try {
+        const fetched = await deps.giphy.getByIds(unknown, ctx.signal);
+        const wanted = fetched.filter((gif) => unknown.includes(gif.id));
+        if (wanted.length > 0) {
+          const saved = await deps.store.saveFromGiphy({
+            gifs: wanted,
+            totalCount: wanted.length,
+            traceHeaders: ctx.traceHeaders,
+          });
+          for (const gif of saved) stored.set(gif.id, gif);
+        }
+      } catch (error) {
+        if (stored.size === 0) throw error;
+        deps.onStale?.("batch_get", error);
+      }
+    }
+    return {
+      gifs: ids.map((id) => stored.get(id)).filter((gif) => gif !== undefined),
+      missingIds: ids.filter((id) => !stored.has(id)),
+    };
+  };
+}
+
+export function createGetArchiveStatus(deps: UseCaseDeps) {
+  return async (rawId: string): Promise<ArchiveState> => {
+    const id = parseGifId(rawId, "gif_id");
+    const archive = await deps.store.findArchive(id);
+    if (archive === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
+    return archive;
+  };
+}
+
+export interface StorageUseCases {
+  readonly searchGifs: ReturnType<typeof createSearchGifs>;
+  readonly listTrending: ReturnType<typeof createListTrending>;
+  readonly getGif: ReturnType<typeof createGetGif>;
+  readonly batchGetGifs: ReturnType<typeof createBatchGetGifs>;
+  readonly getArchiveStatus: ReturnType<typeof createGetArchiveStatus>;
+}
+
+export function createUseCases(deps: UseCaseDeps): StorageUseCases {
+  return {
+    searchGifs: createSearchGifs(deps),
+    listTrending: createListTrending(deps),
+    getGif: createGetGif(deps),
+    batchGetGifs: createBatchGetGifs(deps),
+    getArchiveStatus: createGetArchiveStatus(deps),
+  };
+}

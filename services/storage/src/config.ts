@@ -1,0 +1,58 @@
+// Storage's environment variables. When GIPHY_API_KEY is unset, storage talks to the
+// offline Giphy fixture (http://127.0.0.1:8089/v1/ with the fixture's public key);
+// setting the key switches to the real API without a code change.
+import { baseConfigSchema, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
+import { z } from "zod";
+
+/** The fixture's key (not a secret) and the two default base URLs. */
+export const FIXTURE_API_KEY = "gifmesh-fixture-key";
+const FIXTURE_BASE_URL = "http://127.0.0.1:8089/v1/";
+const GIPHY_BASE_URL = "https://api.giphy.com/v1/";
+
+export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
+  .extend({
+    STORAGE_RPC_HOST: str("0.0.0.0"),
+    STORAGE_RPC_PORT: port(50051),
+    DATABASE_URL: str("postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh"),
+    DATABASE_POOL_MAX: int({ default: 10, min: 1, max: 200 }),
+    KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
+    KAFKA_CLIENT_ID: str("gifmesh-storage"),
+    /** Consumer group of the archive-results consumer. */
+    KAFKA_RESULTS_GROUP: str("gifmesh-storage"),
+    GIPHY_API_KEY: z.string().min(1).optional(),
+    GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
+    GIPHY_TIMEOUT_MS: durationMs(3_000),
+    GIPHY_RETRIES: int({ default: 2, min: 0, max: 10 }),
+    GIPHY_BREAKER_THRESHOLD: int({ default: 5, min: 1 }),
+    GIPHY_BREAKER_COOLDOWN_MS: durationMs(15_000),
+    SEARCH_TTL_SECONDS: int({ default: 300, min: 0 }),
+    TRENDING_TTL_SECONDS: int({ default: 60, min: 0 }),
+    OUTBOX_BATCH_SIZE: int({ default: 100, min: 1, max: 5_000 }),
+    OUTBOX_POLL_INTERVAL_MS: durationMs(500),
+    OUTBOX_SEND_TIMEOUT_MS: durationMs(10_000),
+    OUTBOX_RETRY_MAX_MS: durationMs(5_000),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    CORS_ORIGINS: csv([]),
+  })
+  .transform((config) => ({
+    ...config,
+    GIPHY_API_KEY: config.GIPHY_API_KEY ?? FIXTURE_API_KEY,
+    GIPHY_BASE_URL: withTrailingSlash(
+      config.GIPHY_BASE_URL ?? (config.GIPHY_API_KEY ? GIPHY_BASE_URL : FIXTURE_BASE_URL),
+    ),
+    GIPHY_USES_FIXTURE: config.GIPHY_API_KEY === undefined,
+  }))
+  .refine(
+    (config) => (config.TLS_CERT_FILE === undefined) === (config.TLS_KEY_FILE === undefined),
+    {
+      message: "TLS_CERT_FILE and TLS_KEY_FILE must be set together",
+      path: ["TLS_CERT_FILE"],
+    },
+  );
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+export type StorageConfig = z.output<typeof storageConfigSchema>;

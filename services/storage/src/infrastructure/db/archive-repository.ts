@@ -1,0 +1,81 @@
+// Archive state transitions driven by the file worker's result events. The rules
+// that make duplicates and reordering harmless live in the WHERE clauses:
+// archived is final; a failure never overwrites an archived GIF.
+import type { Kysely } from "kysely";
+import type { DB } from "./schema.ts";
+
+export interface ArchivedFacts {
+  readonly gifId: string;
+  readonly objectKey: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly contentType: string;
+  readonly rendition: string;
+  readonly width: number;
+  readonly height: number;
+  readonly frameCount: number;
+  readonly durationMs: number;
+  readonly at: Date;
+}
+
+/** Marks a GIF archived (from pending or failed). Returns whether a row changed. */
+export async function markArchived(db: Kysely<DB>, facts: ArchivedFacts): Promise<boolean> {
+  const result = await db
+    .updateTable("gifs")
+    .set({
+      archive_state: "archived",
+      archive_object_key: facts.objectKey,
+      archive_sha256: facts.sha256,
+      archive_size_bytes: facts.sizeBytes,
+      archive_content_type: facts.contentType,
+      archive_rendition: facts.rendition,
+      archive_width: facts.width,
+      archive_height: facts.height,
+      archive_frame_count: facts.frameCount,
+      archive_duration_ms: facts.durationMs,
+      archived_at: facts.at,
+      archive_failure_code: null,
+      archive_failure_reason: null,
+      updated_at: facts.at,
+    })
+    .where("id", "=", facts.gifId)
+    .where("archive_state", "!=", "archived")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Marks a GIF failed, unless it is already archived. Returns whether a row changed. */
+export async function markFailed(
+  db: Kysely<DB>,
+  failure: { gifId: string; code: string; reason: string; attempts: number; at: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("gifs")
+    .set({
+      archive_state: "failed",
+      archive_failure_code: failure.code,
+      archive_failure_reason: failure.reason,
+      archive_attempts: failure.attempts,
+      archive_failed_at: failure.at,
+      updated_at: failure.at,
+    })
+    .where("id", "=", failure.gifId)
+    .where("archive_state", "!=", "archived")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Records an event id; false when it was processed before (a duplicate). */
+export async function markEventProcessed(
+  db: Kysely<DB>,
+  eventId: string,
+  topic: string,
+): Promise<boolean> {
+  const row = await db
+    .insertInto("processed_events")
+    .values({ event_id: eventId, topic })
+    .onConflict((oc) => oc.column("event_id").doNothing())
+    .returning("event_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}

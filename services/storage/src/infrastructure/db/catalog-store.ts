@@ -1,0 +1,106 @@
+// CatalogStore over PostgreSQL: the adapter behind the use cases. `saveFromGiphy`
+// is the transactional-outbox write: GIF upserts, the result page and one
+// ArchiveRequested row per NEW GIF commit together or not at all.
+import { randomUUID } from "node:crypto";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  ARCHIVE_EVENT_SCHEMA_VERSION,
+  ARCHIVE_TOPICS,
+  ArchiveRequestedSchema,
+} from "@gifmesh/shared/contracts";
+import type { Kysely } from "kysely";
+import type { CatalogStore, Clock, OutboxNotifier } from "../../application/ports.ts";
+import { ARCHIVED_RENDITION, type GifMetadata, type StoredGif } from "../../domain/gif.ts";
+import { findGifRow, findGifRows, upsertGifs } from "./gif-repository.ts";
+import { enqueue, type NewOutboxMessage } from "./outbox-repository.ts";
+import { withDb } from "./pg-errors.ts";
+import { findResult, saveResult } from "./result-repository.ts";
+import { archiveOf, toStoredGif } from "./row-mapper.ts";
+import type { DB } from "./schema.ts";
+
+/** The ArchiveRequested outbox message for a new GIF. */
+export function archiveRequest(
+  gif: GifMetadata,
+  now: Date,
+  headers: Readonly<Record<string, string>>,
+  topic: string = ARCHIVE_TOPICS.requested,
+): NewOutboxMessage {
+  const original = gif.renditions.find((r) => r.name === ARCHIVED_RENDITION);
+  const eventId = randomUUID();
+  const payload = toBinary(
+    ArchiveRequestedSchema,
+    create(ArchiveRequestedSchema, {
+      eventId,
+      occurredAt: timestampFromDate(now),
+      schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
+      gifId: gif.id,
+      rendition: ARCHIVED_RENDITION,
+      sourceUrl: original?.url ?? "",
+      expectedContentType: "image/gif",
+      declaredSizeBytes: BigInt(original?.sizeBytes ?? 0),
+    }),
+  );
+  return { eventId, aggregateId: gif.id, topic, key: gif.id, payload, headers };
+}
+
+async function loadGifs(db: Kysely<DB>, ids: readonly string[]): Promise<StoredGif[]> {
+  const { gifs, renditions } = await findGifRows(db, ids);
+  const byId = new Map(gifs.map((row) => [row.id, toStoredGif(row, renditions)]));
+  return ids.map((id) => byId.get(id)).filter((gif) => gif !== undefined);
+}
+
+/** `requestedTopic` defaults to the contract's topic; tests pass a private one. */
+export function createCatalogStore(deps: {
+  db: Kysely<DB>;
+  clock: Clock;
+  notify?: OutboxNotifier;
+  requestedTopic?: string;
+}): CatalogStore {
+  const { db, clock } = deps;
+  return {
+    findResult: (key) =>
+      withDb(async () => {
+        const row = await findResult(db, key);
+        if (row === undefined) return undefined;
+        return {
+          gifs: await loadGifs(db, row.gif_ids),
+          totalCount: row.total_count,
+          fetchedAt: row.fetched_at,
+        };
+      }),
+    async saveFromGiphy(input) {
+      const now = clock.now();
+      const gifs = await withDb(() =>
+        db.transaction().execute(async (trx) => {
+          const inserted = await upsertGifs(trx, input.gifs, now);
+          if (input.key !== undefined)
+            await saveResult(
+              trx,
+              input.key,
+              input.gifs.map((g) => g.id),
+              input.totalCount,
+              now,
+            );
+          const fresh = input.gifs.filter((gif) => inserted.delete(gif.id));
+          await enqueue(
+            trx,
+            fresh.map((gif) => archiveRequest(gif, now, input.traceHeaders, deps.requestedTopic)),
+          );
+          return loadGifs(
+            trx,
+            input.gifs.map((g) => g.id),
+          );
+        }),
+      );
+      deps.notify?.();
+      return gifs;
+    },
+    findGifs: (ids) => withDb(() => loadGifs(db, ids)),
+    findArchive: (id) =>
+      withDb(async () => {
+        const row = await findGifRow(db, id);
+        return row === undefined ? undefined : archiveOf(row);
+      }),
+  };
+}

@@ -1,0 +1,124 @@
+// GIF and rendition rows. Plain functions of `db` so they run inside the caller's
+// transaction. Upserts are idempotent: the same GIF seen twice is one row, and
+// `inserted` tells which GIFs are new (and so need an archive request).
+import { sql, type Kysely } from "kysely";
+import type { GifMetadata } from "../../domain/gif.ts";
+import type { DB, GifRow, RenditionRow } from "./schema.ts";
+
+/** Upserts GIFs and their renditions; returns the ids that were inserted (new). */
+export async function upsertGifs(
+  db: Kysely<DB>,
+  gifs: readonly GifMetadata[],
+  now: Date,
+): Promise<Set<string>> {
+  if (gifs.length === 0) return new Set();
+  const unique = [...new Map(gifs.map((gif) => [gif.id, gif])).values()];
+  const rows = await db
+    .insertInto("gifs")
+    .values(
+      unique.map((gif) => ({
+        id: gif.id,
+        slug: gif.slug,
+        title: gif.title,
+        url: gif.url,
+        rating: gif.rating,
+        username: gif.username,
+        alt_text: gif.altText,
+        embed_url: gif.embedUrl,
+        bitly_url: gif.bitlyUrl,
+        source_url: gif.sourceUrl,
+        source_tld: gif.sourceTld,
+        source_post_url: gif.sourcePostUrl,
+        is_sticker: gif.isSticker,
+        imported_at: gif.importedAt,
+        trending_at: gif.trendingAt,
+        user_json: gif.user === null ? null : JSON.stringify(gif.user),
+        archive_state: "pending" as const,
+        archive_requested_at: now,
+        first_seen_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column("id").doUpdateSet((eb) => ({
+        slug: eb.ref("excluded.slug"),
+        title: eb.ref("excluded.title"),
+        url: eb.ref("excluded.url"),
+        rating: eb.ref("excluded.rating"),
+        username: eb.ref("excluded.username"),
+        alt_text: eb.ref("excluded.alt_text"),
+        embed_url: eb.ref("excluded.embed_url"),
+        bitly_url: eb.ref("excluded.bitly_url"),
+        source_url: eb.ref("excluded.source_url"),
+        source_tld: eb.ref("excluded.source_tld"),
+        source_post_url: eb.ref("excluded.source_post_url"),
+        is_sticker: eb.ref("excluded.is_sticker"),
+        imported_at: eb.ref("excluded.imported_at"),
+        trending_at: sql`coalesce(excluded.trending_at, gifs.trending_at)`,
+        user_json: eb.ref("excluded.user_json"),
+        updated_at: eb.ref("excluded.updated_at"),
+      })),
+    )
+    .returning(["id", sql<boolean>`(xmax = 0)`.as("inserted")])
+    .execute();
+  const renditions = unique.flatMap((gif) =>
+    gif.renditions.map((r) => ({
+      gif_id: gif.id,
+      name: r.name,
+      url: r.url,
+      width: r.width,
+      height: r.height,
+      size_bytes: r.sizeBytes,
+      frames: r.frames,
+      mp4_url: r.mp4Url,
+      mp4_size_bytes: r.mp4SizeBytes,
+      webp_url: r.webpUrl,
+      webp_size_bytes: r.webpSizeBytes,
+    })),
+  );
+  if (renditions.length > 0) {
+    await db
+      .insertInto("renditions")
+      .values(renditions)
+      .onConflict((oc) =>
+        oc.columns(["gif_id", "name"]).doUpdateSet((eb) => ({
+          url: eb.ref("excluded.url"),
+          width: eb.ref("excluded.width"),
+          height: eb.ref("excluded.height"),
+          size_bytes: eb.ref("excluded.size_bytes"),
+          frames: eb.ref("excluded.frames"),
+          mp4_url: eb.ref("excluded.mp4_url"),
+          mp4_size_bytes: eb.ref("excluded.mp4_size_bytes"),
+          webp_url: eb.ref("excluded.webp_url"),
+          webp_size_bytes: eb.ref("excluded.webp_size_bytes"),
+        })),
+      )
+      .execute();
+  }
+  return new Set(rows.filter((row) => row.inserted).map((row) => row.id));
+}
+
+/** GIF rows with their renditions, for the given ids (any order). */
+export async function findGifRows(
+  db: Kysely<DB>,
+  ids: readonly string[],
+): Promise<{ gifs: GifRow[]; renditions: RenditionRow[] }> {
+  if (ids.length === 0) return { gifs: [], renditions: [] };
+  const gifs = await db
+    .selectFrom("gifs")
+    .selectAll()
+    .where("id", "in", [...ids])
+    .execute();
+  const renditions = await db
+    .selectFrom("renditions")
+    .selectAll()
+    .where("gif_id", "in", [...ids])
+    .orderBy("gif_id")
+    .orderBy("name")
+    .execute();
+  return { gifs, renditions };
+}
+
+export async function findGifRow(db: Kysely<DB>, id: string): Promise<GifRow | undefined> {
+  return db.selectFrom("gifs").selectAll().where("id", "=", id).executeTakeFirst();
+}

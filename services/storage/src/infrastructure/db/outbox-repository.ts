@@ -1,0 +1,92 @@
+// The transactional outbox table. Rows are written in the business transaction;
+// the relay claims them with FOR UPDATE SKIP LOCKED. It only ever claims the
+// oldest unsent row of each GIF (no earlier unsent row may exist), so two relays
+// can never publish one GIF's events out of order, and never the same row twice.
+import { sql, type Kysely } from "kysely";
+import type { DB, OutboxRow } from "./schema.ts";
+
+export interface NewOutboxMessage {
+  readonly eventId: string;
+  readonly aggregateId: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly payload: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export async function enqueue(
+  db: Kysely<DB>,
+  messages: readonly NewOutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await db
+    .insertInto("outbox")
+    .values(
+      messages.map((m) => ({
+        event_id: m.eventId,
+        aggregate_id: m.aggregateId,
+        topic: m.topic,
+        message_key: m.key,
+        payload: Buffer.from(m.payload),
+        headers: JSON.stringify(m.headers),
+      })),
+    )
+    .execute();
+}
+
+/** Locks up to `limit` publishable rows for the current transaction. */
+export async function claimBatch(trx: Kysely<DB>, limit: number): Promise<OutboxRow[]> {
+  return trx
+    .selectFrom("outbox as o")
+    .selectAll()
+    .where("o.sent_at", "is", null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("outbox as p")
+            .select(sql`1`.as("one"))
+            .whereRef("p.aggregate_id", "=", "o.aggregate_id")
+            .where("p.sent_at", "is", null)
+            .whereRef("p.id", "<", "o.id"),
+        ),
+      ),
+    )
+    .orderBy("o.id")
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markSent(trx: Kysely<DB>, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable("outbox")
+    .set({ sent_at: at })
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+/** Counts a failed publish attempt (outside the claiming transaction, which rolled back). */
+export async function recordFailure(
+  db: Kysely<DB>,
+  ids: readonly string[],
+  error: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("outbox")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1), last_error: error.slice(0, 500) }))
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+export async function countUnsent(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom("outbox")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("sent_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

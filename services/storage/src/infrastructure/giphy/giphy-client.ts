@@ -1,0 +1,191 @@
+// The Giphy v1 HTTP client: timeouts, jittered retries on network errors and 5xx,
+// a circuit breaker, zod-validated responses mapped to domain types. The API key
+// goes only into the request URL; errors, logs and spans name the path alone.
+import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay } from "@gifmesh/shared/lifecycle";
+import type { z } from "zod";
+import { StorageError, type StorageErrorCode } from "../../domain/errors.ts";
+import type { GifMetadata, GifPage } from "../../domain/gif.ts";
+import type { GiphyPort } from "../../application/ports.ts";
+import { createCircuitBreaker } from "./circuit-breaker.ts";
+import { toGifMetadata } from "./giphy-mapper.ts";
+import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
+
+export interface GiphyClientOptions {
+  /** Ends in /v1/. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly breakerThreshold?: number;
+  readonly breakerCooldownMs?: number;
+  /** Observes each HTTP attempt (metrics). */
+  readonly onAttempt?: (endpoint: string, outcome: string) => void;
+}
+
+/** Raised inside one attempt; `retry` says whether another attempt may help. */
+class AttemptError extends StorageError {
+  readonly retry: boolean;
+  constructor(code: StorageErrorCode, message: string, retry: boolean) {
+    super(code, message);
+    this.retry = retry;
+  }
+}
+
+export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
+  const breaker = createCircuitBreaker({
+    threshold: options.breakerThreshold ?? 5,
+    cooldownMs: options.breakerCooldownMs ?? 15_000,
+  });
+
+  async function attempt<S extends z.ZodType>(
+    endpoint: string,
+    url: URL,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S> | undefined> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headers: { accept: "application/json" },
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      const timedOut = timeout.aborted;
+      throw new AttemptError(
+        "GIPHY.UNAVAILABLE",
+        `giphy ${endpoint}: ${timedOut ? `timed out after ${options.timeoutMs} ms` : `network error (${networkCode(error)})`}`,
+        true,
+      );
+    }
+    const status = response.status;
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    if (status === 429)
+      throw new AttemptError("GIPHY.RATE_LIMITED", `giphy ${endpoint}: rate limited`, false);
+    if (status === 401 || status === 403)
+      throw new AttemptError(
+        "GIPHY.UNAUTHORIZED",
+        `giphy ${endpoint}: api key rejected (${status})`,
+        false,
+      );
+    if (status === 404) return undefined;
+    if (status >= 500)
+      throw new AttemptError(
+        "GIPHY.UNAVAILABLE",
+        `giphy ${endpoint}: server error ${status}`,
+        true,
+      );
+    if (status >= 400)
+      throw new AttemptError(
+        "GIPHY.REJECTED",
+        `giphy ${endpoint}: request rejected (${status})`,
+        false,
+      );
+    const parsed = schema.safeParse(body);
+    if (!parsed.success)
+      throw new AttemptError(
+        "GIPHY.BAD_RESPONSE",
+        `giphy ${endpoint}: response does not match the v1 shape`,
+        true,
+      );
+    const meta = (parsed.data as { meta: { response_id: string } }).meta;
+    if (meta.response_id === "")
+      throw new AttemptError(
+        "GIPHY.BAD_RESPONSE",
+        `giphy ${endpoint}: synthetic response (empty response_id)`,
+        true,
+      );
+    return parsed.data;
+  }
+
+  async function call<S extends z.ZodType>(
+    endpoint: string,
+    path: string,
+    params: Record<string, string>,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S> | undefined> {
+    const url = new URL(path, options.baseUrl);
+    url.searchParams.set("api_key", options.apiKey);
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    for (let n = 1; ; n++) {
+      if (!breaker.allow())
+        throw new StorageError(
+          "GIPHY.UNAVAILABLE",
+          `giphy ${endpoint}: circuit open after repeated failures`,
+        );
+      try {
+        const result = await attempt(endpoint, url, schema, signal);
+        breaker.success();
+        options.onAttempt?.(endpoint, "ok");
+        return result;
+      } catch (error) {
+        if (!(error instanceof AttemptError)) throw error;
+        options.onAttempt?.(endpoint, error.code);
+        // A 429 is Giphy working as designed: it must not trip the breaker.
+        if (error.code === "GIPHY.RATE_LIMITED") breaker.success();
+        else breaker.failure();
+        if (!error.retry || n > options.retries) throw new StorageError(error.code, error.message);
+        await sleep(
+          backoffDelay(n, { initial: 100, max: 1_000 }),
+          undefined,
+          signal ? { signal } : undefined,
+        );
+      }
+    }
+  }
+
+  const page = (data: z.output<typeof giphyListSchema>): GifPage => ({
+    gifs: data.data.map(toGifMetadata),
+    totalCount: data.pagination?.total_count ?? data.data.length,
+    offset: data.pagination?.offset ?? 0,
+  });
+
+  return {
+    async search(p, signal) {
+      const params: Record<string, string> = {
+        q: p.query,
+        limit: String(p.limit),
+        offset: String(p.offset),
+        lang: p.lang,
+      };
+      if (p.rating !== undefined) params.rating = p.rating;
+      const data = await call("search", "gifs/search", params, giphyListSchema, signal);
+      return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
+    },
+    async trending(p, signal) {
+      const params: Record<string, string> = { limit: String(p.limit), offset: String(p.offset) };
+      if (p.rating !== undefined) params.rating = p.rating;
+      const data = await call("trending", "gifs/trending", params, giphyListSchema, signal);
+      return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
+    },
+    async getById(id, signal): Promise<GifMetadata | undefined> {
+      const data = await call(
+        "gif",
+        `gifs/${encodeURIComponent(id)}`,
+        {},
+        giphySingleSchema,
+        signal,
+      );
+      return data === undefined ? undefined : toGifMetadata(data.data);
+    },
+    async getByIds(ids, signal) {
+      if (ids.length === 0) return [];
+      const data = await call("gifs", "gifs", { ids: ids.join(",") }, giphyListSchema, signal);
+      return data === undefined ? [] : data.data.map(toGifMetadata);
+    },
+  };
+}
+
+function networkCode(error: unknown): string {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === "string" ? cause.code : "fetch failed";
+}

@@ -1,0 +1,44 @@
+// Composition root of the storage service: config, logging, tracing, metrics,
+// the admin server, the app, and graceful shutdown. Starts before its dependencies
+// and reports not-ready (/readyz, gRPC health NOT_SERVING) until PostgreSQL answers.
+import { startAdminServer } from "@gifmesh/shared/admin";
+import { loadConfig } from "@gifmesh/shared/config";
+import { createShutdown } from "@gifmesh/shared/lifecycle";
+import { createLogger } from "@gifmesh/shared/logging";
+import { createMetrics } from "@gifmesh/shared/metrics";
+import { startTracing } from "@gifmesh/shared/tracing";
+import { startStorage } from "./app.ts";
+import { storageConfigSchema } from "./config.ts";
+import { createStorageMetrics } from "./metrics.ts";
+
+const config = loadConfig(storageConfigSchema);
+const logger = createLogger({ service: "storage", level: config.LOG_LEVEL });
+const tracing = startTracing({
+  serviceName: "gifmesh-storage",
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  enabled: !config.OTEL_SDK_DISABLED,
+  logger,
+});
+const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+shutdown.onShutdown("tracing", () => tracing.shutdown());
+shutdown.installSignalHandlers();
+
+const registry = createMetrics({ service: "storage" });
+const metrics = createStorageMetrics(registry);
+const app = await startStorage(config, { logger, metrics, signal: shutdown.signal });
+shutdown.onShutdown("storage", () => app.close());
+const admin = await startAdminServer({
+  host: config.ADMIN_HOST,
+  port: config.ADMIN_PORT,
+  registry,
+  logger,
+  readiness: [
+    { name: "postgres", check: () => app.database.ping() },
+    {
+      name: "migrations",
+      check: () =>
+        Promise.race([app.migrated, Promise.reject(new Error("migrations not applied yet"))]),
+    },
+  ],
+});
+shutdown.onShutdown("admin", () => admin.close());

@@ -1,0 +1,65 @@
+// grpc.health.v1.Health. The status follows a probe of PostgreSQL that main.ts runs
+// periodically; "" and the StorageService name are known, other names NOT_FOUND.
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
+import {
+  Health,
+  HealthCheckResponse_ServingStatus as Status,
+  StorageService,
+} from "@gifmesh/shared/contracts";
+
+export interface HealthState {
+  serving(): boolean;
+  /** Resolves on the next change of `serving()` or when the signal aborts. */
+  changed(signal: AbortSignal): Promise<void>;
+  set(serving: boolean): void;
+}
+
+export function createHealthState(initial = false): HealthState {
+  let serving = initial;
+  let waiters: (() => void)[] = [];
+  return {
+    serving: () => serving,
+    set(next) {
+      if (next === serving) return;
+      serving = next;
+      const wake = waiters;
+      waiters = [];
+      for (const fn of wake) fn();
+    },
+    changed: (signal) =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        signal.addEventListener(
+          "abort",
+          () => {
+            resolve();
+          },
+          { once: true },
+        );
+      }),
+  };
+}
+
+const KNOWN = new Set(["", StorageService.typeName]);
+
+export function healthRoutes(state: HealthState) {
+  const statusOf = (service: string): Status => {
+    if (!KNOWN.has(service)) throw new ConnectError(`unknown service ${service}`, Code.NotFound);
+    return state.serving() ? Status.SERVING : Status.NOT_SERVING;
+  };
+  return (router: ConnectRouter): void => {
+    router.service(Health, {
+      check: (req) => ({ status: statusOf(req.service) }),
+      async *watch(req, ctx) {
+        if (!KNOWN.has(req.service)) {
+          yield { status: Status.SERVICE_UNKNOWN };
+          return;
+        }
+        while (!ctx.signal.aborted) {
+          yield { status: statusOf(req.service) };
+          await state.changed(ctx.signal);
+        }
+      },
+    });
+  };
+}

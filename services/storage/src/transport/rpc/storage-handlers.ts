@@ -1,0 +1,77 @@
+// The StorageService RPC handlers: decode, call a use case, encode. Thin on
+// purpose; the rules live in the application layer. The handler's signal (which
+// carries the deadline) and the request's trace headers flow into the use cases.
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { StorageService } from "@gifmesh/shared/contracts";
+import { injectTraceHeaders } from "@gifmesh/shared/tracing";
+import type { StorageUseCases } from "../../application/use-cases.ts";
+import { toConnectError } from "./error-mapping.ts";
+import { archiveToProto, gifToProto, ratingFromProto, sourceToProto } from "./to-proto.ts";
+
+async function guard<T>(ctx: HandlerContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toConnectError(error, ctx.signal);
+  }
+}
+
+function callContext(ctx: HandlerContext) {
+  return { signal: ctx.signal, traceHeaders: injectTraceHeaders() };
+}
+
+/** Registers StorageService on a router. */
+export function storageRoutes(useCases: StorageUseCases) {
+  return (router: ConnectRouter): void => {
+    router.service(StorageService, {
+      searchGifs: (req, ctx) =>
+        guard(ctx, async () => {
+          const rating = ratingFromProto(req.rating);
+          const page = await useCases.searchGifs(
+            { query: req.query, limit: req.limit, offset: req.offset, rating, lang: req.lang },
+            callContext(ctx),
+          );
+          return {
+            gifs: page.gifs.map(gifToProto),
+            pagination: {
+              totalCount: page.totalCount,
+              count: page.gifs.length,
+              offset: page.offset,
+            },
+            source: sourceToProto(page.source),
+          };
+        }),
+      listTrendingGifs: (req, ctx) =>
+        guard(ctx, async () => {
+          const page = await useCases.listTrending(
+            { limit: req.limit, offset: req.offset, rating: ratingFromProto(req.rating) },
+            callContext(ctx),
+          );
+          return {
+            gifs: page.gifs.map(gifToProto),
+            pagination: {
+              totalCount: page.totalCount,
+              count: page.gifs.length,
+              offset: page.offset,
+            },
+            source: sourceToProto(page.source),
+          };
+        }),
+      getGif: (req, ctx) =>
+        guard(ctx, async () => {
+          const { gif, source } = await useCases.getGif(req.id, callContext(ctx));
+          return { gif: gifToProto(gif), source: sourceToProto(source) };
+        }),
+      batchGetGifs: (req, ctx) =>
+        guard(ctx, async () => {
+          const { gifs, missingIds } = await useCases.batchGetGifs(req.ids, callContext(ctx));
+          return { gifs: gifs.map(gifToProto), missingIds };
+        }),
+      getArchiveStatus: (req, ctx) =>
+        guard(ctx, async () => {
+          const archive = await useCases.getArchiveStatus(req.gifId);
+          return { gifId: req.gifId, archive: archiveToProto(archive) };
+        }),
+    });
+  };
+}

@@ -1,0 +1,139 @@
+// Helpers of storage's integration tests: a private database per test file, a
+// storage instance on free ports with private topics, a collector of Kafka messages.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Writable } from "node:stream";
+import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
+import { loadConfig } from "@gifmesh/shared/config";
+import { createLogger, type Logger } from "@gifmesh/shared/logging";
+import { createMetrics } from "@gifmesh/shared/metrics";
+import { registerContextPropagation } from "@gifmesh/shared/tracing";
+import pg from "pg";
+import { startStorage, type StorageApp, type StorageTopics } from "../src/app.ts";
+import { storageConfigSchema } from "../src/config.ts";
+import { createStorageMetrics } from "../src/metrics.ts";
+
+export const ADMIN_DATABASE_URL =
+  process.env.DATABASE_URL ?? "postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh";
+// As main.ts does through startTracing: W3C propagation, so traceparent reaches the outbox.
+registerContextPropagation();
+
+export const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+
+/** A logger that drops everything below error (set TEST_LOG=1 to see all). */
+export function quietLogger(): Logger {
+  const sink = new Writable({
+    write: (_c, _e, cb) => {
+      cb();
+    },
+  });
+  return createLogger({
+    service: "storage-test",
+    level: process.env.TEST_LOG ? "debug" : "error",
+    ...(process.env.TEST_LOG ? {} : { stream: sink }),
+  });
+}
+
+/** Creates a fresh database; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `gifmesh_storage_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export function uniqueTopics(): StorageTopics {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    requested: `test.storage.${suffix}.requested`,
+    completed: `test.storage.${suffix}.completed`,
+    failed: `test.storage.${suffix}.failed`,
+  };
+}
+
+export async function startTestStorage(
+  env: Record<string, string>,
+  topics: StorageTopics,
+): Promise<{ app: StorageApp; abort: AbortController }> {
+  const config = loadConfig(storageConfigSchema, {
+    STORAGE_RPC_HOST: "127.0.0.1",
+    STORAGE_RPC_PORT: "0",
+    KAFKA_BROKERS: BROKERS.join(","),
+    OUTBOX_POLL_INTERVAL_MS: "100",
+    KAFKA_RESULTS_GROUP: `storage-test-${randomUUID()}`,
+    ...env,
+  });
+  const abort = new AbortController();
+  const metrics = createStorageMetrics(
+    createMetrics({ service: "storage-test", defaultMetrics: false }),
+  );
+  const app = await startStorage(config, {
+    logger: quietLogger(),
+    metrics,
+    signal: abort.signal,
+    topics,
+  });
+  await app.migrated;
+  return { app, abort };
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Collects every message of a topic from the beginning. */
+export async function collectTopic(kafka: Kafka, topic: string) {
+  const messages: KafkaMessage[] = [];
+  const consumer = kafka.consumer({
+    kafkaJS: { groupId: `collector-${randomUUID()}`, fromBeginning: true },
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic] });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      messages.push(message);
+      return Promise.resolve();
+    },
+  });
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+export function testKafka(brokers: readonly string[] = BROKERS): Kafka {
+  return createKafka({
+    brokers,
+    clientId: "storage-test",
+    logger: quietLogger(),
+    logLevel: "error",
+  });
+}
+
+export async function createTopics(kafka: Kafka, topics: StorageTopics): Promise<void> {
+  await ensureTopics(kafka, [
+    { topic: topics.requested, numPartitions: 3 },
+    { topic: topics.completed, numPartitions: 1 },
+    { topic: topics.failed, numPartitions: 1 },
+  ]);
+}

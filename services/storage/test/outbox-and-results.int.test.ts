@@ -1,0 +1,264 @@
+// Outbox relay concurrency (two relays publish no row twice and keep per-GIF order),
+// idempotent archive results that never regress, and reflection/health via buf curl.
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { ArchiveCompletedSchema, ArchiveFailedSchema } from "@gifmesh/shared/contracts";
+import { createProducer } from "@gifmesh/shared/kafka";
+import { createFixtureServer } from "@gifmesh/giphy-fixture";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findGifRow, upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
+import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
+import { enqueue, countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
+import type { DB } from "../src/infrastructure/db/schema.ts";
+import { createOutboxRelay } from "../src/infrastructure/outbox/outbox-relay.ts";
+import { applyResult } from "../src/transport/kafka/archive-results-consumer.ts";
+import {
+  collectTopic,
+  createTestDatabase,
+  createTopics,
+  eventually,
+  quietLogger,
+  startTestStorage,
+  testKafka,
+  uniqueTopics,
+} from "./helpers.ts";
+
+let database: { url: string; drop: () => Promise<void> };
+let db: Kysely<DB>;
+const kafka = testKafka();
+const topics = uniqueTopics();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 8 }) }),
+  });
+  await migrateToLatest(db);
+  await createTopics(kafka, topics);
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+const gif = (id: string) => ({
+  id,
+  slug: id,
+  title: id,
+  url: "",
+  rating: "g" as const,
+  username: "",
+  altText: "",
+  embedUrl: "",
+  bitlyUrl: "",
+  sourceUrl: "",
+  sourceTld: "",
+  sourcePostUrl: "",
+  isSticker: false,
+  importedAt: null,
+  trendingAt: null,
+  user: null,
+  renditions: [],
+});
+
+describe("outbox relay", () => {
+  it("two relays together publish every row exactly once, in order per GIF", async () => {
+    const gifIds = Array.from({ length: 20 }, (_, i) => `relaygif${i}`);
+    await upsertGifs(db, gifIds.map(gif), new Date());
+    // 5 events per GIF, interleaved, so both relays compete for every GIF's queue.
+    for (let seq = 0; seq < 5; seq++) {
+      await enqueue(
+        db,
+        gifIds.map((id) => ({
+          eventId: randomUUID(),
+          aggregateId: id,
+          topic: topics.requested,
+          key: id,
+          payload: Buffer.from(`${id}:${seq}`),
+          headers: {},
+        })),
+      );
+    }
+    const collector = await collectTopic(kafka, topics.requested);
+    const relays = [0, 1].map(() =>
+      createOutboxRelay({
+        db,
+        producer: createProducer(kafka),
+        logger: quietLogger(),
+        batchSize: 7,
+        pollIntervalMs: 20,
+        retryMaxMs: 500,
+      }),
+    );
+    try {
+      relays.forEach((relay) => {
+        relay.start();
+      });
+      await eventually(
+        async () => ((await countUnsent(db)) === 0 ? true : undefined),
+        30_000,
+        "outbox drained",
+      );
+      await eventually(
+        () => (collector.messages.length >= 100 ? true : undefined),
+        15_000,
+        "100 messages",
+      );
+      const values = collector.messages.map((m) => m.value?.toString() ?? "");
+      expect(values).toHaveLength(100);
+      expect(new Set(values).size).toBe(100);
+      for (const id of gifIds) {
+        const seqs = values
+          .filter((v) => v.startsWith(`${id}:`))
+          .map((v) => Number(v.split(":")[1]));
+        expect(seqs).toEqual([0, 1, 2, 3, 4]);
+      }
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await collector.stop();
+    }
+  });
+});
+
+describe("archive results", () => {
+  const completed = (gifId: string, eventId = randomUUID()) =>
+    Buffer.from(
+      toBinary(
+        ArchiveCompletedSchema,
+        create(ArchiveCompletedSchema, {
+          eventId,
+          gifId,
+          rendition: "original",
+          objectKey: `sha256/${gifId}.gif`,
+          sha256: "ab".repeat(32),
+          sizeBytes: 1234n,
+          contentType: "image/gif",
+          facts: { width: 10, height: 20, frameCount: 3, durationMs: 300 },
+        }),
+      ),
+    );
+  const failed = (gifId: string, eventId = randomUUID()) =>
+    Buffer.from(
+      toBinary(
+        ArchiveFailedSchema,
+        create(ArchiveFailedSchema, {
+          eventId,
+          gifId,
+          code: "ARCHIVE.TOO_LARGE",
+          reason: "too big",
+          attempts: 3,
+        }),
+      ),
+    );
+
+  it("applies once per event id and never regresses archived to failed", async () => {
+    await upsertGifs(db, [gif("resultgif1"), gif("resultgif2")], new Date());
+    const eventId = randomUUID();
+    expect(
+      await applyResult(db, "completed", "t", completed("resultgif1", eventId), new Date()),
+    ).toBe("applied");
+    expect(
+      await applyResult(db, "completed", "t", completed("resultgif1", eventId), new Date()),
+    ).toBe("duplicate");
+    expect(await applyResult(db, "failed", "t", failed("resultgif1"), new Date())).toBe("ignored");
+    const row = await findGifRow(db, "resultgif1");
+    expect(row?.archive_state).toBe("archived");
+    expect(row?.archive_sha256).toBe("ab".repeat(32));
+    expect(row?.archive_frame_count).toBe(3);
+
+    expect(await applyResult(db, "failed", "t", failed("resultgif2"), new Date())).toBe("applied");
+    expect((await findGifRow(db, "resultgif2"))?.archive_state).toBe("failed");
+    expect(await applyResult(db, "completed", "t", completed("resultgif2"), new Date())).toBe(
+      "applied",
+    );
+    expect((await findGifRow(db, "resultgif2"))?.archive_state).toBe("archived");
+    expect(
+      await applyResult(db, "completed", "t", Buffer.from("not protobuf \xff\xff"), new Date()),
+    ).toBe("malformed");
+  });
+
+  it("the running service consumes results from Kafka", async () => {
+    const fixture = await createFixtureServer({ port: 0 });
+    const { app, abort } = await startTestStorage(
+      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl },
+      topics,
+    );
+    const producer = createProducer(kafka);
+    try {
+      await producer.connect();
+      await producer.send({
+        topic: topics.completed,
+        messages: [
+          { key: "resultgif2", value: completed("resultgif2") },
+          { key: "resultgifX", value: completed("resultgifX") },
+        ],
+      });
+      await upsertGifs(db, [gif("resultgif3")], new Date());
+      await producer.send({
+        topic: topics.failed,
+        messages: [{ key: "resultgif3", value: failed("resultgif3") }],
+      });
+      await eventually(
+        async () =>
+          (await findGifRow(db, "resultgif3"))?.archive_state === "failed" ? true : undefined,
+        20_000,
+        "failed applied",
+      );
+    } finally {
+      await producer.disconnect();
+      abort.abort();
+      await app.close();
+      await fixture.close();
+    }
+  });
+});
+
+describe("reflection and health through buf curl", () => {
+  it("lists services, calls search by reflection and reports SERVING", async () => {
+    const fixture = await createFixtureServer({ port: 0 });
+    const { app, abort } = await startTestStorage(
+      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl },
+      topics,
+    );
+    const run = promisify(execFile);
+    const buf = (...args: string[]) =>
+      run("buf", ["curl", "--protocol", "grpc", "--http2-prior-knowledge", ...args], {
+        env: {
+          ...process.env,
+          PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH ?? ""}`,
+        },
+      });
+    try {
+      const services = await buf("--list-services", app.rpc.url);
+      expect(services.stdout.split("\n")).toEqual(
+        expect.arrayContaining([
+          "gifmesh.storage.v1.StorageService",
+          "grpc.health.v1.Health",
+          "grpc.reflection.v1.ServerReflection",
+        ]),
+      );
+      const methods = await buf("--list-methods", app.rpc.url);
+      expect(methods.stdout).toContain("gifmesh.storage.v1.StorageService/BatchGetGifs");
+      const search = await buf(
+        "--reflect",
+        "-d",
+        '{"query":"cat","limit":2}',
+        `${app.rpc.url}/gifmesh.storage.v1.StorageService/SearchGifs`,
+      );
+      expect((JSON.parse(search.stdout) as { gifs: unknown[] }).gifs).toHaveLength(2);
+      const health = await buf("-d", "{}", `${app.rpc.url}/grpc.health.v1.Health/Check`);
+      expect(JSON.parse(health.stdout)).toEqual({ status: "SERVING" });
+      const alpha = await buf("--reflect-protocol", "grpc-v1alpha", "--list-services", app.rpc.url);
+      expect(alpha.stdout).toContain("gifmesh.storage.v1.StorageService");
+    } finally {
+      abort.abort();
+      await app.close();
+      await fixture.close();
+    }
+  });
+});
