@@ -7,6 +7,12 @@ cd "$(dirname "$0")/../.."
 . scripts/infra/env.sh
 . scripts/stack/services.sh
 
+# Without a Giphy key the fixture stands in for Giphy, and its media lives on loopback:
+# let the file worker download from exactly that host:port (every other private address stays refused).
+if [ -z "${GIPHY_API_KEY:-}" ]; then
+  export DOWNLOAD_PRIVATE_ALLOWED_HOSTS="${DOWNLOAD_PRIVATE_ALLOWED_HOSTS:-127.0.0.1:${GIPHY_FIXTURE_PORT:-8089}}"
+fi
+
 logs="$GIFMESH_DATA/logs"; run="$GIFMESH_DATA/run"
 mkdir -p "$logs" "$run"
 
@@ -26,7 +32,7 @@ done < <(gifmesh_services)
 deadline=$(($(date +%s) + ${GIFMESH_READY_TIMEOUT:-90}))
 while IFS='|' read -r name _cmd ready; do
   printf '==> waiting for %s to be ready (%s)' "$name" "$ready"
-  until curl -fsS -o /dev/null --max-time 2 "$ready"; do
+  until curl -fs -o /dev/null --max-time 2 "$ready"; do
     if ! is_running "$name"; then
       echo; echo "!! $name exited; last lines of $logs/$name.log:" >&2; tail -n 30 "$logs/$name.log" >&2; exit 1
     fi
