@@ -19,6 +19,9 @@ t0=$SECONDS
 
 # --- Debian packages -----------------------------------------------------------------
 pkgs=(postgresql redis-server libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev curl)
+# Debian's Chromium drives the web page's browser test (Playwright's own browser download
+# cannot work offline); playwright-core from npm talks to it.
+pkgs+=(chromium)
 command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
 command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
 missing=()
