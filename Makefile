@@ -6,7 +6,7 @@ SHELL := bash
 ENV := . scripts/node-env.sh && . scripts/infra/env.sh
 
 .PHONY: help install up down status logs infra-up infra-down dev generate lint typecheck format \
-        check-contracts test test-unit test-integration clean
+        check-contracts check-deploy test test-unit test-integration clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ typecheck: ## TypeScript strict typecheck of every workspace
 check-contracts: ## buf lint, buf breaking (baseline and previous commit), gen/ freshness
 	@bash scripts/check-contracts.sh
 
+check-deploy: ## Validate Dockerfile, compose, Helm chart and workflows with real tools (installed into .cache)
+	@bash scripts/deploy/check.sh
+
 test-unit: ## Unit tests (no servers)
 	@$(ENV) && npx vitest run --project unit
 
@@ -66,7 +69,7 @@ test-integration: infra-up ## Integration tests against the real servers
 test: install ## Everything CI runs: lint, typecheck, contracts, unit and integration tests
 	@start=$$(date +%s); \
 	bash scripts/infra/up.sh; \
-	$(MAKE) --no-print-directory lint typecheck check-contracts; \
+	$(MAKE) --no-print-directory lint typecheck check-contracts check-deploy; \
 	$(ENV) && echo "==> vitest (unit + integration)" && npx vitest run; \
 	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
 

@@ -1,0 +1,172 @@
+{{/* Names, labels and the pieces every gifmesh workload shares. */}}
+
+{{- define "gifmesh.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "gifmesh.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of one component's objects: <fullname>-<component>. Call with (dict "root" $ "component" "gateway"). */}}
+{{- define "gifmesh.componentName" -}}
+{{- printf "%s-%s" (include "gifmesh.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Selector labels. They never change between releases (no chart version, no
+image tag), because a Deployment's selector is immutable: helm upgrade must work.
+*/}}
+{{- define "gifmesh.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "gifmesh.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "gifmesh.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "gifmesh.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: gifmesh
+{{- end }}
+
+{{- define "gifmesh.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "gifmesh.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Image reference of a component: (dict "root" $ "image" "gateway"). */}}
+{{- define "gifmesh.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.registry .image (default .root.Chart.AppVersion .root.Values.image.tag) }}
+{{- end }}
+
+{{/* The Secret that holds a given concern's keys: the concern's own existingSecret, else the global one. */}}
+{{- define "gifmesh.secretName" -}}
+{{- $name := default .root.Values.existingSecret .secret -}}
+{{- required "existingSecret (or the dependency's own existingSecret) must name a Secret" $name -}}
+{{- end }}
+
+{{/* env entries read from a Secret: (dict "root" $ "name" "DATABASE_URL" "secret" "" "key" "database-url" "optional" false). */}}
+{{- define "gifmesh.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "gifmesh.secretName" . }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+
+{{- define "gifmesh.s3SecretEnv" -}}
+{{ include "gifmesh.secretEnv" (dict "root" . "name" "S3_ACCESS_KEY_ID" "secret" .Values.s3.existingSecret "key" .Values.s3.accessKeyIdKey) }}
+{{ include "gifmesh.secretEnv" (dict "root" . "name" "S3_SECRET_ACCESS_KEY" "secret" .Values.s3.existingSecret "key" .Values.s3.secretAccessKeyKey) }}
+{{- end }}
+
+{{- define "gifmesh.databaseEnv" -}}
+{{ include "gifmesh.secretEnv" (dict "root" . "name" "DATABASE_URL" "secret" .Values.postgresql.existingSecret "key" .Values.postgresql.urlKey) }}
+{{- end }}
+
+{{/* Where storage reaches Giphy: explicit URL, else the in-cluster fixture when enabled, else nothing (the real API). */}}
+{{- define "gifmesh.giphyBaseUrl" -}}
+{{- if .Values.giphy.baseUrl }}
+{{- .Values.giphy.baseUrl }}
+{{- else if .Values.giphyFixture.enabled }}
+{{- printf "http://%s:%v/v1/" (include "gifmesh.componentName" (dict "root" . "component" "giphy-fixture")) .Values.giphyFixture.port }}
+{{- end }}
+{{- end }}
+
+{{/* Pod-level fields every workload shares. */}}
+{{- define "gifmesh.podCommon" -}}
+{{- if and .hook .root.Values.serviceAccount.create }}
+{{- /* A pre-install hook runs before the chart's ServiceAccount exists. */}}
+serviceAccountName: default
+{{- else }}
+serviceAccountName: {{ include "gifmesh.serviceAccountName" .root }}
+{{- end }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+securityContext:
+  {{- toYaml .root.Values.podSecurityContext | nindent 2 }}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .values.affinity }}
+affinity:
+  {{- toYaml .values.affinity | nindent 2 }}
+{{- else }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "gifmesh.selectorLabels" . | nindent 14 }}
+{{- end }}
+{{- end }}
+
+{{/* The writable /tmp every container gets (the root filesystem is read-only). */}}
+{{- define "gifmesh.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .tmpSizeLimit }}
+{{- end }}
+
+{{- define "gifmesh.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{/* Annotations that roll the pods when their configuration changes. */}}
+{{- define "gifmesh.configChecksum" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+{{- end }}
+
+{{- define "gifmesh.s3ConfigData" -}}
+{{- with .Values.s3.endpoint }}
+S3_ENDPOINT: {{ . | quote }}
+{{- end }}
+S3_REGION: {{ .Values.s3.region | quote }}
+S3_BUCKET: {{ required "s3.bucket is required" .Values.s3.bucket | quote }}
+S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
+{{- end }}
+
+{{- define "gifmesh.otelConfigData" -}}
+{{- if .Values.config.otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.config.otlpEndpoint | quote }}
+OTEL_SDK_DISABLED: "false"
+{{- else }}
+OTEL_SDK_DISABLED: "true"
+{{- end }}
+{{- end }}
+
+{{/* The scaled services: component name → values key. */}}
+{{- define "gifmesh.scaledComponents" -}}
+gateway: gateway
+storage: storage
+file-worker: fileWorker
+{{- end }}
