@@ -31,7 +31,7 @@ KAFKA_TOPICS=(
   gifmesh.archive.requested.v1:6
   gifmesh.archive.completed.v1:3
   gifmesh.archive.failed.v1:3
-  gifmesh.archive.requested.v1.dlq:1
+  gifmesh.archive.requested.v1.dlq:1 gifmesh.archive.results.v1.dlq:1
 )
 
 # Our servers listen on loopback only; ports follow the URLs in env.sh.

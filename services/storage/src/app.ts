@@ -1,9 +1,9 @@
 // Builds and starts storage from its config: the adapters, the use cases, the RPC
 // server, the outbox relay and the results consumer. main.ts adds process concerns
 // (signals, tracing); integration tests call this directly with their own config.
+import type { ReadinessCheck } from "@gifmesh/shared/admin";
 import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
 import {
-  ARCHIVE_TOPICS,
   file_gifmesh_storage_v1_storage,
   file_grpc_health_v1_health,
   Health,
@@ -20,6 +20,7 @@ import { createCatalogStore } from "./infrastructure/db/catalog-store.ts";
 import { createDatabase, type Database } from "./infrastructure/db/database.ts";
 import { migrateToLatest } from "./infrastructure/db/migrator.ts";
 import { createGiphyClient } from "./infrastructure/giphy/giphy-client.ts";
+import { createDeadLetter } from "./infrastructure/kafka/dead-letter.ts";
 import { createOutboxRelay, type OutboxRelay } from "./infrastructure/outbox/outbox-relay.ts";
 import type { StorageMetrics } from "./metrics.ts";
 import { startResultsConsumer } from "./transport/kafka/archive-results-consumer.ts";
@@ -36,15 +37,19 @@ export interface StorageApp {
   readonly health: HealthState;
   /** Resolves once migrations ran (storage serves only after). */
   readonly migrated: Promise<void>;
+  /** What /readyz checks: PostgreSQL answers and migrations are applied. */
+  readonly readiness: readonly ReadinessCheck[];
   /** Stops everything in reverse order. */
   close(): Promise<void>;
 }
 
-/** Topic names; tests override them so runs never share a topic. */
+/** Topic names (from config); tests override them so runs never share a topic. */
 export interface StorageTopics {
   readonly requested: string;
   readonly completed: string;
   readonly failed: string;
+  /** Malformed result events. */
+  readonly resultsDeadLetter: string;
 }
 
 export async function startStorage(
@@ -52,14 +57,16 @@ export async function startStorage(
   deps: { logger: Logger; metrics: StorageMetrics; signal: AbortSignal; topics?: StorageTopics },
 ): Promise<StorageApp> {
   const topics = deps.topics ?? {
-    requested: ARCHIVE_TOPICS.requested,
-    completed: ARCHIVE_TOPICS.completed,
-    failed: ARCHIVE_TOPICS.failed,
+    requested: config.TOPIC_ARCHIVE_REQUESTED,
+    completed: config.TOPIC_ARCHIVE_COMPLETED,
+    failed: config.TOPIC_ARCHIVE_FAILED,
+    resultsDeadLetter: config.TOPIC_ARCHIVE_RESULTS_DLQ,
   };
   const { logger, metrics, signal } = deps;
   const database = createDatabase({
     url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     logger,
   });
   const health = createHealthState(false);
@@ -171,12 +178,13 @@ export async function startStorage(
   void migrated.then(
     async () => {
       await probeOnce();
-      probe = setInterval(() => void probeOnce(), 2_000);
+      probe = setInterval(() => void probeOnce(), config.HEALTH_PROBE_INTERVAL_MS);
       relay.start();
     },
     () => undefined,
   );
 
+  const deadLetter = createDeadLetter(createProducer(kafka), topics.resultsDeadLetter);
   const consumer = kafka.consumer({
     kafkaJS: { groupId: config.KAFKA_RESULTS_GROUP, fromBeginning: true, autoCommit: false },
   });
@@ -189,11 +197,13 @@ export async function startStorage(
             { topic: topics.requested, numPartitions: 6 },
             { topic: topics.completed, numPartitions: 3 },
             { topic: topics.failed, numPartitions: 3 },
+            { topic: topics.resultsDeadLetter, numPartitions: 1 },
           ]);
           await startResultsConsumer({
             consumer,
             db: database.db,
             topics: [topics.completed, topics.failed],
+            deadLetter,
             logger: logger.child({ component: "results" }),
             onOutcome: (topic, outcome) => {
               metrics.resultsConsumed.inc({ topic, outcome });
@@ -205,6 +215,11 @@ export async function startStorage(
     )
     .catch(() => undefined);
 
+  let isMigrated = false;
+  void migrated.then(
+    () => (isMigrated = true),
+    () => undefined,
+  );
   let closing: Promise<void> | undefined;
   return {
     rpc,
@@ -212,6 +227,14 @@ export async function startStorage(
     relay,
     health,
     migrated: migrated.then(() => undefined),
+    readiness: [
+      { name: "postgres", check: (signal) => database.ping(signal) },
+      {
+        name: "migrations",
+        check: () =>
+          isMigrated ? Promise.resolve() : Promise.reject(new Error("migrations not applied yet")),
+      },
+    ],
     close: () =>
       (closing ??= (async () => {
         clearInterval(probe);
@@ -219,6 +242,7 @@ export async function startStorage(
         await relay.stop();
         await consumerStarted;
         await consumer.disconnect().catch(() => undefined);
+        await deadLetter.close();
         await database.close();
       })()),
   };

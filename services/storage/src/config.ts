@@ -2,6 +2,7 @@
 // offline Giphy fixture (http://127.0.0.1:8089/v1/ with the fixture's public key);
 // setting the key switches to the real API without a code change.
 import { baseConfigSchema, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
+import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { z } from "zod";
 
 /** The fixture's key (not a secret) and the two default base URLs. */
@@ -15,10 +16,19 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     STORAGE_RPC_PORT: port(50051),
     DATABASE_URL: str("postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh"),
     DATABASE_POOL_MAX: int({ default: 10, min: 1, max: 200 }),
+    /** Server-side cap on every statement; an RPC deadline lowers it for that call. */
+    DATABASE_STATEMENT_TIMEOUT_MS: durationMs(10_000),
+    /** How often gRPC health re-checks PostgreSQL. */
+    HEALTH_PROBE_INTERVAL_MS: durationMs(2_000),
     KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
     KAFKA_CLIENT_ID: str("gifmesh-storage"),
     /** Consumer group of the archive-results consumer. */
     KAFKA_RESULTS_GROUP: str("gifmesh-storage"),
+    /** Topic names (same variables as the file worker's); tests use private ones. */
+    TOPIC_ARCHIVE_REQUESTED: str(ARCHIVE_TOPICS.requested),
+    TOPIC_ARCHIVE_COMPLETED: str(ARCHIVE_TOPICS.completed),
+    TOPIC_ARCHIVE_FAILED: str(ARCHIVE_TOPICS.failed),
+    TOPIC_ARCHIVE_RESULTS_DLQ: str(ARCHIVE_TOPICS.resultsDeadLetter),
     GIPHY_API_KEY: z.string().min(1).optional(),
     GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
     GIPHY_TIMEOUT_MS: durationMs(3_000),

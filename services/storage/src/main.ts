@@ -32,13 +32,6 @@ const admin = await startAdminServer({
   port: config.ADMIN_PORT,
   registry,
   logger,
-  readiness: [
-    { name: "postgres", check: () => app.database.ping() },
-    {
-      name: "migrations",
-      check: () =>
-        Promise.race([app.migrated, Promise.reject(new Error("migrations not applied yet"))]),
-    },
-  ],
+  readiness: app.readiness,
 });
 shutdown.onShutdown("admin", () => admin.close());

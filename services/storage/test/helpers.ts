@@ -60,6 +60,7 @@ export function uniqueTopics(): StorageTopics {
     requested: `test.storage.${suffix}.requested`,
     completed: `test.storage.${suffix}.completed`,
     failed: `test.storage.${suffix}.failed`,
+    resultsDeadLetter: `test.storage.${suffix}.results.dlq`,
   };
 }
 
@@ -135,5 +136,6 @@ export async function createTopics(kafka: Kafka, topics: StorageTopics): Promise
     { topic: topics.requested, numPartitions: 3 },
     { topic: topics.completed, numPartitions: 1 },
     { topic: topics.failed, numPartitions: 1 },
+    { topic: topics.resultsDeadLetter, numPartitions: 1 },
   ]);
 }

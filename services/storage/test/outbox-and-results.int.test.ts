@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { ArchiveCompletedSchema, ArchiveFailedSchema } from "@gifmesh/shared/contracts";
-import { createProducer } from "@gifmesh/shared/kafka";
+import { createProducer, headersToStrings } from "@gifmesh/shared/kafka";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -15,7 +15,7 @@ import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import { enqueue, countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../src/infrastructure/outbox/outbox-relay.ts";
-import { applyResult } from "../src/transport/kafka/archive-results-consumer.ts";
+import { applyResult } from "../src/transport/kafka/result-events.ts";
 import {
   collectTopic,
   createTestDatabase,
@@ -184,21 +184,40 @@ describe("archive results", () => {
 
   it("the running service consumes results from Kafka", async () => {
     const fixture = await createFixtureServer({ port: 0 });
+    const group = `storage-test-${randomUUID()}`;
     const { app, abort } = await startTestStorage(
-      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl },
+      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl, KAFKA_RESULTS_GROUP: group },
       topics,
     );
     const producer = createProducer(kafka);
+    const dlq = await collectTopic(kafka, topics.resultsDeadLetter);
     try {
       await producer.connect();
+      await upsertGifs(db, [gif("resultgif3"), gif("resultgif4")], new Date());
       await producer.send({
         topic: topics.completed,
         messages: [
           { key: "resultgif2", value: completed("resultgif2") },
           { key: "resultgifX", value: completed("resultgifX") },
+          // Malformed: not protobuf, then a valid message without an object key.
+          {
+            key: "resultgif4",
+            value: Buffer.from("not protobuf \xff\xff"),
+            headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+          },
+          {
+            key: "resultgif4",
+            value: Buffer.from(
+              toBinary(
+                ArchiveCompletedSchema,
+                create(ArchiveCompletedSchema, { eventId: randomUUID(), gifId: "resultgif4" }),
+              ),
+            ),
+          },
+          // After the malformed ones on the same partition: still applied.
+          { key: "resultgif4", value: completed("resultgif4") },
         ],
       });
-      await upsertGifs(db, [gif("resultgif3")], new Date());
       await producer.send({
         topic: topics.failed,
         messages: [{ key: "resultgif3", value: failed("resultgif3") }],
@@ -209,7 +228,46 @@ describe("archive results", () => {
         20_000,
         "failed applied",
       );
+      await eventually(
+        async () =>
+          (await findGifRow(db, "resultgif4"))?.archive_state === "archived" ? true : undefined,
+        20_000,
+        "completed after malformed applied",
+      );
+      await eventually(() => (dlq.messages.length >= 2 ? true : undefined), 20_000, "DLQ");
+      const [first, second] = dlq.messages.map((m) => ({
+        key: m.key?.toString(),
+        value: m.value,
+        headers: headersToStrings(m.headers),
+      }));
+      expect(first?.key).toBe("resultgif4");
+      expect(first?.value).toEqual(Buffer.from("not protobuf \xff\xff"));
+      expect(first?.headers).toMatchObject({
+        "x-gifmesh-error-code": "EVENT.MALFORMED",
+        "x-gifmesh-original-topic": topics.completed,
+        "x-gifmesh-original-partition": "0",
+        "x-gifmesh-original-offset": "2",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      });
+      expect(first?.headers["x-gifmesh-error-reason"]).toMatch(/not a ArchiveCompleted message/);
+      expect(second?.headers["x-gifmesh-error-reason"]).toBe("object_key is empty");
+      expect(second?.headers["x-gifmesh-original-offset"]).toBe("3");
+      // Committed past everything: the group's next offset is the end of the partition.
+      const admin = kafka.admin();
+      await admin.connect();
+      const committed = await eventually(
+        async () => {
+          const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topics.completed] });
+          const offset = entry?.partitions.find((p) => p.partition === 0)?.offset;
+          return offset === "5" ? offset : undefined;
+        },
+        10_000,
+        "offsets committed",
+      );
+      await admin.disconnect();
+      expect(committed).toBe("5");
     } finally {
+      await dlq.stop();
       await producer.disconnect();
       abort.abort();
       await app.close();

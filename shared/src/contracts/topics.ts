@@ -10,4 +10,6 @@ export const ARCHIVE_TOPICS = {
   completed: "gifmesh.archive.completed.v1",
   failed: "gifmesh.archive.failed.v1",
   requestedDeadLetter: "gifmesh.archive.requested.v1.dlq",
+  /** Result events (completed/failed) storage could not decode or validate. */
+  resultsDeadLetter: "gifmesh.archive.results.v1.dlq",
 } as const;

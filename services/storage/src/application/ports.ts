@@ -22,6 +22,16 @@ export interface GiphyPort {
   getByIds(ids: readonly string[], signal?: AbortSignal): Promise<readonly GifMetadata[]>;
 }
 
+/**
+ * How long a call may keep the database busy: the RPC's cancellation signal and,
+ * when the client set one, its deadline (epoch ms). Adapters stop their queries
+ * when either fires.
+ */
+export interface CallBounds {
+  readonly signal?: AbortSignal;
+  readonly deadline?: number;
+}
+
 export interface StoredResult {
   readonly gifs: readonly StoredGif[];
   readonly totalCount: number;
@@ -31,7 +41,7 @@ export interface StoredResult {
 /** The system of record. Throws StorageError DATABASE.UNAVAILABLE when PostgreSQL is down. */
 export interface CatalogStore {
   /** The stored page for a result key, with its GIFs in stored order. */
-  findResult(key: string): Promise<StoredResult | undefined>;
+  findResult(key: string, call?: CallBounds): Promise<StoredResult | undefined>;
   /**
    * In ONE transaction: upsert the GIFs, store the result page under `key` (when given),
    * and write one archive request to the outbox for every GIF that is new.
@@ -42,9 +52,10 @@ export interface CatalogStore {
     readonly gifs: readonly GifMetadata[];
     readonly totalCount: number;
     readonly traceHeaders: Readonly<Record<string, string>>;
+    readonly call?: CallBounds;
   }): Promise<readonly StoredGif[]>;
-  findGifs(ids: readonly string[]): Promise<readonly StoredGif[]>;
-  findArchive(id: string): Promise<ArchiveState | undefined>;
+  findGifs(ids: readonly string[], call?: CallBounds): Promise<readonly StoredGif[]>;
+  findArchive(id: string, call?: CallBounds): Promise<ArchiveState | undefined>;
 }
 
 export interface Clock {

@@ -3,7 +3,7 @@
 // and its answer stored; if Giphy fails, the last stored page is served as stale.
 import { isGiphyOutage } from "../domain/errors.ts";
 import type { GifPage, StoredGif } from "../domain/gif.ts";
-import type { CatalogStore, Clock } from "./ports.ts";
+import type { CallBounds, CatalogStore, Clock } from "./ports.ts";
 
 export type PageSource = "database" | "giphy" | "database_stale";
 
@@ -20,6 +20,8 @@ export interface ServePageInput {
   readonly ttlSeconds: number;
   readonly fetch: () => Promise<GifPage>;
   readonly traceHeaders: Readonly<Record<string, string>>;
+  /** Signal and deadline of the RPC, passed to every query. */
+  readonly call?: CallBounds;
   /** Observes a Giphy failure that stale data covered. */
   readonly onStale?: (error: unknown) => void;
 }
@@ -28,7 +30,7 @@ export async function servePage(
   deps: { store: CatalogStore; clock: Clock },
   input: ServePageInput,
 ): Promise<ServedPage> {
-  const stored = await deps.store.findResult(input.key);
+  const stored = await deps.store.findResult(input.key, input.call);
   const ageMs =
     stored === undefined ? Infinity : deps.clock.now().getTime() - stored.fetchedAt.getTime();
   if (stored !== undefined && ageMs < input.ttlSeconds * 1000) {
@@ -59,6 +61,7 @@ export async function servePage(
     gifs: page.gifs,
     totalCount: page.totalCount,
     traceHeaders: input.traceHeaders,
+    ...(input.call ? { call: input.call } : {}),
   });
   return { gifs, totalCount: page.totalCount, offset: page.offset, source: "giphy" };
 }

@@ -13,7 +13,7 @@ import {
   type RawSearch,
 } from "../domain/queries.ts";
 import type { Rating } from "../domain/gif.ts";
-import type { CatalogStore, Clock, GiphyPort } from "./ports.ts";
+import type { CallBounds, CatalogStore, Clock, GiphyPort } from "./ports.ts";
 import { servePage, type PageSource, type ServedPage } from "./serve-page.ts";
 
 export interface UseCaseDeps {
@@ -25,9 +25,8 @@ export interface UseCaseDeps {
   readonly onStale?: (operation: string, error: unknown) => void;
 }
 
-/** Per-call context: cancellation and the W3C headers to keep with outbox rows. */
-export interface CallContext {
-  readonly signal?: AbortSignal;
+/** Per-call context: cancellation, deadline and the W3C headers to keep with outbox rows. */
+export interface CallContext extends CallBounds {
   readonly traceHeaders: Readonly<Record<string, string>>;
 }
 
@@ -39,6 +38,7 @@ export function createSearchGifs(deps: UseCaseDeps) {
       offset: q.offset,
       ttlSeconds: deps.searchTtlSeconds,
       traceHeaders: ctx.traceHeaders,
+      call: ctx,
       fetch: () => deps.giphy.search(q, ctx.signal),
       onStale: (error) => deps.onStale?.("search", error),
     });
@@ -63,6 +63,7 @@ export function createListTrending(deps: UseCaseDeps) {
       offset: q.offset,
       ttlSeconds: deps.trendingTtlSeconds,
       traceHeaders: ctx.traceHeaders,
+      call: ctx,
       fetch: () => deps.giphy.trending(q, ctx.signal),
       onStale: (error) => deps.onStale?.("trending", error),
     });
@@ -75,7 +76,7 @@ export function createGetGif(deps: UseCaseDeps) {
     ctx: CallContext,
   ): Promise<{ gif: StoredGif; source: PageSource }> => {
     const id = parseGifId(rawId);
-    const [stored] = await deps.store.findGifs([id]);
+    const [stored] = await deps.store.findGifs([id], ctx);
     if (stored !== undefined) return { gif: stored, source: "database" };
     const found = await deps.giphy.getById(id, ctx.signal);
     if (found === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
@@ -83,6 +84,7 @@ export function createGetGif(deps: UseCaseDeps) {
       gifs: [found],
       totalCount: 1,
       traceHeaders: ctx.traceHeaders,
+      call: ctx,
     });
     if (saved === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
     return { gif: saved, source: "giphy" };
@@ -100,7 +102,7 @@ export function createBatchGetGifs(deps: UseCaseDeps) {
     ctx: CallContext,
   ): Promise<{ gifs: StoredGif[]; missingIds: string[] }> => {
     const ids = parseGifIds(rawIds);
-    const stored = new Map((await deps.store.findGifs(ids)).map((gif) => [gif.id, gif]));
+    const stored = new Map((await deps.store.findGifs(ids, ctx)).map((gif) => [gif.id, gif]));
     const unknown = ids.filter((id) => !stored.has(id));
     if (unknown.length > 0) {
       try {
@@ -111,6 +113,7 @@ export function createBatchGetGifs(deps: UseCaseDeps) {
             gifs: wanted,
             totalCount: wanted.length,
             traceHeaders: ctx.traceHeaders,
+            call: ctx,
           });
           for (const gif of saved) stored.set(gif.id, gif);
         }
@@ -127,9 +130,9 @@ export function createBatchGetGifs(deps: UseCaseDeps) {
 }
 
 export function createGetArchiveStatus(deps: UseCaseDeps) {
-  return async (rawId: string): Promise<ArchiveState> => {
+  return async (rawId: string, call?: CallBounds): Promise<ArchiveState> => {
     const id = parseGifId(rawId, "gif_id");
-    const archive = await deps.store.findArchive(id);
+    const archive = await deps.store.findArchive(id, call);
     if (archive === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
     return archive;
   };

@@ -13,6 +13,7 @@ export const STORAGE_ERROR_CODES = [
   "GIPHY.NOT_FOUND",
   "GIPHY.REJECTED",
   "DATABASE.UNAVAILABLE",
+  "DATABASE.TIMEOUT",
 ] as const;
 
 export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];

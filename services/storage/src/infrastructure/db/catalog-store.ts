@@ -14,6 +14,7 @@ import type { CatalogStore, Clock, OutboxNotifier } from "../../application/port
 import { ARCHIVED_RENDITION, type GifMetadata, type StoredGif } from "../../domain/gif.ts";
 import { findGifRow, findGifRows, upsertGifs } from "./gif-repository.ts";
 import { enqueue, type NewOutboxMessage } from "./outbox-repository.ts";
+import { applyDeadline, bounded } from "./call-bounds.ts";
 import { withDb } from "./pg-errors.ts";
 import { findResult, saveResult } from "./result-repository.ts";
 import { archiveOf, toStoredGif } from "./row-mapper.ts";
@@ -59,20 +60,24 @@ export function createCatalogStore(deps: {
 }): CatalogStore {
   const { db, clock } = deps;
   return {
-    findResult: (key) =>
-      withDb(async () => {
-        const row = await findResult(db, key);
-        if (row === undefined) return undefined;
-        return {
-          gifs: await loadGifs(db, row.gif_ids),
-          totalCount: row.total_count,
-          fetchedAt: row.fetched_at,
-        };
-      }),
+    findResult: (key, call) =>
+      withDb(() =>
+        bounded(db, call, async (conn) => {
+          const row = await findResult(conn, key);
+          if (row === undefined) return undefined;
+          return {
+            gifs: await loadGifs(conn, row.gif_ids),
+            totalCount: row.total_count,
+            fetchedAt: row.fetched_at,
+          };
+        }),
+      ),
     async saveFromGiphy(input) {
       const now = clock.now();
+      input.call?.signal?.throwIfAborted();
       const gifs = await withDb(() =>
         db.transaction().execute(async (trx) => {
+          await applyDeadline(trx, input.call?.deadline);
           const inserted = await upsertGifs(trx, input.gifs, now);
           if (input.key !== undefined)
             await saveResult(
@@ -96,11 +101,13 @@ export function createCatalogStore(deps: {
       deps.notify?.();
       return gifs;
     },
-    findGifs: (ids) => withDb(() => loadGifs(db, ids)),
-    findArchive: (id) =>
-      withDb(async () => {
-        const row = await findGifRow(db, id);
-        return row === undefined ? undefined : archiveOf(row);
-      }),
+    findGifs: (ids, call) => withDb(() => bounded(db, call, (conn) => loadGifs(conn, ids))),
+    findArchive: (id, call) =>
+      withDb(() =>
+        bounded(db, call, async (conn) => {
+          const row = await findGifRow(conn, id);
+          return row === undefined ? undefined : archiveOf(row);
+        }),
+      ),
   };
 }

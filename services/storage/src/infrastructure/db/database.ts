@@ -4,22 +4,30 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Logger } from "@gifmesh/shared/logging";
+import { bounded } from "./call-bounds.ts";
 import type { DB } from "./schema.ts";
 
 export interface Database {
   readonly db: Kysely<DB>;
   /** Resolves when PostgreSQL answers a trivial query. */
-  ping(): Promise<void>;
+  ping(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createDatabase(options: { url: string; max: number; logger: Logger }): Database {
+export function createDatabase(options: {
+  url: string;
+  max: number;
+  logger: Logger;
+  /** Server-side cap per statement; 0 = none. */
+  statementTimeoutMs?: number;
+}): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
     application_name: "gifmesh-storage",
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   pool.on("error", (error) => {
     options.logger.warn("idle postgres connection failed", { err: error });
@@ -28,8 +36,8 @@ export function createDatabase(options: { url: string; max: number; logger: Logg
   let closed = false;
   return {
     db,
-    async ping() {
-      await sql`select 1`.execute(db);
+    async ping(signal?: AbortSignal) {
+      await bounded(db, { signal }, (conn) => sql`select 1`.execute(conn));
     },
     async close() {
       if (closed) return;

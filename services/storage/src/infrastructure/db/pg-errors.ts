@@ -1,6 +1,8 @@
 // The one place that maps PostgreSQL driver errors to storage's error codes.
 // Connection-level failures become DATABASE.UNAVAILABLE (→ RPC `unavailable`);
-// anything else is a bug and stays as it is (→ `internal`).
+// a statement stopped by its statement_timeout (the call's deadline) becomes
+// DATABASE.TIMEOUT (→ `deadline_exceeded`); anything else is a bug and stays as it
+// is (→ `internal`).
 import { StorageError } from "../../domain/errors.ts";
 
 const CONNECTION_CODES = new Set([
@@ -31,12 +33,19 @@ function isConnectionError(error: unknown): boolean {
   );
 }
 
+/** SQLSTATE 57014 query_canceled: statement_timeout fired (or a cancel request). */
+function isStatementTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === "57014";
+}
+
 /** Runs a database operation, turning connection failures into DATABASE.UNAVAILABLE. */
 export async function withDb<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (error instanceof StorageError) throw error;
+    if (isStatementTimeout(error))
+      throw new StorageError("DATABASE.TIMEOUT", "database statement timed out", { cause: error });
     if (isConnectionError(error))
       throw new StorageError("DATABASE.UNAVAILABLE", "database unavailable", { cause: error });
     throw error;

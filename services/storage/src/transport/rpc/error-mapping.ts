@@ -14,6 +14,7 @@ const CODES: Readonly<Record<StorageErrorCode, Code>> = {
   "GIPHY.UNAUTHORIZED": Code.Unavailable,
   "GIPHY.REJECTED": Code.FailedPrecondition,
   "DATABASE.UNAVAILABLE": Code.Unavailable,
+  "DATABASE.TIMEOUT": Code.DeadlineExceeded,
 };
 
 /** Any error → ConnectError. Unknown errors become `internal` with a generic message. */

@@ -4,7 +4,7 @@
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { StorageService } from "@gifmesh/shared/contracts";
 import { injectTraceHeaders } from "@gifmesh/shared/tracing";
-import type { StorageUseCases } from "../../application/use-cases.ts";
+import type { CallContext, StorageUseCases } from "../../application/use-cases.ts";
 import { toConnectError } from "./error-mapping.ts";
 import { archiveToProto, gifToProto, ratingFromProto, sourceToProto } from "./to-proto.ts";
 
@@ -16,8 +16,14 @@ async function guard<T>(ctx: HandlerContext, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function callContext(ctx: HandlerContext) {
-  return { signal: ctx.signal, traceHeaders: injectTraceHeaders() };
+/** The handler's signal (cancel or deadline), its deadline, and the trace headers. */
+function callContext(ctx: HandlerContext): CallContext {
+  const timeoutMs = ctx.timeoutMs();
+  return {
+    signal: ctx.signal,
+    ...(timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs }),
+    traceHeaders: injectTraceHeaders(),
+  };
 }
 
 /** Registers StorageService on a router. */
@@ -69,7 +75,7 @@ export function storageRoutes(useCases: StorageUseCases) {
         }),
       getArchiveStatus: (req, ctx) =>
         guard(ctx, async () => {
-          const archive = await useCases.getArchiveStatus(req.gifId);
+          const archive = await useCases.getArchiveStatus(req.gifId, callContext(ctx));
           return { gifId: req.gifId, archive: archiveToProto(archive) };
         }),
     });

@@ -1,0 +1,90 @@
+// Request validation: every rejection names its field, normalisation makes equal
+// searches share one key.
+import { describe, expect, it } from "vitest";
+import { StorageError } from "./errors.ts";
+import {
+  parseGifId,
+  parseGifIds,
+  parseSearch,
+  parseTrending,
+  ratingAllowed,
+  searchKey,
+  trendingKey,
+} from "./queries.ts";
+
+const search = (overrides: Partial<Parameters<typeof parseSearch>[0]> = {}) => ({
+  query: "cats",
+  limit: 10,
+  offset: 0,
+  rating: undefined,
+  lang: "",
+  ...overrides,
+});
+
+function fieldOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof StorageError && error.code === "REQUEST.INVALID_ARGUMENT")
+      return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe("parseSearch", () => {
+  it("normalises the query and defaults limit and lang", () => {
+    const q = parseSearch(search({ query: "  Happy   CAT ", limit: 0 }));
+    expect(q).toEqual({ query: "happy cat", limit: 25, offset: 0, rating: undefined, lang: "en" });
+    expect(searchKey(q)).toBe(searchKey(parseSearch(search({ query: "happy cat", limit: 25 }))));
+    expect(searchKey(q)).not.toBe(
+      searchKey(parseSearch(search({ query: "happy cat", limit: 25, rating: "g" }))),
+    );
+  });
+
+  it("names the field of each invalid argument", () => {
+    expect(fieldOf(() => parseSearch(search({ query: "   " })))).toBe("query");
+    expect(fieldOf(() => parseSearch(search({ query: "x".repeat(51) })))).toBe("query");
+    expect(parseSearch(search({ query: "é".repeat(50) })).query).toHaveLength(50);
+    expect(fieldOf(() => parseSearch(search({ limit: 51 })))).toBe("limit");
+    expect(fieldOf(() => parseSearch(search({ limit: -1 })))).toBe("limit");
+    expect(fieldOf(() => parseSearch(search({ limit: 1.5 })))).toBe("limit");
+    expect(fieldOf(() => parseSearch(search({ offset: 5000 })))).toBe("offset");
+    expect(parseSearch(search({ offset: 4999 })).offset).toBe(4999);
+    expect(fieldOf(() => parseSearch(search({ lang: "eng" })))).toBe("lang");
+    expect(fieldOf(() => parseSearch(search({ lang: "e1" })))).toBe("lang");
+  });
+});
+
+describe("trending and ids", () => {
+  it("bounds trending offsets lower than search", () => {
+    expect(parseTrending({ limit: 0, offset: 499, rating: "pg" })).toEqual({
+      limit: 25,
+      offset: 499,
+      rating: "pg",
+    });
+    expect(fieldOf(() => parseTrending({ limit: 5, offset: 500, rating: undefined }))).toBe(
+      "offset",
+    );
+    expect(trendingKey({ limit: 5, offset: 0, rating: undefined })).toBe("trending:any:0:5");
+  });
+
+  it("validates ids, names the index at fault, and de-duplicates in order", () => {
+    expect(parseGifId("abc-_1")).toBe("abc-_1");
+    expect(fieldOf(() => parseGifId("a/b"))).toBe("id");
+    expect(fieldOf(() => parseGifId("", "gif_id"))).toBe("gif_id");
+    expect(fieldOf(() => parseGifId("x".repeat(65)))).toBe("id");
+    expect(parseGifIds(["b", "a", "b"])).toEqual(["b", "a"]);
+    expect(fieldOf(() => parseGifIds([]))).toBe("ids");
+    expect(fieldOf(() => parseGifIds(Array.from({ length: 101 }, (_, i) => `id${i}`)))).toBe("ids");
+    expect(parseGifIds(Array.from({ length: 100 }, (_, i) => `id${i}`))).toHaveLength(100);
+    expect(fieldOf(() => parseGifIds(["ok", "not ok"]))).toBe("ids[1]");
+  });
+
+  it("orders ratings g < pg < pg-13 < r", () => {
+    expect(ratingAllowed("pg", "pg-13")).toBe(true);
+    expect(ratingAllowed("r", "pg-13")).toBe(false);
+    expect(ratingAllowed("unrated", "r")).toBe(false);
+    expect(ratingAllowed("r", undefined)).toBe(true);
+  });
+});

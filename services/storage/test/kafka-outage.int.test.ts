@@ -1,0 +1,136 @@
+// Issue 3's "with Kafka stopped, searches still succeed; after Kafka is restarted,
+// every pending outbox row is delivered exactly once" against a PRIVATE broker
+// (@gifmesh/shared/testing) that the test stops and restarts on the same data dir.
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { ResultSource, StorageService } from "@gifmesh/shared/contracts";
+import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
+import { startPrivateKafka, type PrivateKafka } from "@gifmesh/shared/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StorageApp } from "../src/app.ts";
+import { countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
+import {
+  collectTopic,
+  createTestDatabase,
+  createTopics,
+  eventually,
+  startTestStorage,
+  testKafka,
+  uniqueTopics,
+} from "./helpers.ts";
+
+let broker: PrivateKafka;
+let kafka: Kafka;
+let fixture: FixtureServer;
+let database: { url: string; drop: () => Promise<void> };
+let app: StorageApp;
+let abort: AbortController;
+const topics = uniqueTopics();
+
+beforeAll(async () => {
+  [broker, fixture, database] = await Promise.all([
+    startPrivateKafka(),
+    createFixtureServer({ port: 0 }),
+    createTestDatabase(),
+  ]);
+  kafka = testKafka(broker.brokers);
+  await createTopics(kafka, topics);
+  ({ app, abort } = await startTestStorage(
+    {
+      DATABASE_URL: database.url,
+      GIPHY_BASE_URL: fixture.baseUrl,
+      KAFKA_BROKERS: broker.brokers.join(","),
+      OUTBOX_SEND_TIMEOUT_MS: "2000",
+      OUTBOX_RETRY_MAX_MS: "1000",
+    },
+    topics,
+  ));
+});
+
+afterAll(async () => {
+  abort.abort();
+  await app.close();
+  await Promise.all([fixture.close(), database.drop(), broker.close()]);
+});
+
+/** How many messages the topic holds (sum of high - low watermarks). */
+async function topicSize(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe("with Kafka stopped", () => {
+  it("searches succeed, rows wait in the outbox, and after a restart each is delivered exactly once", async () => {
+    const client = createClient(StorageService, createGrpcTransport({ baseUrl: app.rpc.url }));
+    const db = app.database.db;
+
+    const before = await client.searchGifs({ query: "cat", limit: 5 });
+    expect(before.gifs.length).toBeGreaterThan(0);
+    await eventually(
+      async () => ((await countUnsent(db)) === 0 ? true : undefined),
+      20_000,
+      "baseline relayed",
+    );
+
+    await broker.stop();
+    for (const query of ["dog", "panda dance", "robot"]) {
+      const res = await client.searchGifs({ query, limit: 10 }, { timeoutMs: 10_000 });
+      expect(res.source).toBe(ResultSource.GIPHY);
+      expect(res.gifs.length).toBeGreaterThan(0);
+    }
+    const pending = await countUnsent(db);
+    expect(pending).toBeGreaterThan(0);
+    // The relay tried while the broker was down, rolled back and recorded the failure.
+    await eventually(
+      async () => {
+        const row = await db
+          .selectFrom("outbox")
+          .select("id")
+          .where("sent_at", "is", null)
+          .where("attempts", ">", 0)
+          .executeTakeFirst();
+        return row === undefined ? undefined : true;
+      },
+      20_000,
+      "a failed relay attempt",
+    );
+    expect(await countUnsent(db)).toBe(pending);
+
+    await broker.start();
+    await eventually(
+      async () => ((await countUnsent(db)) === 0 ? true : undefined),
+      60_000,
+      "outbox drained",
+    );
+
+    const rows = await db.selectFrom("outbox").select(["event_id", "sent_at", "topic"]).execute();
+    expect(rows.every((row) => row.sent_at !== null && row.topic === topics.requested)).toBe(true);
+    const size = await topicSize(topics.requested);
+    const collector = await collectTopic(kafka, topics.requested);
+    try {
+      await eventually(
+        () => (collector.messages.length >= size ? true : undefined),
+        30_000,
+        "topic read",
+      );
+      const perEvent = new Map<string, number>();
+      for (const message of collector.messages) {
+        const id = headersToStrings(message.headers)["gifmesh-event-id"] ?? "";
+        perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
+      }
+      expect(size).toBe(rows.length);
+      expect(collector.messages).toHaveLength(rows.length);
+      expect([...perEvent.keys()].sort()).toEqual(rows.map((row) => row.event_id).sort());
+      expect([...perEvent.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await collector.stop();
+    }
+  });
+});

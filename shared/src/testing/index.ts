@@ -1,0 +1,16 @@
+// @gifmesh/shared/testing: private, disposable copies of the real servers for
+// integration tests that must stop one (Kafka, Redis, S3) or cut one off
+// (a TCP proxy in front of PostgreSQL), plus free ports. Test code only: no
+// service imports this at run time.
+export { freePort, tcpOpen, waitForPort, type WaitForPortOptions } from "./ports.ts";
+export {
+  startServerProcess,
+  withOutput,
+  REPO_ROOT,
+  CACHE_DIR,
+  type ServerProcess,
+} from "./server-process.ts";
+export { startPrivateKafka, type PrivateKafka, type PrivateKafkaOptions } from "./kafka.ts";
+export { startPrivateRedis, type PrivateRedis } from "./redis.ts";
+export { startPrivateS3, type PrivateS3, type PrivateS3Options } from "./s3.ts";
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./tcp-proxy.ts";

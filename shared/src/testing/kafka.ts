@@ -1,0 +1,195 @@
+// A private single-node KRaft Kafka broker for outage tests (stop it, restart it),
+// never the shared one on :9092. Same jars, server.properties and format step as
+// scripts/infra/up.sh, on free ports with its own temp log dir. JVM start takes
+// ~5-10 s on 2 cores; restart keeps the data dir and ports, so clients reconnect.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort, tcpOpen } from "./ports.ts";
+import {
+  CACHE_DIR,
+  REPO_ROOT,
+  startServerProcess,
+  withOutput,
+  type ServerProcess,
+} from "./server-process.ts";
+
+const KAFKA_LIBS = join(CACHE_DIR, "kafka/libs");
+const KAFKA_LOG4J = join(REPO_ROOT, "scripts/infra/kafka/log4j2.xml");
+/** The JVM flags of up.sh's broker. */
+const BROKER_JVM = [
+  "-Xms256m",
+  "-Xmx512m",
+  "-XX:+UseG1GC",
+  "-XX:MaxGCPauseMillis=20",
+  "-Djava.awt.headless=true",
+];
+
+export interface PrivateKafkaOptions {
+  /** Default partitions of topics created without a count (up.sh: 3). */
+  readonly numPartitions?: number;
+  /** Extra server.properties lines, e.g. { "log.retention.ms": "60000" }. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Bound on each start (format + JVM + "Kafka Server started"); default 90 s. */
+  readonly startTimeoutMs?: number;
+}
+
+export interface PrivateKafka {
+  /** Bootstrap servers, e.g. ["127.0.0.1:41234"]. */
+  readonly brokers: readonly string[];
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly dataDir: string;
+  readonly running: boolean;
+  /** Starts the broker (formats the log dir the first time) and waits until it serves. */
+  start(): Promise<void>;
+  /** SIGTERM (controlled shutdown) by default; `{ signal: "SIGKILL" }` for a crash. */
+  stop(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** stop() then start() on the same data dir and ports. */
+  restart(): Promise<void>;
+  /** The broker's last log lines (for failure messages). */
+  output(): string;
+  /** Stops the broker and deletes its data dir. */
+  close(): Promise<void>;
+}
+
+function properties(
+  port: number,
+  controllerPort: number,
+  logDir: string,
+  options: PrivateKafkaOptions,
+) {
+  const props: Record<string, string> = {
+    "process.roles": "broker,controller",
+    "node.id": "1",
+    "controller.quorum.voters": `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${port}`,
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "log.dirs": logDir,
+    "num.partitions": String(options.numPartitions ?? 3),
+    "auto.create.topics.enable": "false",
+    "offsets.topic.replication.factor": "1",
+    "offsets.topic.num.partitions": "3",
+    "transaction.state.log.replication.factor": "1",
+    "transaction.state.log.min.isr": "1",
+    "share.coordinator.state.topic.replication.factor": "1",
+    "share.coordinator.state.topic.min.isr": "1",
+    "group.initial.rebalance.delay.ms": "0",
+    ...options.properties,
+  };
+  return (
+    Object.entries(props)
+      .map(([key, value]) => `${key}=${value}`)
+      .join("\n") + "\n"
+  );
+}
+
+/** Same format as `StorageTool random-uuid`: 22 url-safe base64 chars, not starting with '-'. */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+/** Creates the broker's config and data dir and starts it. */
+export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Promise<PrivateKafka> {
+  const port = await freePort();
+  let controllerPort = await freePort();
+  while (controllerPort === port) controllerPort = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "gifmesh-kafka-"));
+  const propsFile = join(dataDir, "server.properties");
+  writeFileSync(propsFile, properties(port, controllerPort, join(dataDir, "log"), options));
+  const timeoutMs = options.startTimeoutMs ?? 90_000;
+  let formatted = false;
+  let server: ServerProcess | undefined;
+
+  async function format(): Promise<void> {
+    const tool = startServerProcess("kafka-storage-format", "java", [
+      `-Dlog4j2.configurationFile=${KAFKA_LOG4J}`,
+      "-Dgifmesh.kafka.level=warn",
+      "-cp",
+      `${KAFKA_LIBS}/*`,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId(),
+      "-c",
+      propsFile,
+      "--ignore-formatted",
+    ]);
+    const deadline = Date.now() + timeoutMs;
+    while (tool.exited() === undefined && Date.now() < deadline) await sleep(100);
+    if (tool.exited() !== "exit code 0")
+      throw withOutput(
+        tool,
+        new Error(`kafka storage format failed (${tool.exited() ?? "timeout"})`),
+      );
+    formatted = true;
+  }
+
+  async function start(): Promise<void> {
+    if (server?.exited() === undefined && server !== undefined) return;
+    if (!formatted) await format();
+    const broker = startServerProcess(
+      "kafka",
+      "java",
+      [
+        ...BROKER_JVM,
+        `-Dlog4j2.configurationFile=${KAFKA_LOG4J}`,
+        "-Dgifmesh.kafka.level=info",
+        "-Dlog4j2.shutdownHookEnabled=false",
+        "-cp",
+        `${KAFKA_LIBS}/*`,
+        "kafka.Kafka",
+        propsFile,
+      ],
+      { keepLines: 2_000 },
+    );
+    server = broker;
+    // Ready = the broker logged that it started and its client port accepts connections.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const dead = broker.exited();
+      if (dead !== undefined)
+        throw withOutput(broker, new Error(`kafka exited during start (${dead})`));
+      if (/Kafka Server started/.test(broker.output()) && (await tcpOpen(port))) return;
+      if (Date.now() > deadline) {
+        await broker.stop({ signal: "SIGKILL" });
+        throw withOutput(broker, new Error(`kafka not started within ${timeoutMs} ms`));
+      }
+      await sleep(100);
+    }
+  }
+
+  async function stop(stopOptions: { signal?: NodeJS.Signals } = {}): Promise<void> {
+    await server?.stop({ ...stopOptions, graceMs: 30_000 });
+  }
+
+  await start();
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    port,
+    controllerPort,
+    dataDir,
+    get running() {
+      return server !== undefined && server.exited() === undefined;
+    },
+    start,
+    stop,
+    async restart() {
+      await stop();
+      await start();
+    },
+    output: () => server?.output() ?? "",
+    async close() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
