@@ -3,9 +3,9 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { freePort } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  freePort,
   listKeys,
   dropBucket,
   requestArchive,

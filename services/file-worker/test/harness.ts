@@ -3,9 +3,6 @@
 // output topics, and a private versitygw for outage tests. Real Kafka, real S3.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -174,19 +171,6 @@ export async function waitFor<T>(
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 /** A worker child process running `node src/main.ts`. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -278,65 +262,6 @@ export async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
   } catch {
     // The bucket may not exist or S3 may be the stopped private one; nothing to clean.
   }
-}
-
-/** A private versitygw on its own port and data dir, for outage tests. */
-export interface PrivateS3 {
-  readonly endpoint: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-export async function privateS3(): Promise<PrivateS3> {
-  const port = await freePort();
-  const root = mkdtempSync(join(tmpdir(), "fw-s3-"));
-  const sidecar = mkdtempSync(join(tmpdir(), "fw-s3meta-"));
-  let child: ChildProcess | undefined;
-  const endpoint = `http://127.0.0.1:${port}`;
-  return {
-    endpoint,
-    async start() {
-      child = spawn(
-        join(ROOT, ".cache/bin/versitygw"),
-        [
-          "--port",
-          `127.0.0.1:${port}`,
-          "--region",
-          "us-east-1",
-          "--quiet",
-          "posix",
-          "--sidecar",
-          sidecar,
-          root,
-        ],
-        {
-          env: { ROOT_ACCESS_KEY: S3_KEY, ROOT_SECRET_KEY: S3_SECRET },
-          stdio: "ignore",
-        },
-      );
-      for (let i = 0; i < 100 && !(await tcpOpen(port)); i++) await sleep(100);
-    },
-    async stop() {
-      const running = child;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise((resolve) => running.once("exit", resolve));
-      running.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => {
-      resolve(false);
-    });
-  });
 }
 
 /** The value, or a test failure naming what was missing (instead of a non-null assertion). */

@@ -2,11 +2,11 @@
 // with SIGKILL mid-batch. Both must only delay archiving, never lose or duplicate.
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { startPrivateS3 } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   dropBucket,
   listKeys,
-  privateS3,
   requestArchive,
   s3Client,
   startRun,
@@ -41,9 +41,8 @@ function track(run: Run, worker: () => WorkerProcess | undefined, bucketEndpoint
 
 describe("file worker resilience", () => {
   it("S3 stopped for a while only delays archiving; everything completes after it returns", async () => {
-    const s3 = await privateS3();
-    await s3.start();
-    cleanups.push(() => s3.stop());
+    const s3 = await startPrivateS3();
+    cleanups.push(() => s3.close());
     const run = await startRun("s3-outage");
     const worker = startWorker(
       workerEnv(run, {

@@ -5,17 +5,16 @@
 // and S3 are called per request, and /readyz reports what is missing.
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { startAdminServer } from "@gifmesh/shared/admin";
 import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
 import { createShutdown } from "@gifmesh/shared/lifecycle";
+import { bucketReadinessCheck, createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
 import { startTracing } from "@gifmesh/shared/tracing";
 import { gatewayConfigSchema } from "./config.ts";
 import { buildGateway } from "./gateway.ts";
 import { createRedisClient } from "./infrastructure/redis-client.ts";
-import { createS3 } from "./infrastructure/s3-client.ts";
 import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
 
 const config = loadConfig(gatewayConfigSchema);
@@ -41,13 +40,8 @@ shutdown.onShutdown("redis", async () => {
     redis.disconnect();
   });
 });
-const s3 = createS3({
-  endpoint: config.S3_ENDPOINT,
-  region: config.S3_REGION,
-  accessKeyId: config.S3_ACCESS_KEY_ID,
-  secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-  forcePathStyle: config.S3_FORCE_PATH_STYLE,
-});
+// Media reads fail fast: one retry, then the client gets a clean error.
+const s3 = createS3Client({ ...s3ClientOptions(config), maxAttempts: 2 });
 shutdown.onShutdown("s3", () => {
   s3.destroy();
 });
@@ -88,12 +82,7 @@ const admin = await startAdminServer({
           });
       },
     },
-    {
-      name: "s3",
-      check: async (signal) => {
-        await s3.send(new HeadBucketCommand({ Bucket: config.S3_BUCKET }), { abortSignal: signal });
-      },
-    },
+    bucketReadinessCheck(s3, config.S3_BUCKET),
   ],
 });
 shutdown.onShutdown("admin", () => admin.close());

@@ -1,44 +1,48 @@
 // Giphy's official SDK (@giphy/js-fetch-api), pointed at the gateway with
 // setServerUrl only, runs search, trending, gif-by-id and gifs-by-ids; every
-// answer validates against Giphy's response shape. Storage here is an in-process
-// StorageService over the Giphy fixture's catalogue (see support.ts).
+// answer validates against Giphy's response shape. Behind the gateway runs the
+// real stack of stack.ts: the storage service (child process, private PostgreSQL
+// database and Kafka topics) over the Giphy fixture, real Redis and S3.
 import { GiphyFetch, setServerUrl } from "@giphy/js-fetch-api";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gifListResponseSchema, gifResponseSchema } from "../src/domain/giphy-shape.ts";
-import { fixtureStorage, startGateway, testS3, type RunningGateway } from "./support.ts";
+import { startStack, type Stack } from "./stack.ts";
+import { startGateway, type RunningGateway } from "./support.ts";
 
-describe("@giphy/js-fetch-api against the gateway", () => {
-  const s3 = testS3();
-  let fixture: FixtureServer;
+describe("@giphy/js-fetch-api against the gateway and the real storage", () => {
+  let stack: Stack;
   let gw: RunningGateway;
   let gf: GiphyFetch;
   beforeAll(async () => {
-    fixture = await createFixtureServer({ port: 0 });
-    gw = await startGateway(fixtureStorage(fixture, s3, 2).client);
+    stack = await startStack();
+    gw = await startGateway(stack.storage);
     setServerUrl(`${gw.url}/v1/`);
     gf = new GiphyFetch("any-key-open-mode");
   });
   afterAll(async () => {
     await gw.close();
-    await fixture.close();
-    s3.destroy();
+    await stack.stop();
   });
 
-  it("searches, pages and sees archive state", async () => {
+  it("searches and pages; fresh GIFs are pending and keep Giphy's URLs", async () => {
     const page = await gf.search("dog", { limit: 5, offset: 0 });
     expect(page.data.length).toBe(5);
     expect(page.meta.response_id).not.toBe("");
     expect(page.pagination.count).toBe(5);
+    // Real answers from the fixture's catalogue via storage (the SDK adds rating=pg-13).
+    for (const gif of page.data) expect(gif.title.toLowerCase()).toContain("dog");
     const first = page.data[0] as unknown as {
       images: { original: { width: number; url: string } };
       gifmesh: { archive: { status: string } };
     };
     expect(typeof first.images.original.width).toBe("number"); // the SDK parsed our string
-    expect(first.gifmesh.archive.status).toBe("archived");
-    expect(first.images.original.url).toContain(`${gw.url}/media/sha256/`);
+    // A fresh database: storage has just asked for the archive, nothing is archived yet.
+    expect(first.gifmesh.archive.status).toBe("pending");
+    expect(first.images.original.url).toContain(stack.fixture.url);
     const next = await gf.search("dog", { limit: 5, offset: 5 });
     expect(next.pagination.offset).toBe(5);
+    const firstIds = new Set(page.data.map((g) => String(g.id)));
+    expect(next.data.some((g) => firstIds.has(String(g.id)))).toBe(false);
   });
 
   it("gets trending, one GIF and several GIFs", async () => {
@@ -57,7 +61,8 @@ describe("@giphy/js-fetch-api against the gateway", () => {
       await (await fetch(`${gw.url}/v1/gifs/search?q=dog&limit=3&rating=pg-13`)).json(),
     );
     gifListResponseSchema.parse(await (await fetch(`${gw.url}/v1/gifs/trending?limit=3`)).json());
-    const id = fixture.catalogue.all[0]?.id ?? "";
+    // An id storage has not seen yet: storage fetches it from Giphy (the fixture).
+    const id = stack.fixture.catalogue.all.at(-1)?.id ?? "";
     gifResponseSchema.parse(await (await fetch(`${gw.url}/v1/gifs/${id}`)).json());
     gifListResponseSchema.parse(await (await fetch(`${gw.url}/v1/gifs?ids=${id}`)).json());
   });

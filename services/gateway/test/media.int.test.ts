@@ -1,9 +1,13 @@
 // The media endpoint against the real S3 server: bytes, strong ETag, 304, Range
-// and HEAD for an object stored under its content-addressed key.
+// and HEAD for an object stored under its content-addressed key. Serving by key
+// needs no storage call, so storage here is an address where nothing listens.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeStorage } from "../src/testing/fake-storage.ts";
-import { putArchived, startGateway, testS3, type RunningGateway } from "./support.ts";
+import {
+  createStorageClient,
+  createStorageTransport,
+} from "../src/infrastructure/storage-transport.ts";
+import { freePort, putArchived, startGateway, testS3, type RunningGateway } from "./support.ts";
 
 describe("GET /media/<key> from S3", () => {
   const s3 = testS3();
@@ -13,7 +17,10 @@ describe("GET /media/<key> from S3", () => {
   let gw: RunningGateway;
   beforeAll(async () => {
     ({ key, sha256 } = await putArchived(s3, bytes));
-    gw = await startGateway(createFakeStorage().client);
+    const nowhere = `http://127.0.0.1:${String(await freePort())}`;
+    gw = await startGateway(
+      createStorageClient(createStorageTransport({ baseUrl: nowhere, timeoutMs: 500, retries: 0 })),
+    );
   });
   afterAll(async () => {
     await gw.close();
@@ -52,7 +59,7 @@ describe("GET /media/<key> from S3", () => {
   it("HEAD gives length without a body, and a missing object is a clean 404", async () => {
     const head = await fetch(`${gw.url}/media/${key}`, { method: "HEAD" });
     expect([head.status, head.headers.get("content-length")]).toEqual([200, String(bytes.length)]);
-    const missing = await fetch(`${gw.url}/media/sha256/00/00/${"0".repeat(64)}.gif`);
+    const missing = await fetch(`${gw.url}/media/gifs/sha256/00/00/${"0".repeat(64)}.gif`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { meta: { error_code: string } }).meta.error_code).toBe(
       "MEDIA.NOT_FOUND",

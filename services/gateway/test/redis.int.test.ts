@@ -1,43 +1,63 @@
-// The gateway against the real Redis: L2 cache shared by two instances (proved by
-// the storage-call metric), Redis rate limits (429 + Retry-After), and a private
-// redis-server that the test stops: searches keep working, limits fail open.
+// The gateway against the real Redis and the real storage service (stack.ts): a
+// repeated search is served from L1, and by a second instance from Redis, without a
+// storage call (proved by the gateway's storage-call counter, which counts every
+// real RPC); Redis rate limits (429 + Retry-After); and a private redis-server that
+// the test stops: searches keep working through storage, limits fail open.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeStorage, fixtureGif } from "../src/testing/fake-storage.ts";
+import { startStack, type Stack } from "./stack.ts";
 import { freePort, startGateway, type RunningGateway } from "./support.ts";
 
-const archivedStorage = () => {
-  const storage = createFakeStorage();
-  storage.gifs = [fixtureGif("a1", "archived"), fixtureGif("a2", "archived")];
-  return storage;
-};
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
 
-describe("cache and rate limits on the shared Redis", () => {
-  const storage = archivedStorage();
+describe("cache on the shared Redis, in front of the real storage", () => {
+  // A namespace of our own in the shared Redis: cached answers are tagged by this origin.
+  const publicBaseUrl = `http://gifs-${randomUUID().slice(0, 8)}.example`;
   let a: RunningGateway;
   let b: RunningGateway;
   beforeAll(async () => {
-    a = await startGateway(storage.client, { PUBLIC_BASE_URL: "http://gifs.example" });
-    b = await startGateway(storage.client, { PUBLIC_BASE_URL: "http://gifs.example" });
+    a = await startGateway(stack.storage, { PUBLIC_BASE_URL: publicBaseUrl });
+    b = await startGateway(stack.storage, { PUBLIC_BASE_URL: publicBaseUrl });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
   });
 
+  const search = (gw: RunningGateway, q: string) =>
+    fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=4`);
+  const storageSearches = (gw: RunningGateway) =>
+    gw.metric("gateway_storage_calls_total", { method: "SearchGifs" });
+
   it("serves a repeated search from L1, and another instance from Redis, with one storage call", async () => {
-    const q = `cats ${randomUUID().slice(0, 8)}`;
-    const first = await fetch(`${a.url}/v1/gifs/search?q=${encodeURIComponent(q)}`);
+    const first = await search(a, "happy cat");
     expect([first.status, first.headers.get("x-cache")]).toEqual([200, "MISS"]);
-    const again = await fetch(`${a.url}/v1/gifs/search?q=${encodeURIComponent(q.toUpperCase())}`);
+    const firstBody = (await first.json()) as { data: { id: string }[] };
+    expect(firstBody.data).toHaveLength(4);
+    expect(
+      await a.metric("gateway_storage_calls_total", { method: "SearchGifs", code: "ok" }),
+    ).toBe(1);
+
+    // Same question, written differently: normalised to the same key, no storage call.
+    const again = await search(a, "  HAPPY   Cat ");
     expect(again.headers.get("x-cache")).toBe("HIT-L1");
-    const other = await fetch(`${b.url}/v1/gifs/search?q=${encodeURIComponent(q)}`);
+    expect(((await again.json()) as { data: { id: string }[] }).data).toEqual(firstBody.data);
+    const other = await search(b, "happy cat");
     expect(other.headers.get("x-cache")).toBe("HIT-L2");
-    expect(await a.metric("gateway_storage_calls_total", { method: "SearchGifs" })).toBe(1);
-    expect(await b.metric("gateway_storage_calls_total", { method: "SearchGifs" })).toBe(0);
+    expect(await storageSearches(a)).toBe(1);
+    expect(await storageSearches(b)).toBe(0);
     expect(await b.metric("gateway_cache_lookups_total", { level: "l2", outcome: "hit" })).toBe(1);
+
+    // Control: a question not cached yet does reach the real storage and is counted.
+    const fresh = await search(a, "sad dog");
+    expect([fresh.status, fresh.headers.get("x-cache")]).toEqual([200, "MISS"]);
+    expect(await storageSearches(a)).toBe(2);
   });
 });
 
@@ -45,7 +65,7 @@ describe("rate limits in Redis", () => {
   const key = `test-${randomUUID()}`;
   let gw: RunningGateway;
   beforeAll(async () => {
-    gw = await startGateway(archivedStorage().client, {
+    gw = await startGateway(stack.storage, {
       GATEWAY_API_KEYS: key,
       RATE_LIMIT_MAX: "3",
       RATE_LIMIT_WINDOW_MS: "60000",
@@ -82,7 +102,7 @@ describe("with Redis stopped", () => {
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       { stdio: "ignore" },
     );
-    gw = await startGateway(archivedStorage().client, {
+    gw = await startGateway(stack.storage, {
       REDIS_URL: `redis://127.0.0.1:${port}`,
       RATE_LIMIT_MAX: "1000",
     });
@@ -93,15 +113,15 @@ describe("with Redis stopped", () => {
   });
 
   it("keeps answering searches through storage, and limits fail open", async () => {
-    const before = await fetch(`${gw.url}/v1/gifs/search?q=before`);
+    const before = await fetch(`${gw.url}/v1/gifs/search?q=dance&limit=2`);
     expect(before.status).toBe(200);
     expect(before.headers.get("ratelimit-limit")).toBe("1000");
 
     redis.kill("SIGTERM");
     await once(redis, "exit");
 
-    for (const q of ["after one", "after two", "before"]) {
-      const res = await fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}`);
+    for (const q of ["cat", "dog", "dance"]) {
+      const res = await fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=2`);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(2);
       expect(res.headers.get("ratelimit-limit")).toBeNull();

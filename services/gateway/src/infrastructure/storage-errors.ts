@@ -1,10 +1,29 @@
-// Maps the storage service's Connect codes to the gateway's error codes, in one
-// table. Input is validated before storage is called, so INVALID_ARGUMENT here is
-// still the client's fault (400); storage's own failures are 5xx.
+// Maps the storage service's errors to the gateway's error codes, in one place.
+// Storage sends its stable code in the response metadata `gifmesh-error-code`
+// (e.g. GIPHY.RATE_LIMITED) and, for invalid arguments, the request field in
+// `gifmesh-error-field`; the gateway branches on those first and falls back to the
+// Connect code. Input is validated before storage is called, so INVALID_ARGUMENT
+// here is still the client's fault (400, naming the HTTP parameter); storage's own
+// failures are 5xx with a fixed message (the cause is logged, never shown).
 import { Code, ConnectError } from "@connectrpc/connect";
 import { GatewayError, type ErrorCode, type FieldProblem } from "../domain/gateway-error.ts";
 
-const CODE_MAP: Partial<Record<Code, ErrorCode>> = {
+/** Storage's stable codes (services/storage/src/domain/errors.ts) → ours. */
+const STORAGE_CODE_MAP: Readonly<Record<string, ErrorCode>> = {
+  "REQUEST.INVALID_ARGUMENT": "REQUEST.INVALID",
+  "GIF.NOT_FOUND": "GIF.NOT_FOUND",
+  "GIPHY.NOT_FOUND": "GIF.NOT_FOUND",
+  "GIPHY.RATE_LIMITED": "STORAGE.RESOURCE_EXHAUSTED",
+  "GIPHY.UNAVAILABLE": "STORAGE.UNAVAILABLE",
+  "GIPHY.BAD_RESPONSE": "STORAGE.UNAVAILABLE",
+  "GIPHY.UNAUTHORIZED": "STORAGE.UNAVAILABLE",
+  "DATABASE.UNAVAILABLE": "STORAGE.UNAVAILABLE",
+  "GIPHY.REJECTED": "STORAGE.FAILED",
+  INTERNAL: "STORAGE.FAILED",
+};
+
+/** Fallback when storage sent no stable code (or one we do not know). */
+const CONNECT_CODE_MAP: Partial<Record<Code, ErrorCode>> = {
   [Code.InvalidArgument]: "REQUEST.INVALID",
   [Code.OutOfRange]: "REQUEST.INVALID",
   [Code.NotFound]: "GIF.NOT_FOUND",
@@ -14,6 +33,15 @@ const CODE_MAP: Partial<Record<Code, ErrorCode>> = {
   [Code.Canceled]: "STORAGE.UNAVAILABLE",
 };
 
+/** Storage's RPC field names → the gateway's HTTP parameter names. */
+const FIELD_MAP: Readonly<Record<string, string>> = { query: "q", gif_id: "id", gifId: "id" };
+
+/** The HTTP parameter a storage field names ("query" → "q", "ids[3]" → "ids"). */
+export function httpField(storageField: string): string {
+  const base = storageField.replace(/\[\d+\]$/, "");
+  return FIELD_MAP[base] ?? base;
+}
+
 /** Retry-After from the server's trailer/header, else one second. */
 function retryAfter(err: ConnectError): number {
   const raw = err.metadata.get("retry-after");
@@ -21,44 +49,44 @@ function retryAfter(err: ConnectError): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
 }
 
-/** Field problems, when storage sent them as `field: message` lines or details. */
+/** The field problem storage named; its message loses storage's "field: " prefix. */
 function fieldsOf(err: ConnectError): FieldProblem[] {
-  const fields: FieldProblem[] = [];
-  for (const detail of err.details) {
-    if ("debug" in detail && detail.debug && typeof detail.debug === "object") {
-      const violations = (
-        detail.debug as { fieldViolations?: { field?: string; description?: string }[] }
-      ).fieldViolations;
-      for (const v of violations ?? [])
-        fields.push({ field: v.field ?? "", message: v.description ?? "" });
-    }
-  }
-  return fields;
+  const field = err.metadata.get("gifmesh-error-field");
+  if (!field) return [];
+  const message = err.rawMessage.startsWith(`${field}: `)
+    ? err.rawMessage.slice(field.length + 2)
+    : err.rawMessage;
+  return [{ field: httpField(field), message }];
 }
 
 /** Any error from a storage call as a GatewayError. */
 export function fromStorageError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   const err = ConnectError.from(error);
-  const code = CODE_MAP[err.code] ?? "STORAGE.FAILED";
+  const storageCode = err.metadata.get("gifmesh-error-code");
+  const code =
+    (storageCode === null ? undefined : STORAGE_CODE_MAP[storageCode]) ??
+    CONNECT_CODE_MAP[err.code] ??
+    "STORAGE.FAILED";
   const retryable = code === "STORAGE.RESOURCE_EXHAUSTED" || code === "STORAGE.UNAVAILABLE";
+  const fields = code === "REQUEST.INVALID" ? fieldsOf(err) : [];
   return new GatewayError(
     code,
-    // Client faults keep storage's message; our own failures get a fixed one, so
-    // addresses and internals never reach a client (the cause is logged).
-    code === "REQUEST.INVALID" || code === "GIF.NOT_FOUND"
-      ? err.rawMessage
-      : (PUBLIC_MESSAGE[code] ?? "storage failed"),
+    code === "REQUEST.INVALID" && fields[0]
+      ? `${fields[0].field}: ${fields[0].message}`
+      : code === "REQUEST.INVALID" || code === "GIF.NOT_FOUND"
+        ? err.rawMessage
+        : (PUBLIC_MESSAGE[code] ?? "storage failed"),
     {
       cause: err,
-      fields: fieldsOf(err),
+      fields,
       ...(retryable ? { retryAfterSeconds: retryAfter(err) } : {}),
     },
   );
 }
 
 const PUBLIC_MESSAGE: Partial<Record<ErrorCode, string>> = {
-  "STORAGE.RESOURCE_EXHAUSTED": "storage is overloaded, retry later",
+  "STORAGE.RESOURCE_EXHAUSTED": "upstream is rate-limited or overloaded, retry later",
   "STORAGE.UNAVAILABLE": "storage is unavailable, retry later",
   "STORAGE.TIMEOUT": "storage did not answer in time",
   "STORAGE.FAILED": "storage failed",

@@ -7,7 +7,7 @@ import { Code, ConnectError, createClient, createRouterTransport } from "@connec
 import { GifSchema, Rating, StorageService, type Gif } from "@gifmesh/shared/contracts";
 
 export const SHA = "a".repeat(64);
-export const OBJECT_KEY = `sha256/aa/aa/${SHA}.gif`;
+export const OBJECT_KEY = `gifs/sha256/aa/aa/${SHA}.gif`;
 
 export function fixtureGif(id: string, state: "archived" | "pending" | "failed"): Gif {
   const archive =

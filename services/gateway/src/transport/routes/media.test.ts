@@ -54,9 +54,11 @@ describe("/media/<object key>", () => {
   });
 
   it.each([
-    `sha256/aa/aa/${"b".repeat(64)}.gif`,
+    `gifs/sha256/bb/bb/${"b".repeat(64)}.gif`, // well-formed, not stored
+    `gifs/sha256/aa/bb/${"b".repeat(64)}.gif`, // fan-out does not match the hash
+    `sha256/aa/aa/${"a".repeat(64)}.gif`, // not the worker's key shape
     "etc/passwd",
-    "sha256/../secret",
+    "gifs/sha256/../secret",
     `sha256/${"z".repeat(64)}`,
   ])("404s %s", async (key) => {
     const res = await setup().app.request(`/media/${key}`);

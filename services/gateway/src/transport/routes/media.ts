@@ -1,5 +1,5 @@
 // Archived media. `/media/<object key>` streams an object from S3 by the
-// content-addressed key storage reported (e.g. /media/sha256/ab/cd/<hash>.gif):
+// content-addressed key storage reported (e.g. /media/gifs/sha256/ab/cd/<hash>.gif):
 // the ETag is the hash in the key, so If-None-Match is answered without S3, and
 // the bytes never change, so they may be cached for a year. `/media/gifs/{id}`
 // looks the GIF up and redirects to its archived file.

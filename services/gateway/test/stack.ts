@@ -1,0 +1,210 @@
+// The real back end of the gateway's integration tests, private to one test file:
+// a fresh PostgreSQL database, the Giphy fixture on port 0, unique Kafka topics and
+// consumer groups, the storage service as a child process (`node
+// services/storage/src/main.ts`, as deployed) and, when asked, the real file worker
+// as a child process (`node services/file-worker/src/main.ts`) archiving into the
+// real S3 bucket (content-addressed keys, so runs share objects harmlessly). Everything is
+// removed again by `stop()` (database dropped, topics deleted, children stopped).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { createKafka, ensureTopics } from "@gifmesh/shared/kafka";
+import { createLogger } from "@gifmesh/shared/logging";
+import { PassThrough } from "node:stream";
+import pg from "pg";
+import {
+  createStorageClient,
+  createStorageTransport,
+  type StorageClient,
+} from "../src/infrastructure/storage-transport.ts";
+import { freePort } from "./support.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+const env = process.env;
+const ADMIN_DATABASE_URL = env.DATABASE_URL ?? "postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh";
+const KAFKA_BROKERS = env.KAFKA_BROKERS ?? "127.0.0.1:9092";
+const S3_ENV = {
+  S3_ENDPOINT: env.S3_ENDPOINT ?? "http://127.0.0.1:9000",
+  S3_REGION: env.S3_REGION ?? "us-east-1",
+  S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID ?? "gifmesh",
+  S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY ?? "gifmesh-secret",
+  S3_BUCKET: env.S3_BUCKET ?? "gifmesh",
+  S3_FORCE_PATH_STYLE: "true",
+};
+
+export interface Stack {
+  readonly fixture: FixtureServer;
+  /** A storage client as the gateway's main.ts builds it (gRPC over HTTP/2). */
+  readonly storage: StorageClient;
+  readonly storageUrl: string;
+  /** Storage's admin origin (/metrics, /readyz). */
+  readonly storageAdminUrl: string;
+  /** The children's recent output, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function startChild(script: string, childEnv: Record<string, string>): Child {
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: env.PATH ?? "", ...childEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      resolve();
+    });
+  });
+  return {
+    process: child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `${adminUrl}/readyz` until 200; fails with the child's output if it exits or hangs. */
+async function waitReady(name: string, child: Child, adminUrl: string, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.process.exitCode !== null)
+      throw new Error(`${name} exited (${String(child.process.exitCode)}):\n${child.output()}`);
+    const ok = await fetch(`${adminUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${name} not ready in time:\n${child.output()}`);
+    await sleep(100);
+  }
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts the private stack; `worker: true` also runs the real file worker. */
+export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+  const id = randomUUID().replaceAll("-", "").slice(0, 12);
+  const database = `gifmesh_gateway_test_${id}`;
+  const topics = {
+    requested: `gwtest.${id}.requested`,
+    completed: `gwtest.${id}.completed`,
+    failed: `gwtest.${id}.failed`,
+    dlq: `gwtest.${id}.dlq`,
+    resultsDlq: `gwtest.${id}.results-dlq`,
+  };
+  const kafka = createKafka({
+    brokers: KAFKA_BROKERS.split(","),
+    clientId: "gateway-test",
+    logger: createLogger({ service: "gateway-test", level: "error", stream: new PassThrough() }),
+    logLevel: "error",
+  });
+  const children: Child[] = [];
+  let fixture: FixtureServer | undefined;
+  const stop = async () => {
+    await Promise.all(children.map((c) => c.stop()));
+    await fixture?.close();
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin.disconnect();
+  };
+  try {
+    await adminQuery(`CREATE DATABASE ${database}`);
+    await ensureTopics(
+      kafka,
+      Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+    );
+    fixture = await createFixtureServer({ port: 0 });
+    const dbUrl = new URL(ADMIN_DATABASE_URL);
+    dbUrl.pathname = `/${database}`;
+    const [rpcPort, storageAdminPort, workerAdminPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const common = { OTEL_SDK_DISABLED: "true", LOG_LEVEL: "warn", ADMIN_HOST: "127.0.0.1" };
+    const storage = startChild(join(ROOT, "services/storage/src/main.ts"), {
+      ...common,
+      ADMIN_PORT: String(storageAdminPort),
+      STORAGE_RPC_HOST: "127.0.0.1",
+      STORAGE_RPC_PORT: String(rpcPort),
+      DATABASE_URL: dbUrl.toString(),
+      DATABASE_POOL_MAX: "4",
+      KAFKA_BROKERS,
+      KAFKA_RESULTS_GROUP: `gwtest-storage-${id}`,
+      GIPHY_BASE_URL: fixture.baseUrl,
+      GIPHY_API_KEY: fixture.apiKey,
+      OUTBOX_POLL_INTERVAL_MS: "100",
+      TOPIC_ARCHIVE_REQUESTED: topics.requested,
+      TOPIC_ARCHIVE_COMPLETED: topics.completed,
+      TOPIC_ARCHIVE_FAILED: topics.failed,
+      TOPIC_ARCHIVE_RESULTS_DLQ: topics.resultsDlq,
+    });
+    children.push(storage);
+    const ready = [waitReady("storage", storage, `http://127.0.0.1:${storageAdminPort}`)];
+    if (options.worker) {
+      const worker = startChild(join(ROOT, "services/file-worker/src/main.ts"), {
+        ...common,
+        ...S3_ENV,
+        ADMIN_PORT: String(workerAdminPort),
+        KAFKA_BROKERS,
+        KAFKA_GROUP_ID: `gwtest-worker-${id}`,
+        KAFKA_SESSION_TIMEOUT_MS: "6000",
+        TOPIC_ARCHIVE_REQUESTED: topics.requested,
+        TOPIC_ARCHIVE_COMPLETED: topics.completed,
+        TOPIC_ARCHIVE_FAILED: topics.failed,
+        TOPIC_ARCHIVE_DLQ: topics.dlq,
+        DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${String(fixture.port)}`,
+        WORKER_CONCURRENCY: "3",
+        RETRY_INITIAL_DELAY_MS: "100",
+        RETRY_MAX_DELAY_MS: "1000",
+        SHUTDOWN_TIMEOUT_MS: "8000",
+      });
+      children.push(worker);
+      ready.push(waitReady("file-worker", worker, `http://127.0.0.1:${workerAdminPort}`));
+    }
+    await Promise.all(ready);
+    const storageUrl = `http://127.0.0.1:${rpcPort}`;
+    return {
+      fixture,
+      storage: createStorageClient(
+        createStorageTransport({ baseUrl: storageUrl, timeoutMs: 5_000 }),
+      ),
+      storageUrl,
+      storageAdminUrl: `http://127.0.0.1:${storageAdminPort}`,
+      logs: () => children.map((c) => c.output()).join("\n"),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
