@@ -1,0 +1,130 @@
+// Child processes for the benchmarks: every server and load generator runs in its
+// own process (the machine has 2 cores; a client in the server's process would
+// steal its event loop), with its output in a log file of the run directory.
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface Child {
+  readonly name: string;
+  readonly pid: number;
+  readonly process: ChildProcess;
+  /** Resolves with the exit code once the process ended. */
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A port the kernel says is free right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+export interface SpawnOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Directory for `<name>.log`; stdout and stderr go there. */
+  readonly logDir: string;
+  readonly cwd?: string;
+}
+
+export function spawnChild(options: SpawnOptions): Child {
+  const log = openSync(join(options.logDir, `${options.name}.log`), "a");
+  const child = spawn(options.command, [...options.args], {
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", log, log],
+    cwd: options.cwd,
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => {
+      resolve(code);
+    });
+  });
+  return {
+    name: options.name,
+    pid: child.pid,
+    process: child,
+    exited,
+    async stop(graceMs = 8_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!done) {
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
+
+/** A Node child running one of this package's scripts (or a service's main.ts). */
+export function spawnNode(
+  options: Omit<SpawnOptions, "command" | "args"> & { script: string; nodeArgs?: string[] },
+): Child {
+  return spawnChild({
+    ...options,
+    command: process.execPath,
+    args: [...(options.nodeArgs ?? []), options.script],
+  });
+}
+
+/** Polls `url` until it answers 2xx; fails early if the child exits. */
+export async function waitReady(url: string, child: Child, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const state = { exited: false };
+  void child.exited.then(() => (state.exited = true));
+  for (;;) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (state.exited) throw new Error(`${child.name} exited before it was ready (see its log)`);
+    if (Date.now() > deadline) throw new Error(`${child.name} not ready after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** Runs a child to completion and returns its stdout (for the JSON-printing clients). */
+export async function runForJson<T>(
+  command: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<T> {
+  const child = spawn(command, [...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`${args.join(" ")} exited with ${String(code)}`);
+  const last = out.trim().split("\n").at(-1) ?? "";
+  return JSON.parse(last) as T;
+}
+
+/** VmRSS of a process in KiB (0 if it is gone). */
+export function rssKib(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return match?.[1] === undefined ? 0 : Number(match[1]);
+  } catch {
+    return 0;
+  }
+}
