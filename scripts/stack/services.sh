@@ -6,7 +6,7 @@ gifmesh_services() {
   if [ -z "${GIPHY_API_KEY:-}" ]; then
     echo "giphy-fixture|node services/giphy-fixture/src/main.ts|http://127.0.0.1:${GIPHY_FIXTURE_PORT:-8089}/healthz"
   fi
-  echo "storage|node services/storage/src/main.ts|http://127.0.0.1:9465/readyz"
-  echo "file-worker|node services/file-worker/src/main.ts|http://127.0.0.1:9466/readyz"
-  echo "gateway|node services/gateway/src/main.ts|http://127.0.0.1:9464/readyz"
+  echo "storage|node --import @gifmesh/shared/tracing/register services/storage/src/main.ts|http://127.0.0.1:9465/readyz"
+  echo "file-worker|node --import @gifmesh/shared/tracing/register services/file-worker/src/main.ts|http://127.0.0.1:9466/readyz"
+  echo "gateway|node --import @gifmesh/shared/tracing/register services/gateway/src/main.ts|http://127.0.0.1:9464/readyz"
 }

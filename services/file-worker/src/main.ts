@@ -28,7 +28,7 @@ import { decodeArchiveRequest } from "./transport/request-codec.ts";
 async function main(config: Readonly<WorkerConfig>): Promise<void> {
   const logger = createLogger({ service: "file-worker", level: config.LOG_LEVEL });
   const tracing = startTracing({
-    serviceName: "gifmesh-file-worker",
+    serviceName: "file-worker",
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     enabled: !config.OTEL_SDK_DISABLED,
     logger,
@@ -120,6 +120,7 @@ async function main(config: Readonly<WorkerConfig>): Promise<void> {
     handle,
     metrics,
     logger,
+    groupId: config.KAFKA_GROUP_ID,
   });
 
   // Dependencies may come up after us: retry (logged, jittered) until they answer or we are told to stop.

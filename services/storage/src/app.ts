@@ -28,7 +28,7 @@ import { createHealthState, healthRoutes, type HealthState } from "./transport/r
 import { createReflection, reflectionRoutes } from "./transport/rpc/reflection.ts";
 import { startRpcServer, type RpcServer } from "./transport/rpc/rpc-server.ts";
 import { storageRoutes } from "./transport/rpc/storage-handlers.ts";
-import { tracingInterceptor } from "./transport/rpc/tracing-interceptor.ts";
+import { createServerTracingInterceptor } from "@gifmesh/shared/connect";
 
 export interface StorageApp {
   readonly rpc: RpcServer;
@@ -145,7 +145,7 @@ export async function startStorage(
       healthRoutes(health)(router);
       reflectionRoutes(reflection)(router);
     },
-    interceptors: [tracingInterceptor()],
+    interceptors: [createServerTracingInterceptor({ tracerName: "gifmesh-storage" })],
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
       ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } }
       : {}),

@@ -14,7 +14,7 @@ import { createStorageMetrics } from "./metrics.ts";
 const config = loadConfig(storageConfigSchema);
 const logger = createLogger({ service: "storage", level: config.LOG_LEVEL });
 const tracing = startTracing({
-  serviceName: "gifmesh-storage",
+  serviceName: "storage",
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   enabled: !config.OTEL_SDK_DISABLED,
   logger,

@@ -15,6 +15,12 @@ describe("createMetrics", () => {
     expect(text).toMatch(/process_cpu_user_seconds_total\{service="file-worker"\}/);
   });
 
+  it("leaves out gauges named like counters, which promtool rejects", async () => {
+    const text = await createMetrics({ service: "s" }).metrics();
+    expect(text).toContain("nodejs_active_handles{");
+    expect(text).not.toMatch(/^# TYPE \S+_total gauge$/m);
+  });
+
   it("keeps registries apart", async () => {
     const a = createMetrics({ service: "a", defaultMetrics: false });
     const b = createMetrics({ service: "b", defaultMetrics: false });

@@ -34,6 +34,23 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The SDK started by the preload (`node --import @gifmesh/shared/tracing/register`).
+ * The preload and main.ts share this module instance, so main.ts's own
+ * `startTracing` call finds it here instead of starting a second SDK.
+ */
+let preloaded: (Tracing & { readonly serviceName: string }) | undefined;
+
+/** The service name the preload exported under, if the preload ran. */
+export function preloadedServiceName(): string | undefined {
+  return preloaded?.serviceName;
+}
+
+/** Marks `tracing` as the process's SDK (called by the preload only). */
+export function markPreloaded(tracing: Tracing, serviceName: string): void {
+  preloaded = { shutdown: () => tracing.shutdown(), serviceName };
+}
+
 /** Registers the W3C trace-context and baggage propagators and an AsyncLocalStorage context manager. */
 export function registerContextPropagation(): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -45,12 +62,22 @@ export function registerContextPropagation(): void {
 }
 
 /**
- * Starts the OpenTelemetry Node SDK. Call it first in `main.ts`, before the
- * instrumented libraries are imported, and register `shutdown` as the last closer.
+ * Starts the OpenTelemetry Node SDK and returns its handle; register `shutdown`
+ * as the last closer. Auto-instrumentation only sees modules loaded after it
+ * started, and ESM imports are hoisted: start services with the preload
+ * (`node --import @gifmesh/shared/tracing/register src/main.ts`), which starts
+ * the SDK first. This call then reuses that SDK and only attaches the logger.
  */
 export function startTracing(options: TracingOptions): Tracing {
-  if (options.logger) {
-    const log = options.logger.child({ component: "otel" });
+  attachDiagLogger(options.logger);
+  if (preloaded) return preloaded;
+  return startSdk(options);
+}
+
+/** Routes the SDK's own warnings (e.g. an unreachable collector) to the service log. */
+function attachDiagLogger(logger: Logger | undefined): void {
+  if (logger) {
+    const log = logger.child({ component: "otel" });
     diag.setLogger(
       {
         error: (message) => {
@@ -68,6 +95,10 @@ export function startTracing(options: TracingOptions): Tracing {
       DiagLogLevel.WARN,
     );
   }
+}
+
+/** Starts the SDK (or, disabled, only the propagators). Used by startTracing and the preload. */
+export function startSdk(options: TracingOptions): Tracing {
   if (!options.enabled) {
     registerContextPropagation();
     return { shutdown: () => Promise.resolve() };

@@ -11,7 +11,8 @@ import {
   ArchiveFailedSchema,
   MediaFactsSchema,
 } from "@gifmesh/shared/contracts";
-import { injectTraceHeaders } from "@gifmesh/shared/tracing";
+import { trace } from "@opentelemetry/api";
+import { withProducerSpan } from "@gifmesh/shared/tracing";
 import { ArchiveError } from "../domain/archive-error.ts";
 import type { ResultPublisher } from "../application/ports.ts";
 
@@ -32,6 +33,8 @@ export const DLQ_HEADERS = {
   offset: "x-gifmesh-original-offset",
   failedAt: "x-gifmesh-failed-at",
 } as const;
+
+const tracer = trace.getTracer("gifmesh-file-worker");
 
 export function createKafkaResultPublisher(
   producer: KafkaJS.Producer,
@@ -71,18 +74,23 @@ export function createKafkaResultPublisher(
         }),
         sourceUrl: job.sourceUrl,
       });
-      await send([
-        {
-          topic: topics.completed,
-          messages: [
-            {
-              key: job.gifId,
-              value: Buffer.from(toBinary(ArchiveCompletedSchema, event)),
-              headers: injectTraceHeaders(),
-            },
-          ],
-        },
-      ]);
+      // A PRODUCER span per event; its context rides in the headers, so storage's
+      // consume of the result joins the request's trace.
+      const info = { topic: topics.completed, key: job.gifId, messageId: event.eventId };
+      await withProducerSpan(tracer, info, (headers) =>
+        send([
+          {
+            topic: topics.completed,
+            messages: [
+              {
+                key: job.gifId,
+                value: Buffer.from(toBinary(ArchiveCompletedSchema, event)),
+                headers,
+              },
+            ],
+          },
+        ]),
+      );
     },
 
     async failed(job, raw, error, attempts) {
@@ -119,13 +127,16 @@ export function createKafkaResultPublisher(
         reason: error.message.slice(0, 1024),
         attempts,
       });
-      const failedEvent = {
-        key: job.gifId,
-        value: Buffer.from(toBinary(ArchiveFailedSchema, event)),
-        headers: injectTraceHeaders(),
-      };
+      const info = { topic: topics.failed, key: job.gifId, messageId: event.eventId };
       // DLQ first in the batch: if only one side lands, the retry republishes both (at-least-once).
-      return send([dlq, { topic: topics.failed, messages: [failedEvent] }]);
+      return withProducerSpan(tracer, info, (headers) => {
+        const failedEvent = {
+          key: job.gifId,
+          value: Buffer.from(toBinary(ArchiveFailedSchema, event)),
+          headers,
+        };
+        return send([dlq, { topic: topics.failed, messages: [failedEvent] }]);
+      });
     },
   };
 }

@@ -1,9 +1,10 @@
 // The file worker's Prometheus instruments, registered on the service registry.
 // Labels are closed sets (result, ARCHIVE.* code, partition) so cardinality stays bounded.
-import { Counter, Gauge, Histogram, type Registry } from "@gifmesh/shared/metrics";
+import { Counter, Gauge, Histogram, METRIC, type Registry } from "@gifmesh/shared/metrics";
 import type { ArchiveObserver } from "../application/archive-media.ts";
 
 export interface WorkerMetrics {
+  readonly consumed: Counter;
   readonly processed: Counter<"result">;
   readonly failed: Counter<"code">;
   readonly retries: Counter<"code">;
@@ -37,6 +38,11 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     registers,
   });
   return {
+    consumed: new Counter({
+      name: METRIC.archiveConsumed,
+      help: "Archive request messages taken from Kafka (redeliveries and retries included)",
+      registers,
+    }),
     processed: new Counter({
       name: "gifmesh_archive_processed_total",
       help: "Archive requests finished, by result (completed, deduplicated, failed, dead_lettered)",
@@ -64,7 +70,7 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       registers,
     }),
     consumerLag: new Gauge({
-      name: "gifmesh_archive_consumer_lag",
+      name: METRIC.kafkaConsumerLag,
       help: "Messages behind the high watermark, per partition, as of the last batch",
       labelNames: ["topic", "partition"],
       registers,

@@ -8,11 +8,11 @@
 // max.poll.interval.ms): the partition is paused, the client seeks back to the
 // unresolved message, and a timer resumes the partition after the backoff, while
 // other partitions keep flowing.
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { KafkaJS } from "@confluentinc/kafka-javascript";
 import type { Logger } from "@gifmesh/shared/logging";
 import { headersToStrings } from "@gifmesh/shared/kafka";
-import { extractTraceContext } from "@gifmesh/shared/tracing";
+import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
 import type { HandleRequest, Outcome } from "../application/handle-request.ts";
 import type { RawRequest } from "../application/ports.ts";
 import type { WorkerMetrics } from "../infrastructure/worker-metrics.ts";
@@ -24,6 +24,8 @@ export interface ArchiveConsumerOptions {
   readonly handle: HandleRequest;
   readonly metrics: WorkerMetrics;
   readonly logger: Logger;
+  /** Recorded on consume spans as `messaging.consumer.group.name`. */
+  readonly groupId?: string;
 }
 
 export interface ArchiveConsumer {
@@ -44,20 +46,23 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
   const isStopping = () => state.stopping;
 
   async function process(raw: RawRequest): Promise<Outcome> {
-    const parent = extractTraceContext(raw.headers);
+    // A CONSUMER span, child of the producer's context in the message headers.
+    const parent = extractTraceContext(raw.headers, ROOT_CONTEXT);
     return context.with(parent, () =>
       tracer.startActiveSpan(
-        `${raw.topic} process`,
+        `process ${raw.topic}`,
         {
           kind: SpanKind.CONSUMER,
-          attributes: {
-            "messaging.system": "kafka",
-            "messaging.destination.name": raw.topic,
-            "messaging.kafka.offset": raw.offset,
-            "messaging.destination.partition.id": String(raw.partition),
-          },
+          attributes: kafkaAttributes("process", {
+            topic: raw.topic,
+            partition: raw.partition,
+            offset: raw.offset,
+            key: raw.key,
+            consumerGroup: options.groupId,
+          }),
         },
         async (span) => {
+          metrics.consumed.inc();
           metrics.inFlight.inc();
           const work = options.handle(raw, abortInFlight.signal);
           inFlight.add(work);

@@ -12,7 +12,7 @@ import {
 } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { SpanKind, SpanStatusCode, context, propagation, trace } from "@opentelemetry/api";
+import { createClientTracingInterceptor } from "@gifmesh/shared/connect";
 import { StorageService } from "@gifmesh/shared/contracts";
 
 export interface StorageTransportOptions {
@@ -26,40 +26,10 @@ export interface StorageTransportOptions {
 
 export type StorageClient = Client<typeof StorageService>;
 
-const tracer = trace.getTracer("gifmesh-gateway");
-
-/** Client span + `traceparent` header on every call. */
-export const tracingInterceptor: Interceptor = (next) => (req) => {
-  const name = `${req.service.typeName}/${req.method.name}`;
-  return tracer.startActiveSpan(
-    name,
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        "rpc.system": "grpc",
-        "rpc.service": req.service.typeName,
-        "rpc.method": req.method.name,
-      },
-    },
-    async (span) => {
-      propagation.inject(context.active(), req.header, {
-        set: (h, k, v) => {
-          h.set(k, v);
-        },
-      });
-      try {
-        return await next(req);
-      } catch (error) {
-        const err = ConnectError.from(error);
-        span.setAttribute("rpc.grpc.status_code", err.code);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: err.rawMessage });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
-};
+/** Client span + W3C context headers on every call (shared RPC conventions). */
+export function tracingInterceptor(baseUrl: string): Interceptor {
+  return createClientTracingInterceptor({ system: "grpc", baseUrl, tracerName: "gifmesh-gateway" });
+}
 
 function isIdempotent(level: MethodOptions_IdempotencyLevel): boolean {
   return (
@@ -92,7 +62,7 @@ export function createStorageTransport(options: StorageTransportOptions): Transp
     defaultTimeoutMs: options.timeoutMs,
     pingIntervalMs: 30_000,
     idleConnectionTimeoutMs: 5 * 60_000,
-    interceptors: [tracingInterceptor, retryInterceptor(options.retries ?? 2)],
+    interceptors: [tracingInterceptor(options.baseUrl), retryInterceptor(options.retries ?? 2)],
   });
 }
 

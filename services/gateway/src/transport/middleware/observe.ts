@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { Logger } from "@gifmesh/shared/logging";
+import { activeTraceId, setHttpRoute } from "@gifmesh/shared/tracing";
 import type { GatewayMetrics } from "../../infrastructure/gateway-metrics.ts";
 
 export interface ObserveOptions {
@@ -14,6 +15,9 @@ export interface ObserveOptions {
 export function observe(options: ObserveOptions): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
+    // The trace id, so a client (or an operator) can find the request in Jaeger.
+    const traceId = activeTraceId();
+    if (traceId) c.header("x-trace-id", traceId);
     await next();
     const seconds = (performance.now() - started) / 1000;
     const pattern = routePath(c);
@@ -22,7 +26,8 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     const status = String(c.res.status);
     options.metrics.httpRequests.inc({ method: c.req.method, route, status });
     options.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-    options.logger.http("request", {
+    setHttpRoute(c.req.method, route);
+    options.logger.info("request", {
       request_id: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,

@@ -7,6 +7,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
 import type { Producer } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
+import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { endSpan, extractTraceContext, startProducerSpan } from "@gifmesh/shared/tracing";
 import type { Kysely } from "kysely";
 import { claimBatch, markSent, recordFailure } from "../db/outbox-repository.ts";
 import type { DB } from "../db/schema.ts";
@@ -32,6 +34,14 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
+const tracer = trace.getTracer("gifmesh-storage");
+
+interface OutboxMessage {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Record<string, string>;
+}
+
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, producer, logger } = options;
   const controller = new AbortController();
@@ -51,18 +61,33 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const rows = await claimBatch(trx, options.batchSize);
         if (rows.length === 0) return 0;
         claimedIds = rows.map((row) => row.id);
-        const byTopic = new Map<string, typeof rows>();
-        for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-        await producer.sendBatch({
-          topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-            topic,
-            messages: topicRows.map((row) => ({
-              key: row.message_key,
-              value: row.payload,
-              headers: { ...row.headers, "gifmesh-event-id": row.event_id },
-            })),
-          })),
+        // One PRODUCER span per row, a CHILD of the context stored with the row (the
+        // request that wrote it), so the asynchronous publish is part of its trace.
+        const spans = rows.map((row) =>
+          startProducerSpan(
+            tracer,
+            { topic: row.topic, key: row.message_key, messageId: row.event_id },
+            extractTraceContext(row.headers, ROOT_CONTEXT),
+          ),
+        );
+        const byTopic = new Map<string, OutboxMessage[]>();
+        rows.forEach((row, i) => {
+          const message = {
+            key: row.message_key,
+            value: row.payload,
+            headers: { ...row.headers, ...spans[i]?.headers, "gifmesh-event-id": row.event_id },
+          };
+          byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
         });
+        try {
+          await producer.sendBatch({
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        } catch (error) {
+          for (const { span } of spans) endSpan(span, error);
+          throw error;
+        }
+        for (const { span } of spans) endSpan(span);
         await markSent(trx, claimedIds, new Date());
         options.onPublished?.(rows.length);
         return rows.length;

@@ -7,8 +7,8 @@
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import type { Consumer, EachMessagePayload } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
-import { context, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { extractTraceContext } from "@gifmesh/shared/tracing";
+import { ROOT_CONTEXT, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
 import type { Kysely } from "kysely";
 import type { DeadLetter } from "../../infrastructure/kafka/dead-letter.ts";
 import type { DB } from "../../infrastructure/db/schema.ts";
@@ -58,12 +58,18 @@ export async function startResultsConsumer(options: ResultsConsumerOptions): Pro
   await consumer.run({
     eachMessage: async (payload: EachMessagePayload) => {
       const { topic, partition, message } = payload;
-      const parent = extractTraceContext(message.headers ?? {}, context.active());
+      // A CONSUMER span, child of the worker's publish (context in the headers).
+      const parent = extractTraceContext(message.headers ?? {}, ROOT_CONTEXT);
       const outcome = await tracer.startActiveSpan(
-        `${topic} process`,
+        `process ${topic}`,
         {
           kind: SpanKind.CONSUMER,
-          attributes: { "messaging.system": "kafka", "messaging.destination.name": topic },
+          attributes: kafkaAttributes("process", {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key,
+          }),
         },
         parent,
         async (span) => {
