@@ -77,6 +77,8 @@ describe("GET /v1/gifs/search", () => {
     ["", 400, "REQUEST.INVALID"],
     ["?q=", 400, "REQUEST.INVALID"],
     [`?q=${"a".repeat(51)}`, 414, "REQUEST.QUERY_TOO_LONG"],
+    ["?q=cat%00", 400, "REQUEST.INVALID"],
+    ["?q=%07bell", 400, "REQUEST.INVALID"],
     ["?q=cats&limit=0", 400, "REQUEST.INVALID"],
     ["?q=cats&limit=51", 400, "REQUEST.INVALID"],
     ["?q=cats&limit=abc", 400, "REQUEST.INVALID"],

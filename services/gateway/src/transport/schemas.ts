@@ -47,6 +47,10 @@ const rating = z
   .optional()
   .openapi({ description: "Highest rating allowed; absent means any." });
 
+/** No C0/C1 controls other than tab, CR and LF (storage folds those into spaces). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/;
+
 export const searchQuerySchema = z
   .strictObject({
     q: z
@@ -54,6 +58,8 @@ export const searchQuerySchema = z
       .trim()
       .min(1)
       .max(MAX_QUERY_LENGTH)
+      // NUL and other controls are never a search phrase (and PostgreSQL cannot store NUL).
+      .regex(NO_CONTROL_CHARACTERS, "must not contain control characters")
       .openapi({ description: "Search phrase, 1–50 characters (longer: 414).", example: "cats" }),
     limit,
     offset: z.coerce

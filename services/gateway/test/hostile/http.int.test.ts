@@ -26,12 +26,6 @@ afterAll(async () => {
   await stack.stop();
 });
 
-/**
- * NUL in `q` is left out here: it reaches PostgreSQL and comes back as a 502
- * (reported with this suite; the in-process suite still sends it to the fake storage).
- */
-const withoutNul = (query: string) => query.replaceAll("%00", "");
-
 /** Sends bytes as they are over one TCP connection; returns the status line's code and the rest. */
 function rawRequest(bytes: Buffer): Promise<{ status: number; head: string; body: string }> {
   const { hostname, port } = new URL(gateway.url);
@@ -91,7 +85,7 @@ describe("gateway over real HTTP", () => {
           "/v1/gifs",
           "/v1/gifs/xT9IgG50Fb7Mi0prBC",
         ),
-        hostileQuery.map(withoutNul),
+        hostileQuery,
         async (route, query) => {
           const url = `${gateway.url}${route}?${query}`;
           const res = await fetch(url);
@@ -106,7 +100,7 @@ describe("gateway over real HTTP", () => {
 
   it("generated paths over a raw socket, unnormalised: a clean 4xx or a 2xx/3xx", async () => {
     await fc.assert(
-      fc.asyncProperty(hostilePath.map(withoutNul), async (path) => {
+      fc.asyncProperty(hostilePath, async (path) => {
         expectCleanRaw(await rawRequest(request(path)), path.slice(0, 200));
       }),
       { seed: SEED, numRuns: 150 },

@@ -88,3 +88,23 @@ describe("trending and ids", () => {
     expect(ratingAllowed("r", undefined)).toBe(true);
   });
 });
+
+describe("search query text", () => {
+  it("refuses control characters such as NUL, which PostgreSQL cannot store", () => {
+    expect(fieldOf(() => parseSearch(search({ query: "cat\u0000" })))).toBe("query");
+    expect(fieldOf(() => parseSearch(search({ query: "\u0007bell" })))).toBe("query");
+  });
+
+  it("folds tabs and newlines into spaces instead of refusing them", () => {
+    expect(parseSearch(search({ query: "happy\t\ncat" })).query).toBe("happy cat");
+  });
+
+  it("counts the 50-character limit in UTF-16 units after lower-casing, as Giphy does", () => {
+    expect(parseSearch(search({ query: "a".repeat(50) })).query).toHaveLength(50);
+    // 25 cats are 50 UTF-16 units; 26 are 52, which Giphy would answer with 414.
+    expect(parseSearch(search({ query: "🐱".repeat(25) })).query).toHaveLength(50);
+    expect(fieldOf(() => parseSearch(search({ query: "🐱".repeat(26) })))).toBe("query");
+    // "İ" lower-cases to two units: 26 of them pass the gateway's raw count but not this one.
+    expect(fieldOf(() => parseSearch(search({ query: "İ".repeat(26) })))).toBe("query");
+  });
+});

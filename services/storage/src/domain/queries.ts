@@ -39,6 +39,10 @@ function offsetOf(offset: number, max: number): number {
   return offset;
 }
 
+/** C0/C1 controls other than tab, CR and LF (parseSearch folds those into spaces). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
 /** Input shape shared by the RPC layer: raw numbers and strings. */
 export interface RawSearch {
   readonly query: string;
@@ -51,8 +55,10 @@ export interface RawSearch {
 export function parseSearch(raw: RawSearch): SearchQuery {
   const query = raw.query.trim().replace(/\s+/g, " ").toLowerCase();
   if (query === "") throw invalidArgument("query", "must not be empty");
-  if (Array.from(query).length > 50)
-    throw invalidArgument("query", "must be at most 50 characters");
+  if (CONTROL_CHARACTERS.test(query))
+    throw invalidArgument("query", "must not contain control characters");
+  // UTF-16 units, as Giphy counts them: a query we accept is one Giphy accepts.
+  if (query.length > 50) throw invalidArgument("query", "must be at most 50 characters");
   const lang = raw.lang.trim().toLowerCase() || "en";
   if (!/^[a-z]{2}$/.test(lang)) throw invalidArgument("lang", "must be a two-letter language code");
   return {

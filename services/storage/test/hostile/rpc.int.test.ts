@@ -117,26 +117,25 @@ async function expectClean(what: string, call: () => Promise<unknown>): Promise<
   }
 }
 
-const nastyString = fc
-  .oneof(
-    fc.constantFrom(
-      "",
-      " ",
-      "\t\n",
-      "' OR 1=1 --",
-      "'; DROP TABLE gifs; --",
-      "../../etc/passwd",
-      "🐱".repeat(26),
-      "e\u0301".repeat(30),
-      "\uFEFF",
-      "a".repeat(51),
-      "a".repeat(100_000),
-    ),
-    fc.string({ unit: "grapheme", maxLength: 60 }),
-    fc.string({ unit: "binary", maxLength: 60 }),
-    fc.stringMatching(/^[a-z]{1,10}( [a-z]{1,10}){0,2}$/),
-  )
-  .filter((s) => !s.includes("\u0000")); // NUL: see NUL_BUG below
+const nastyString = fc.oneof(
+  fc.constantFrom(
+    "",
+    " ",
+    "\t\n",
+    "' OR 1=1 --",
+    "'; DROP TABLE gifs; --",
+    "../../etc/passwd",
+    "🐱".repeat(26),
+    "e\u0301".repeat(30),
+    "\uFEFF",
+    "a".repeat(51),
+    "a".repeat(100_000),
+  ),
+  fc.string({ unit: "grapheme", maxLength: 60 }),
+  fc.string({ unit: "binary", maxLength: 60 }),
+  fc.stringMatching(/^[a-z]{1,10}( [a-z]{1,10}){0,2}$/),
+  fc.constantFrom("\u0000", "cat\u0000", "a\u0000b", "\u0007bell"),
+);
 
 const uint32 = fc.oneof(
   fc.integer({ min: 0, max: 60 }),

@@ -3,11 +3,13 @@
 // goes only into the request URL; errors, logs and spans name the path alone.
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
+import { redactString } from "@gifmesh/shared/logging";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { StorageError, type StorageErrorCode } from "../../domain/errors.ts";
 import type { GifMetadata, GifPage } from "../../domain/gif.ts";
 import type { GiphyPort } from "../../application/ports.ts";
-import { createCircuitBreaker } from "./circuit-breaker.ts";
+import { createCircuitBreaker, type CircuitBreaker } from "./circuit-breaker.ts";
 import { toGifMetadata } from "./giphy-mapper.ts";
 import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
 
@@ -19,9 +21,13 @@ export interface GiphyClientOptions {
   readonly retries: number;
   readonly breakerThreshold?: number;
   readonly breakerCooldownMs?: number;
-  /** Observes each HTTP attempt (metrics). */
-  readonly onAttempt?: (endpoint: string, outcome: string) => void;
+  /** Injected so the owner can export its state (metrics); default: one of its own. */
+  readonly breaker?: CircuitBreaker;
+  /** Observes each HTTP attempt (metrics): outcome is "ok" or a GIPHY.* code. */
+  readonly onAttempt?: (endpoint: string, outcome: string, seconds: number) => void;
 }
+
+const tracer = trace.getTracer("gifmesh-storage");
 
 /** Raised inside one attempt; `retry` says whether another attempt may help. */
 class AttemptError extends StorageError {
@@ -33,16 +39,66 @@ class AttemptError extends StorageError {
 }
 
 export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
-  const breaker = createCircuitBreaker({
-    threshold: options.breakerThreshold ?? 5,
-    cooldownMs: options.breakerCooldownMs ?? 15_000,
-  });
+  const breaker =
+    options.breaker ??
+    createCircuitBreaker({
+      threshold: options.breakerThreshold ?? 5,
+      cooldownMs: options.breakerCooldownMs ?? 15_000,
+    });
 
+  /**
+   * One attempt in a CLIENT span `GET <url.template>` (HTTP semantic conventions;
+   * the template keeps ids out of the name). fetch's own undici span is its child.
+   */
   async function attempt<S extends z.ZodType>(
     endpoint: string,
+    template: string,
     url: URL,
     schema: S,
     signal?: AbortSignal,
+  ): Promise<z.output<S> | undefined> {
+    const started = performance.now();
+    return tracer.startActiveSpan(
+      `GET ${template}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          "http.request.method": "GET",
+          "url.template": template,
+          "url.full": redactString(url.toString()),
+          "server.address": url.hostname,
+          "server.port": Number(url.port || (url.protocol === "https:" ? 443 : 80)),
+          "peer.service": "giphy",
+          "gifmesh.giphy.endpoint": endpoint,
+        },
+      },
+      async (span) => {
+        try {
+          const result = await attemptOnce(endpoint, url, schema, signal, (status) => {
+            span.setAttribute("http.response.status_code", status);
+          });
+          options.onAttempt?.(endpoint, "ok", (performance.now() - started) / 1000);
+          return result;
+        } catch (error) {
+          const code = error instanceof StorageError ? error.code : "GIPHY.UNAVAILABLE";
+          if (error instanceof AttemptError)
+            options.onAttempt?.(endpoint, code, (performance.now() - started) / 1000);
+          span.setAttribute("error.type", code);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async function attemptOnce<S extends z.ZodType>(
+    endpoint: string,
+    url: URL,
+    schema: S,
+    signal: AbortSignal | undefined,
+    onStatus: (status: number) => void,
   ): Promise<z.output<S> | undefined> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     let response: Response;
@@ -61,6 +117,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       );
     }
     const status = response.status;
+    onStatus(status);
     let body: unknown;
     try {
       body = await response.json();
@@ -107,6 +164,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
 
   async function call<S extends z.ZodType>(
     endpoint: string,
+    template: string,
     path: string,
     params: Record<string, string>,
     schema: S,
@@ -122,13 +180,11 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
           `giphy ${endpoint}: circuit open after repeated failures`,
         );
       try {
-        const result = await attempt(endpoint, url, schema, signal);
+        const result = await attempt(endpoint, template, url, schema, signal);
         breaker.success();
-        options.onAttempt?.(endpoint, "ok");
         return result;
       } catch (error) {
         if (!(error instanceof AttemptError)) throw error;
-        options.onAttempt?.(endpoint, error.code);
         // A 429 is Giphy working as designed: it must not trip the breaker.
         if (error.code === "GIPHY.RATE_LIMITED") breaker.success();
         else breaker.failure();
@@ -157,18 +213,33 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         lang: p.lang,
       };
       if (p.rating !== undefined) params.rating = p.rating;
-      const data = await call("search", "gifs/search", params, giphyListSchema, signal);
+      const data = await call(
+        "search",
+        "/v1/gifs/search",
+        "gifs/search",
+        params,
+        giphyListSchema,
+        signal,
+      );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
     },
     async trending(p, signal) {
       const params: Record<string, string> = { limit: String(p.limit), offset: String(p.offset) };
       if (p.rating !== undefined) params.rating = p.rating;
-      const data = await call("trending", "gifs/trending", params, giphyListSchema, signal);
+      const data = await call(
+        "trending",
+        "/v1/gifs/trending",
+        "gifs/trending",
+        params,
+        giphyListSchema,
+        signal,
+      );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
     },
     async getById(id, signal): Promise<GifMetadata | undefined> {
       const data = await call(
         "gif",
+        "/v1/gifs/{gif_id}",
         `gifs/${encodeURIComponent(id)}`,
         {},
         giphySingleSchema,
@@ -178,7 +249,14 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     },
     async getByIds(ids, signal) {
       if (ids.length === 0) return [];
-      const data = await call("gifs", "gifs", { ids: ids.join(",") }, giphyListSchema, signal);
+      const data = await call(
+        "gifs",
+        "/v1/gifs",
+        "gifs",
+        { ids: ids.join(",") },
+        giphyListSchema,
+        signal,
+      );
       return data === undefined ? [] : data.data.map(toGifMetadata);
     },
   };

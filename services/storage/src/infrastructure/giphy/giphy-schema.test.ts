@@ -89,6 +89,10 @@ describe("giphy schema and mapper", () => {
       gif({ images: { fixed_height: { url: "u" } } }),
       gif({ images: "none" }),
       gif({ is_sticker: "yes" }),
+      // Past the PostgreSQL columns: integer for pixels and frames, exact bigint for bytes.
+      gif({ images: { original: { url: "u", width: "3000000000" } } }),
+      gif({ images: { original: { url: "u", frames: "2147483648" } } }),
+      gif({ images: { original: { url: "u", size: "1e20" } } }),
     ];
     for (const value of bad)
       expect(giphyGifSchema.safeParse(value).success, JSON.stringify(value).slice(0, 80)).toBe(
@@ -99,6 +103,12 @@ describe("giphy schema and mapper", () => {
     expect(giphyListSchema.safeParse({ data: [], meta: { status: "200" } }).success).toBe(false);
     expect(giphyListSchema.safeParse(list([]).pagination).success).toBe(false);
     expect(giphySingleSchema.safeParse(list([gif()])).success).toBe(false);
+  });
+
+  it("drops NUL from text, which PostgreSQL cannot store", () => {
+    const parsed = giphyGifSchema.parse(gif({ title: "a\u0000b", slug: "\u0000" }));
+    expect(parsed.title).toBe("ab");
+    expect(parsed.slug).toBe("");
   });
 
   it("parses a synthetic response (empty response_id) so the client can reject it", () => {

@@ -3,60 +3,68 @@
 // reject anything we could not map safely.
 import { z } from "zod";
 
-/** "123" → 123; "" / missing → 0. Rejects non-numeric strings. */
-const numericString = z
-  .union([z.string(), z.number()])
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined || value === "") return 0;
-    const n = typeof value === "number" ? value : Number(value);
-    if (!Number.isFinite(n) || n < 0) {
-      ctx.addIssue({ code: "custom", message: "must be a non-negative number" });
-      return z.NEVER;
-    }
-    return Math.floor(n);
-  });
+/** "123" → 123; "" / missing → 0. Rejects non-numeric strings and values past `max`. */
+function numericString(max: number) {
+  return z
+    .union([z.string(), z.number()])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return 0;
+      const n = typeof value === "number" ? value : Number(value);
+      if (!Number.isFinite(n) || n < 0 || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a number from 0 to ${String(max)}` });
+        return z.NEVER;
+      }
+      return Math.floor(n);
+    });
+}
+/** Pixel dimensions and frame counts: PostgreSQL `integer` columns. */
+const count = numericString(2 ** 31 - 1);
+/** Byte sizes: PostgreSQL `bigint`, kept exact in a JavaScript number. */
+const byteSize = numericString(Number.MAX_SAFE_INTEGER);
+/** PostgreSQL text cannot hold U+0000; Giphy never means it, so it is dropped. */
+const text = z.string().transform((value) => value.replaceAll("\u0000", ""));
 
 export const giphyImageSchema = z.looseObject({
-  url: z.string().optional(),
-  width: numericString,
-  height: numericString,
-  size: numericString,
-  frames: numericString,
-  mp4: z.string().optional(),
-  mp4_size: numericString,
-  webp: z.string().optional(),
-  webp_size: numericString,
+  url: text.optional(),
+  width: count,
+  height: count,
+  size: byteSize,
+  frames: count,
+  mp4: text.optional(),
+  mp4_size: byteSize,
+  webp: text.optional(),
+  webp_size: byteSize,
 });
 
 export const giphyUserSchema = z.looseObject({
-  username: z.string().optional().default(""),
-  display_name: z.string().optional().default(""),
-  avatar_url: z.string().optional().default(""),
-  profile_url: z.string().optional().default(""),
+  username: text.optional().default(""),
+  display_name: text.optional().default(""),
+  avatar_url: text.optional().default(""),
+  profile_url: text.optional().default(""),
   is_verified: z.boolean().optional().default(false),
 });
 
 export const giphyGifSchema = z.looseObject({
-  type: z.string().optional(),
+  type: text.optional(),
   id: z
     .union([z.string(), z.number()])
     .transform(String)
     .pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)),
-  slug: z.string().optional().default(""),
-  title: z.string().optional().default(""),
-  url: z.string().optional().default(""),
-  rating: z.string().optional().default(""),
-  username: z.string().optional().default(""),
-  alt_text: z.string().nullish(),
-  embed_url: z.string().optional().default(""),
-  bitly_url: z.string().optional().default(""),
-  source: z.string().optional().default(""),
-  source_tld: z.string().optional().default(""),
-  source_post_url: z.string().optional().default(""),
+  slug: text.optional().default(""),
+  title: text.optional().default(""),
+  url: text.optional().default(""),
+  rating: text.optional().default(""),
+  username: text.optional().default(""),
+  alt_text: text.nullish(),
+  embed_url: text.optional().default(""),
+  bitly_url: text.optional().default(""),
+  source: text.optional().default(""),
+  source_tld: text.optional().default(""),
+  source_post_url: text.optional().default(""),
   is_sticker: z.union([z.number(), z.boolean()]).optional(),
-  import_datetime: z.string().optional(),
-  trending_datetime: z.string().optional(),
+  import_datetime: text.optional(),
+  trending_datetime: text.optional(),
   user: giphyUserSchema.optional(),
   images: z
     .record(z.string(), giphyImageSchema)
@@ -65,8 +73,8 @@ export const giphyGifSchema = z.looseObject({
 
 export const giphyMetaSchema = z.looseObject({
   status: z.number(),
-  msg: z.string().optional().default(""),
-  response_id: z.string().optional().default(""),
+  msg: text.optional().default(""),
+  response_id: text.optional().default(""),
 });
 
 export const giphyPaginationSchema = z.looseObject({
