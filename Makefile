@@ -6,7 +6,7 @@ SHELL := bash
 ENV := . scripts/node-env.sh && . scripts/infra/env.sh
 
 .PHONY: help install up down status logs infra-up infra-down dev generate lint typecheck format \
-        check-contracts check-deploy test test-unit test-integration bench load clean
+        check-contracts check-deploy test test-unit test-integration test-faults bench load clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ test: install ## Everything CI runs: lint, typecheck, contracts, unit and integr
 	$(MAKE) --no-print-directory lint typecheck check-contracts check-deploy; \
 	$(ENV) && echo "==> vitest (unit + integration)" && npx vitest run; \
 	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
+
+test-faults: install ## Fault injection on a private stack, faults (a)-(h), zero lost/duplicated (FAULTS_QUICK=1: short outages)
+	@bash scripts/faults/run.sh
 
 bench: install ## Benchmarks vs same-run baselines on a private stack -> bench/RESULTS.md (~3-5 min; BENCH_* knobs)
 	@bash scripts/bench/run.sh

@@ -14,3 +14,8 @@ export { startPrivateKafka, type PrivateKafka, type PrivateKafkaOptions } from "
 export { startPrivateRedis, type PrivateRedis } from "./redis.ts";
 export { startPrivateS3, type PrivateS3, type PrivateS3Options } from "./s3.ts";
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./tcp-proxy.ts";
+export {
+  startPrivatePostgres,
+  type PrivatePostgres,
+  type PrivatePostgresOptions,
+} from "./postgres.ts";

@@ -1,0 +1,160 @@
+// A private PostgreSQL cluster for outage tests (stop it for real while services
+// use it), never the shared one on :5432. Same binaries and approach as
+// scripts/infra/up.sh: initdb and pg_ctl run as the `postgres` OS user through
+// runuser (PostgreSQL refuses to run as root), on a free port with its own temp
+// data dir, trust auth on loopback. Restart keeps the data dir and the port.
+import { execFile, execFileSync } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { freePort, tcpOpen } from "./ports.ts";
+
+const run = promisify(execFile);
+
+export interface PrivatePostgresOptions {
+  /** Database created at start (owned by `postgres`); default "gifmesh". */
+  readonly database?: string;
+}
+
+export interface PrivatePostgres {
+  /** postgres://postgres@127.0.0.1:<port>/<database> (trust auth). */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly running: boolean;
+  start(): Promise<void>;
+  /** pg_ctl stop: "fast" (default, like a controlled shutdown) or "immediate" (a crash). */
+  stop(options?: { mode?: "fast" | "immediate" }): Promise<void>;
+  restart(): Promise<void>;
+  /** The server's log tail (for failure messages). */
+  output(): Promise<string>;
+  /** Stops it and deletes its data dir. */
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's bin dir: PG_BIN, else the newest /usr/lib/postgresql/<v>/bin (Debian). */
+function pgBin(): string {
+  const fromEnv = process.env.PG_BIN;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  const newest = versions[0];
+  if (newest === undefined)
+    throw new Error("PostgreSQL binaries not found; run scripts/infra/install.sh or set PG_BIN");
+  return join(root, newest, "bin");
+}
+
+const live = new Set<string>();
+let exitHookInstalled = false;
+/** A crashed or interrupted test must not leave a postmaster behind. */
+function stopAllOnExit(bin: string): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const dir of live) {
+      try {
+        execFileSync("runuser", ["-u", "postgres", "--", join(bin, "pg_ctl"), "stop", "-D", dir], {
+          stdio: "ignore",
+          timeout: 10_000,
+        });
+      } catch {
+        // best effort on exit
+      }
+    }
+  });
+}
+
+/** initdb + pg_ctl start on a free port; creates `options.database`. */
+export async function startPrivatePostgres(
+  options: PrivatePostgresOptions = {},
+): Promise<PrivatePostgres> {
+  const bin = pgBin();
+  const port = await freePort();
+  const database = options.database ?? "gifmesh";
+  const base = mkdtempSync(join(tmpdir(), "gifmesh-pg-"));
+  const dataDir = join(base, "data");
+  const socketDir = join(base, "sock");
+  mkdirSync(socketDir);
+  chownSync(base, uidOf("postgres"), gidOf("postgres"));
+  chownSync(socketDir, uidOf("postgres"), gidOf("postgres"));
+  const log = join(base, "postgres.log");
+  const asPostgres = (tool: string, args: readonly string[]) =>
+    run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args], { timeout: 120_000 });
+
+  await asPostgres("initdb", [
+    "-D",
+    dataDir,
+    "-U",
+    "postgres",
+    "-E",
+    "UTF8",
+    "--locale=C.UTF-8",
+    "--auth=trust",
+    "--no-sync",
+  ]);
+  stopAllOnExit(bin);
+  let running = false;
+
+  async function start(): Promise<void> {
+    if (running) return;
+    await asPostgres("pg_ctl", [
+      "start",
+      "-D",
+      dataDir,
+      "-l",
+      log,
+      "-w",
+      "-t",
+      "60",
+      "-s",
+      "-o",
+      `-c listen_addresses=127.0.0.1 -p ${String(port)} -c unix_socket_directories=${socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    ]);
+    live.add(dataDir);
+    running = true;
+    if (!(await tcpOpen(port))) throw new Error(`private postgres not listening on ${port}`);
+  }
+
+  async function stop(stopOptions: { mode?: "fast" | "immediate" } = {}): Promise<void> {
+    if (!running) return;
+    await asPostgres("pg_ctl", ["stop", "-D", dataDir, "-m", stopOptions.mode ?? "fast", "-w"]);
+    running = false;
+    live.delete(dataDir);
+  }
+
+  await start();
+  await asPostgres("createdb", ["-h", socketDir, "-p", String(port), "-U", "postgres", database]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${String(port)}/${database}`,
+    port,
+    dataDir,
+    get running() {
+      return running;
+    },
+    start,
+    stop,
+    async restart() {
+      await stop();
+      await start();
+    },
+    async output() {
+      const { stdout } = await run("tail", ["-n", "50", log]).catch(() => ({ stdout: "" }));
+      return stdout;
+    },
+    async close() {
+      await stop().catch(() => undefined);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+function idOf(flag: "-u" | "-g", user: string): number {
+  return Number(execFileSync("id", [flag, user], { encoding: "utf8" }).trim());
+}
+const uidOf = (user: string) => idOf("-u", user);
+const gidOf = (user: string) => idOf("-g", user);

@@ -1,0 +1,196 @@
+// The faults of issue 8, (a) to (h), each injected while traffic runs. `allowed5xx`
+// is what the design lets a user see during that fault (and the settling after it);
+// any other 5xx fails the suite. `note` explains why those errors are expected.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Durations } from "./config.ts";
+import type { FaultStack } from "./stack.ts";
+import type { Traffic } from "./traffic.ts";
+import type { TruthReader } from "./truth.ts";
+
+/** Fresh pages (g) and (h) send at once; the run keeps them out of the phases' budget. */
+const G_BURST_PAGES = 8;
+const H_BURST_PAGES = 6;
+export const RESERVED_PAGES = 2 * G_BURST_PAGES + H_BURST_PAGES;
+
+export interface FaultContext {
+  readonly stack: FaultStack;
+  readonly traffic: Traffic;
+  readonly truth: TruthReader;
+  readonly durations: Durations;
+  /** Adds a line to the fault's evidence (printed under the table). */
+  readonly note: (line: string) => void;
+}
+
+export interface Fault {
+  readonly id: string;
+  readonly title: string;
+  readonly allowed5xx: readonly string[];
+  readonly why?: string;
+  inject(ctx: FaultContext): Promise<void>;
+}
+
+/** A fault switch of the Giphy fixture (see services/giphy-fixture README). */
+type FixtureFault = Readonly<Record<string, unknown>> & { readonly target?: "api" | "media" };
+
+async function fixtureFault(ctx: FaultContext, fault: FixtureFault): Promise<void> {
+  const url = fault.target === "media" ? ctx.stack.mediaUrl : ctx.stack.fixtureUrl;
+  await fetch(`${url}/__fixture/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+}
+
+async function unsentOutbox(ctx: FaultContext): Promise<number> {
+  const [row] = await ctx.truth.query<{ n: string }>(
+    "select count(*) as n from outbox where sent_at is null",
+  );
+  return Number(row?.n ?? 0);
+}
+
+async function workerProcessed(adminUrl: string): Promise<number> {
+  const text = await fetch(`${adminUrl}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  let sum = 0;
+  for (const m of text.matchAll(/^gifmesh_archive_processed_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm))
+    sum += Number(m[1]);
+  return sum;
+}
+
+/**
+ * Storage stopped while its relay publishes: a burst of fresh searches writes a batch
+ * of outbox rows, and the signal goes out the moment unsent rows are seen.
+ */
+async function restartStorage(ctx: FaultContext, signal: NodeJS.Signals): Promise<void> {
+  const burst = ctx.traffic.burst(G_BURST_PAGES);
+  const deadline = Date.now() + 5_000;
+  let unsent = 0;
+  while (unsent === 0 && Date.now() < deadline) {
+    unsent = await unsentOutbox(ctx);
+    if (unsent === 0) await sleep(5);
+  }
+  await ctx.stack.storage.stop(signal);
+  await burst;
+  const after = await unsentOutbox(ctx);
+  ctx.note(
+    `storage ${signal}: ${String(unsent)} outbox rows unsent when signalled, ${String(after)} while down`,
+  );
+  await ctx.stack.storage.start();
+}
+
+export function buildFaults(d: Durations): Fault[] {
+  const s = (ms: number) => `${String(Math.round(ms / 1000))} s`;
+  return [
+    {
+      id: "a",
+      title: `Kafka stopped ${s(d.longOutageMs)}`,
+      allowed5xx: [],
+      async inject({ stack }) {
+        await stack.kafka.stop();
+        await sleep(d.longOutageMs);
+        await stack.kafka.start();
+      },
+    },
+    {
+      id: "b",
+      title: `file-worker SIGKILL x${String(d.workerKills)}`,
+      allowed5xx: [],
+      async inject({ stack, note }) {
+        for (let i = 0; i < d.workerKills; i += 1) {
+          await sleep(4_000);
+          const done = await workerProcessed(stack.workers[0].adminUrl);
+          await stack.workers[0].stop("SIGKILL");
+          note(`worker-1 SIGKILL #${String(i + 1)} after ${String(done)} processed`);
+          await sleep(1_000);
+          await stack.workers[0].start();
+        }
+      },
+    },
+    {
+      id: "c",
+      title: `S3 stopped ${s(d.longOutageMs)}`,
+      allowed5xx: [],
+      async inject({ stack }) {
+        await stack.s3.stop();
+        await sleep(d.longOutageMs);
+        await stack.s3.start();
+      },
+    },
+    {
+      id: "d",
+      title: `PostgreSQL stopped ${s(d.shortOutageMs)}`,
+      allowed5xx: ["503", "504"],
+      why:
+        "503 STORAGE.UNAVAILABLE (or 504 STORAGE.TIMEOUT) for searches that are in neither " +
+        "cache level: storage cannot read or record results without PostgreSQL and has " +
+        "nothing stale to serve. Cached and stale pages are still served.",
+      async inject({ stack }) {
+        await stack.postgres.stop({ mode: "fast" });
+        await sleep(d.shortOutageMs);
+        await stack.postgres.start();
+      },
+    },
+    {
+      id: "e",
+      title: `Redis stopped ${s(d.shortOutageMs)}`,
+      allowed5xx: [],
+      async inject({ stack }) {
+        await stack.redis.stop();
+        await sleep(d.shortOutageMs);
+        await stack.redis.start();
+      },
+    },
+    {
+      id: "f",
+      title: "Giphy 429, 5xx, slow, malformed",
+      allowed5xx: ["503", "504"],
+      why:
+        "Giphy failing with nothing stored for that page: 429 STORAGE.RESOURCE_EXHAUSTED for " +
+        "429, 503 STORAGE.UNAVAILABLE for 5xx/malformed/open breaker, 504 when slow answers " +
+        "outlast the gateway's deadline.",
+      async inject(ctx) {
+        const faults: FixtureFault[] = [
+          { status: 429 },
+          { status: 503 },
+          { status: 500 },
+          { latencyMs: 4_000 },
+          { malformed: true },
+          { status: 503, target: "media", count: 15 },
+        ];
+        for (const fault of faults) {
+          await fixtureFault(ctx, fault);
+          await sleep(d.fixtureFaultMs);
+        }
+        await fetch(`${ctx.stack.fixtureUrl}/__fixture/faults`, { method: "DELETE" });
+      },
+    },
+    {
+      id: "g",
+      title: "storage restarted while publishing",
+      allowed5xx: ["503", "504"],
+      why: "uncached searches during the seconds storage is down: 503 STORAGE.UNAVAILABLE.",
+      async inject(ctx) {
+        await restartStorage(ctx, "SIGKILL");
+        await sleep(3_000);
+        await restartStorage(ctx, "SIGTERM");
+      },
+    },
+    {
+      id: "h",
+      title: "2nd file-worker joins, then leaves",
+      allowed5xx: [],
+      async inject({ stack, traffic, note }) {
+        await stack.workers[1].start();
+        // New archive work while both workers share the partitions.
+        await sleep(3_000);
+        await traffic.burst(H_BURST_PAGES);
+        await sleep(Math.max(0, d.secondWorkerMs - 3_000));
+        const second = await workerProcessed(stack.workers[1].adminUrl);
+        await stack.workers[1].stop("SIGTERM");
+        note(`worker-2 processed ${String(second)} messages while in the group`);
+      },
+    },
+  ];
+}

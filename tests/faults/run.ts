@@ -1,0 +1,136 @@
+// `node tests/faults/run.ts` (make test-faults): the fault-injection suite of issue 8.
+// A plain Node script, not a vitest file: it is one long scenario whose product is a
+// table, with phases that depend on each other, and it must stay out of the
+// integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
+// GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
+import { setTimeout as sleep } from "node:timers/promises";
+import { loadDurations } from "./config.ts";
+import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
+import { printReport, type Row } from "./report.ts";
+import { startFaultStack } from "./stack.ts";
+import { buildPages, startTraffic } from "./traffic.ts";
+import { createTruthReader, type Truth, type TruthReader } from "./truth.ts";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+/** Waits (bounded) until nothing is pending: outbox sent, worker caught up, no GIF pending. */
+async function settle(
+  truth: TruthReader,
+  timeoutMs: number,
+): Promise<{ truth: Truth; ms: number }> {
+  const t0 = Date.now();
+  let last: Truth | undefined;
+  for (;;) {
+    try {
+      last = await truth.read();
+      // Orphans too: an object is uploaded before its GIF is marked archived, so one
+      // seen mid-flight must be gone (referenced) once the system has settled.
+      if (
+        last.pending === 0 &&
+        last.outboxUnsent === 0 &&
+        last.workerLag === 0 &&
+        last.orphanObjects.length === 0
+      )
+        return { truth: last, ms: Date.now() - t0 };
+    } catch {
+      // a server just restarted; read again
+    }
+    if (Date.now() - t0 > timeoutMs && last !== undefined)
+      return { truth: last, ms: Date.now() - t0 };
+    await sleep(1_000);
+  }
+}
+
+async function main(): Promise<number> {
+  const durations = loadDurations();
+  const only = process.env.FAULTS_ONLY?.split(",").filter((s) => s !== "");
+  out(`fault suite: ${JSON.stringify(durations)}`);
+  out("starting a private stack (Kafka, Redis, versitygw, PostgreSQL, fixture, services)...");
+  const stack = await startFaultStack(durations);
+  out(`stack ready after ${elapsed()}; gateway ${stack.gatewayUrl}`);
+  const truth = createTruthReader(stack);
+  const traffic = startTraffic({
+    gatewayUrl: stack.gatewayUrl,
+    pages: buildPages(durations.catalogueSize),
+    rate: durations.rate,
+    concurrency: durations.concurrency,
+  });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const baseline: Fault = {
+    id: "-",
+    title: "baseline (no fault)",
+    allowed5xx: [],
+    inject: () => sleep(durations.warmupMs),
+  };
+  const faults = [baseline, ...buildFaults(durations).filter((f) => only?.includes(f.id) ?? true)];
+  const pagesPerPhase = Math.max(
+    1,
+    Math.floor((traffic.freshLeft - RESERVED_PAGES) / faults.length),
+  );
+  let previous: Truth | undefined;
+  try {
+    for (const fault of faults) {
+      out(`[${elapsed()}] (${fault.id}) ${fault.title}: injecting`);
+      traffic.setPhase(fault.id);
+      traffic.setFreshBudget(pagesPerPhase);
+      const t0 = Date.now();
+      await fault.inject({
+        stack,
+        traffic,
+        truth,
+        durations,
+        note: (line) => notes.push(`(${fault.id}) ${line}`),
+      });
+      traffic.setFreshBudget(0);
+      const settled = await settle(truth, durations.settleTimeoutMs);
+      const unknown = await truth.unknownIds(traffic.seenIds);
+      rows.push({
+        fault,
+        counts: traffic.counts(fault.id),
+        truth: settled.truth,
+        previous,
+        unknownIds: unknown.length,
+        faultMs: Date.now() - t0 - settled.ms,
+        settleMs: settled.ms,
+      });
+      previous = settled.truth;
+      out(
+        `[${elapsed()}] (${fault.id}) settled in ${(settled.ms / 1000).toFixed(1)} s: ` +
+          `accepted ${String(settled.truth.accepted)}, archived ${String(settled.truth.archived)}, ` +
+          `failed ${String(settled.truth.failed)}, pending ${String(settled.truth.pending)}`,
+      );
+      if (settled.truth.pending > 0) out(stack.logs());
+    }
+  } finally {
+    await traffic.stop();
+  }
+  out(`[${elapsed()}] verifying every object's bytes against its key...`);
+  const badContent = await truth.verifyContent();
+  const final = await truth.read();
+  const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
+  truth.close();
+  await stack.close();
+  out(`fault suite ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
+  return ok ? 0 : 1;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    // process.exit runs the exit hooks that stop every private server and child.
+    process.exit(130);
+  });
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `fault suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(2);
+  },
+);

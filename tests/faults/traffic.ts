@@ -1,0 +1,176 @@
+// The traffic generator: paced searches through the gateway over a varied query set
+// built from the fixture catalogue's title words. "Fresh" pages (a query and offset
+// never asked before) make storage accept GIFs it has not seen, so archive work keeps
+// arriving during every fault; the rest repeat earlier pages (cache and database
+// hits), as real users do. Every answer is counted under the phase it was sent in.
+import { setTimeout as sleep } from "node:timers/promises";
+import { createCatalogue } from "@gifmesh/giphy-fixture";
+
+const PAGE = 25;
+
+export interface Page {
+  readonly q: string;
+  readonly offset: number;
+}
+
+export interface PhaseCounts {
+  sent: number;
+  /** HTTP status (or "timeout" / "network") → count. */
+  readonly byStatus: Map<string, number>;
+  /** "503 STORAGE.UNAVAILABLE" → count, for non-2xx answers. */
+  readonly errorCodes: Map<string, number>;
+  /** Seconds since the phase began at which 5xx/timeouts were seen (first, last). */
+  serverErrorWindow: [number, number] | undefined;
+  readonly startedAt: number;
+}
+
+export interface Traffic {
+  /** Counts go to this phase from now on. */
+  setPhase(name: string): void;
+  /**
+   * How many new pages may be asked from now on (0 while waiting for the system to
+   * settle); spreading them over the phases keeps new GIFs arriving during each fault.
+   */
+  setFreshBudget(pages: number): void;
+  /** Sends `n` fresh pages at once (storage then has a batch of outbox rows to publish). */
+  burst(n: number): Promise<void>;
+  counts(phase: string): PhaseCounts;
+  /** GIF ids users received in answers: each must end up in PostgreSQL. */
+  readonly seenIds: ReadonlySet<string>;
+  readonly freshLeft: number;
+  stop(): Promise<void>;
+}
+
+/** Every (query, offset) page over single words and mood+subject pairs, in a fixed shuffled order. */
+export function buildPages(catalogueSize: number): Page[] {
+  const titles = createCatalogue(catalogueSize).all.map((g) => g.title.toLowerCase().split(" "));
+  const matches = (words: readonly string[]) =>
+    titles.filter((t) => words.some((w) => t.includes(w))).length;
+  const vocabulary = [...new Set(titles.flat())].filter((w) => w !== "gif");
+  const queries = [...vocabulary.map((w) => [w])];
+  for (let i = 0; i < vocabulary.length; i += 3)
+    queries.push([vocabulary[i] ?? "", vocabulary[(i * 7 + 5) % vocabulary.length] ?? ""]);
+  const pages: Page[] = [];
+  for (const words of queries) {
+    const total = Math.min(matches(words), 200);
+    for (let offset = 0; offset < total; offset += PAGE) pages.push({ q: words.join(" "), offset });
+  }
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let i = pages.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [pages[i], pages[j]] = [pages[j] as Page, pages[i] as Page];
+  }
+  return pages;
+}
+
+export function startTraffic(options: {
+  gatewayUrl: string;
+  pages: Page[];
+  rate: number;
+  concurrency: number;
+  /** Share of requests that ask a fresh page while fresh is on. */
+  freshShare?: number;
+}): Traffic {
+  const fresh = [...options.pages];
+  const asked: Page[] = [];
+  const phases = new Map<string, PhaseCounts>();
+  const seenIds = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let phase = "startup";
+  const serverError = (c: PhaseCounts) => {
+    const at = Math.round((Date.now() - c.startedAt) / 1000);
+    c.serverErrorWindow = [c.serverErrorWindow?.[0] ?? at, at];
+  };
+  let freshBudget = Number.POSITIVE_INFINITY;
+  let running = true;
+  const isRunning = () => running;
+
+  const counts = (name: string): PhaseCounts => {
+    let c = phases.get(name);
+    if (c === undefined) {
+      c = {
+        sent: 0,
+        byStatus: new Map(),
+        errorCodes: new Map(),
+        serverErrorWindow: undefined,
+        startedAt: Date.now(),
+      };
+      phases.set(name, c);
+    }
+    return c;
+  };
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+  async function request(page: Page): Promise<void> {
+    const c = counts(phase);
+    c.sent += 1;
+    const url = `${options.gatewayUrl}/v1/gifs/search?q=${encodeURIComponent(page.q)}&limit=${String(PAGE)}&offset=${String(page.offset)}`;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      const body = await res.text();
+      bump(c.byStatus, String(res.status));
+      if (res.status >= 500) serverError(c);
+      if (res.ok) {
+        const parsed = JSON.parse(body) as { data?: { id?: unknown }[] };
+        for (const gif of parsed.data ?? []) if (typeof gif.id === "string") seenIds.add(gif.id);
+      } else {
+        const code = /"(?:error_code|code)"\s*:\s*"([A-Z_.]+)"/.exec(body)?.[1] ?? "?";
+        bump(c.errorCodes, `${String(res.status)} ${code}`);
+      }
+    } catch (error) {
+      const timeout = error instanceof Error && error.name === "TimeoutError";
+      bump(c.byStatus, timeout ? "timeout" : "network");
+      serverError(c);
+    }
+  }
+
+  function launch(page: Page): Promise<void> {
+    const p = request(page).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return p;
+  }
+
+  function nextPage(): Page {
+    const share = options.freshShare ?? 0.15;
+    if (freshBudget > 0 && fresh.length > 0 && (asked.length === 0 || Math.random() < share)) {
+      const page = fresh.shift() as Page;
+      freshBudget -= 1;
+      asked.push(page);
+      return page;
+    }
+    return asked[Math.floor(Math.random() * asked.length)] ?? { q: "cat", offset: 0 };
+  }
+
+  const loop = (async () => {
+    const interval = 1_000 / options.rate;
+    let next = Date.now();
+    while (isRunning()) {
+      if (inFlight.size < options.concurrency) void launch(nextPage());
+      next += interval;
+      const wait = next - Date.now();
+      if (wait > 0) await sleep(wait);
+      else next = Date.now();
+    }
+  })();
+
+  return {
+    setPhase: (name) => (phase = name),
+    setFreshBudget: (pages) => (freshBudget = pages),
+    async burst(n) {
+      const pages = fresh.splice(0, n);
+      asked.push(...pages);
+      await Promise.all(pages.map((p) => launch(p)));
+    },
+    counts,
+    seenIds,
+    get freshLeft() {
+      return fresh.length;
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await Promise.all([...inFlight]);
+    },
+  };
+}
