@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
   ConfigError,
@@ -7,6 +7,7 @@ import {
   csv,
   durationMs,
   loadConfig,
+  loadConfigOrExit,
   port,
   str,
   url,
@@ -106,6 +107,32 @@ describe("loadConfig", () => {
     });
     expect(config.PORT).toBe(8080);
     expect(config.LOG_LEVEL).toBe("info");
+  });
+});
+
+describe("loadConfigOrExit", () => {
+  it("prints only the list of problems and exits with status 1", () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const exit = (code: number): never => {
+      throw new Error(`exit ${String(code)}`);
+    };
+    try {
+      expect(() => loadConfigOrExit(schema, { ADMIN_PORT: "abc" }, exit)).toThrow("exit 1");
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.join("")).toMatch(
+      /^invalid configuration \(3 problems\):\n(?: {2}[A-Z0-9_]+: .+\n){3}$/,
+    );
+  });
+
+  it("returns the config when the environment is valid", () => {
+    const env = { DATABASE_URL: "postgres://x", S3_SECRET_ACCESS_KEY: "s" };
+    expect(loadConfigOrExit(schema, env).PORT).toBe(8080);
   });
 });
 

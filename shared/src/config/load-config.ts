@@ -37,3 +37,22 @@ function describe(issue: z.core.$ZodIssue, input: Record<string, string>): Confi
 function withoutInput(message: string): string {
   return message.replace(/,?\s*received\s.*$/i, "").trim();
 }
+
+/**
+ * {@link loadConfig} for a service's `main.ts`: on a bad environment it prints the
+ * one message listing every problem to stderr and exits with status 1, instead of
+ * crashing with a stack trace that hides the list.
+ */
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  env: Env = process.env,
+  exit: (code: number) => never = (code) => process.exit(code),
+): Readonly<z.output<S>> {
+  try {
+    return loadConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return exit(1);
+  }
+}
