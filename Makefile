@@ -66,21 +66,15 @@ test-unit: ## Unit tests (no servers)
 test-integration: infra-up ## Integration tests against the real servers
 	@$(ENV) && npx vitest run --project integration
 
-test: install ## Everything CI runs: lint, typecheck, contracts, unit and integration tests
+test: install ## Everything CI runs: lint, typecheck, contracts, deployment, unit, integration, e2e, metrics checks
 	@start=$$(date +%s); \
 	bash scripts/infra/up.sh; \
 	$(MAKE) --no-print-directory lint typecheck check-contracts check-deploy; \
-	$(ENV) && echo "==> vitest (unit + integration)" && npx vitest run; \
+	$(ENV) && echo "==> vitest (unit, hostile input, integration, end to end)" && npx vitest run; \
+	echo "==> services, for the live metrics check (restarted so they run this code)"; \
+	bash scripts/stack/down.sh; bash scripts/stack/up.sh; \
+	bash scripts/observability/check.sh; \
 	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
-
-test-faults: install ## Fault injection on a private stack, faults (a)-(h), zero lost/duplicated (FAULTS_QUICK=1: short outages)
-	@bash scripts/faults/run.sh
-
-bench: install ## Benchmarks vs same-run baselines on a private stack -> bench/RESULTS.md (~3-5 min; BENCH_* knobs)
-	@bash scripts/bench/run.sh
-
-load: ## Mixed load against the running gateway (make up); LOAD_URL LOAD_DURATION_S LOAD_CONCURRENCY LOAD_RATE
-	@bash scripts/bench/load.sh
 
 clean: ## Remove caches of the build tools (keeps installed servers and data)
 	rm -rf .turbo node_modules/.cache

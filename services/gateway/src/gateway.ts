@@ -51,9 +51,7 @@ export function buildGateway(parts: GatewayParts) {
       },
     },
   });
-  const store = createGrpcGifStore(parts.storage, (method, code) => {
-    metrics.storageCalls.inc({ method, code });
-  });
+  const store = createGrpcGifStore(parts.storage);
   const queries = createGifQueries({
     store,
     cache,

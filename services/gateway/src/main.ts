@@ -50,6 +50,7 @@ const storage = createStorageClient(
     baseUrl: config.STORAGE_URL,
     timeoutMs: config.STORAGE_TIMEOUT_MS,
     retries: config.STORAGE_RETRIES,
+    registry,
   }),
 );
 

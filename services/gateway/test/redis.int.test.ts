@@ -22,8 +22,8 @@ describe("cache on the shared Redis, in front of the real storage", () => {
   let a: RunningGateway;
   let b: RunningGateway;
   beforeAll(async () => {
-    a = await startGateway(stack.storage, { PUBLIC_BASE_URL: publicBaseUrl });
-    b = await startGateway(stack.storage, { PUBLIC_BASE_URL: publicBaseUrl });
+    a = await startGateway(stack.storageUrl, { PUBLIC_BASE_URL: publicBaseUrl });
+    b = await startGateway(stack.storageUrl, { PUBLIC_BASE_URL: publicBaseUrl });
   });
   afterAll(async () => {
     await a.close();
@@ -33,7 +33,7 @@ describe("cache on the shared Redis, in front of the real storage", () => {
   const search = (gw: RunningGateway, q: string) =>
     fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=4`);
   const storageSearches = (gw: RunningGateway) =>
-    gw.metric("gateway_storage_calls_total", { method: "SearchGifs" });
+    gw.metric("gifmesh_rpc_client_requests_total", { rpc_method: "SearchGifs" });
 
   it("serves a repeated search from L1, and another instance from Redis, with one storage call", async () => {
     const first = await search(a, "happy cat");
@@ -41,7 +41,7 @@ describe("cache on the shared Redis, in front of the real storage", () => {
     const firstBody = (await first.json()) as { data: { id: string }[] };
     expect(firstBody.data).toHaveLength(4);
     expect(
-      await a.metric("gateway_storage_calls_total", { method: "SearchGifs", code: "ok" }),
+      await a.metric("gifmesh_rpc_client_requests_total", { rpc_method: "SearchGifs", code: "ok" }),
     ).toBe(1);
 
     // Same question, written differently: normalised to the same key, no storage call.
@@ -52,7 +52,7 @@ describe("cache on the shared Redis, in front of the real storage", () => {
     expect(other.headers.get("x-cache")).toBe("HIT-L2");
     expect(await storageSearches(a)).toBe(1);
     expect(await storageSearches(b)).toBe(0);
-    expect(await b.metric("gateway_cache_lookups_total", { level: "l2", outcome: "hit" })).toBe(1);
+    expect(await b.metric("gifmesh_cache_lookups_total", { level: "l2", outcome: "hit" })).toBe(1);
 
     // Control: a question not cached yet does reach the real storage and is counted.
     const fresh = await search(a, "sad dog");

@@ -21,7 +21,7 @@ describe("storage errors through the gateway", () => {
   let gw: RunningGateway;
   beforeAll(async () => {
     stack = await startStack();
-    gw = await startGateway(stack.storage);
+    gw = await startGateway(stack.storageUrl);
   });
   afterAll(async () => {
     await gw.close();
@@ -38,7 +38,9 @@ describe("storage errors through the gateway", () => {
     expect(body.meta).toMatchObject({ status: 400, error_code: "REQUEST.INVALID" });
     expect(body.meta.errors).toEqual([{ field: "q", message: "must be at most 50 characters" }]);
     expect(body.meta.msg).toBe("q: must be at most 50 characters");
-    expect(await gw.metric("gateway_storage_calls_total", { code: "InvalidArgument" })).toBe(1);
+    expect(await gw.metric("gifmesh_rpc_client_requests_total", { code: "invalid_argument" })).toBe(
+      1,
+    );
   });
 
   it("an id unknown to storage and to Giphy is a 404 GIF.NOT_FOUND", async () => {
@@ -46,7 +48,7 @@ describe("storage errors through the gateway", () => {
     const body = (await res.json()) as ErrorBody;
     expect(res.status).toBe(404);
     expect(body.meta).toMatchObject({ status: 404, error_code: "GIF.NOT_FOUND" });
-    expect(await gw.metric("gateway_storage_calls_total", { method: "GetGif" })).toBe(1);
+    expect(await gw.metric("gifmesh_rpc_client_requests_total", { rpc_method: "GetGif" })).toBe(1);
     expect(stack.fixture.stats().byEndpoint.gif).toBeGreaterThanOrEqual(1);
   });
 

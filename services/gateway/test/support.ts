@@ -15,7 +15,11 @@ import { createS3Client } from "@gifmesh/shared/s3";
 import { gatewayConfigSchema } from "../src/config.ts";
 import { buildGateway } from "../src/gateway.ts";
 import { createRedisClient } from "../src/infrastructure/redis-client.ts";
-import type { StorageClient } from "../src/infrastructure/storage-transport.ts";
+import {
+  createStorageClient,
+  createStorageTransport,
+  type StorageClient,
+} from "../src/infrastructure/storage-transport.ts";
 
 export const env = process.env;
 
@@ -66,9 +70,13 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Starts the real gateway (buildGateway + @hono/node-server) on a free port. */
+/**
+ * Starts the real gateway (buildGateway + @hono/node-server) on a free port. Given
+ * storage's URL (not a shared client), the gateway gets its own Connect client whose
+ * RPC metrics (gifmesh_rpc_client_*) go to its registry, as in main.ts.
+ */
 export async function startGateway(
-  storage: StorageClient,
+  storageOrUrl: StorageClient | string,
   overrides: Record<string, string> = {},
 ): Promise<RunningGateway> {
   const port = await freePort();
@@ -86,6 +94,12 @@ export async function startGateway(
   });
   redis.on("error", () => undefined);
   const s3 = testS3();
+  const storage =
+    typeof storageOrUrl === "string"
+      ? createStorageClient(
+          createStorageTransport({ baseUrl: storageOrUrl, timeoutMs: 5_000, registry }),
+        )
+      : storageOrUrl;
   const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
   const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port });
   await new Promise<void>((resolve) => {

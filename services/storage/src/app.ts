@@ -28,7 +28,15 @@ import { createHealthState, healthRoutes, type HealthState } from "./transport/r
 import { createReflection, reflectionRoutes } from "./transport/rpc/reflection.ts";
 import { startRpcServer, type RpcServer } from "./transport/rpc/rpc-server.ts";
 import { storageRoutes } from "./transport/rpc/storage-handlers.ts";
-import { createServerTracingInterceptor } from "@gifmesh/shared/connect";
+import {
+  createRpcMetricsInterceptor,
+  createServerTracingInterceptor,
+} from "@gifmesh/shared/connect";
+import type { Registry } from "@gifmesh/shared/metrics";
+import { bounded } from "./infrastructure/db/call-bounds.ts";
+import { outboxStats } from "./infrastructure/db/outbox-repository.ts";
+import { createCircuitBreaker } from "./infrastructure/giphy/circuit-breaker.ts";
+import type { StorageGaugeSources } from "./metrics.ts";
 
 export interface StorageApp {
   readonly rpc: RpcServer;
@@ -54,7 +62,16 @@ export interface StorageTopics {
 
 export async function startStorage(
   config: StorageConfig,
-  deps: { logger: Logger; metrics: StorageMetrics; signal: AbortSignal; topics?: StorageTopics },
+  deps: {
+    logger: Logger;
+    metrics: StorageMetrics;
+    signal: AbortSignal;
+    topics?: StorageTopics;
+    /** Where RPC RED metrics go (the admin server's registry); none in some tests. */
+    registry?: Registry;
+    /** Registers the scrape-time gauges (breaker state, outbox backlog and age). */
+    bindGauges?: (sources: StorageGaugeSources) => void;
+  },
 ): Promise<StorageApp> {
   const topics = deps.topics ?? {
     requested: config.TOPIC_ARCHIVE_REQUESTED,
@@ -100,17 +117,30 @@ export async function startStorage(
     notify: () => {
       relay.wake();
     },
+    onArchiveRequested: (count) => {
+      metrics.archiveRequested.inc(count);
+    },
+  });
+  const breaker = createCircuitBreaker({
+    threshold: config.GIPHY_BREAKER_THRESHOLD,
+    cooldownMs: config.GIPHY_BREAKER_COOLDOWN_MS,
   });
   const giphy = createGiphyClient({
     baseUrl: config.GIPHY_BASE_URL,
     apiKey: config.GIPHY_API_KEY,
     timeoutMs: config.GIPHY_TIMEOUT_MS,
     retries: config.GIPHY_RETRIES,
-    breakerThreshold: config.GIPHY_BREAKER_THRESHOLD,
-    breakerCooldownMs: config.GIPHY_BREAKER_COOLDOWN_MS,
-    onAttempt: (endpoint, outcome) => {
+    breaker,
+    onAttempt: (endpoint, outcome, seconds) => {
       metrics.giphyCalls.inc({ endpoint, outcome });
+      metrics.giphyDuration.observe({ endpoint }, seconds);
     },
+  });
+  deps.bindGauges?.({
+    breakerState: () => breaker.state(),
+    outboxStats: () =>
+      bounded(database.db, { signal: AbortSignal.timeout(2_000) }, (conn) => outboxStats(conn)),
+    logger,
   });
   const useCases = createUseCases({
     store,
@@ -145,7 +175,12 @@ export async function startStorage(
       healthRoutes(health)(router);
       reflectionRoutes(reflection)(router);
     },
-    interceptors: [createServerTracingInterceptor({ tracerName: "gifmesh-storage" })],
+    interceptors: [
+      createServerTracingInterceptor({ tracerName: "gifmesh-storage" }),
+      ...(deps.registry
+        ? [createRpcMetricsInterceptor({ registry: deps.registry, side: "server" })]
+        : []),
+    ],
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
       ? { tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE } }
       : {}),
@@ -206,7 +241,13 @@ export async function startStorage(
             deadLetter,
             logger: logger.child({ component: "results" }),
             onOutcome: (topic, outcome) => {
-              metrics.resultsConsumed.inc({ topic, outcome });
+              const event =
+                topic === topics.completed
+                  ? "completed"
+                  : topic === topics.failed
+                    ? "failed"
+                    : "unknown";
+              metrics.resultsConsumed.inc({ event, outcome });
             },
           });
         },

@@ -9,7 +9,7 @@ import { createMetrics } from "@gifmesh/shared/metrics";
 import { startTracing } from "@gifmesh/shared/tracing";
 import { startStorage } from "./app.ts";
 import { storageConfigSchema } from "./config.ts";
-import { createStorageMetrics } from "./metrics.ts";
+import { bindStorageGauges, createStorageMetrics } from "./metrics.ts";
 
 const config = loadConfig(storageConfigSchema);
 const logger = createLogger({ service: "storage", level: config.LOG_LEVEL });
@@ -25,7 +25,15 @@ shutdown.installSignalHandlers();
 
 const registry = createMetrics({ service: "storage" });
 const metrics = createStorageMetrics(registry);
-const app = await startStorage(config, { logger, metrics, signal: shutdown.signal });
+const app = await startStorage(config, {
+  logger,
+  metrics,
+  signal: shutdown.signal,
+  registry,
+  bindGauges: (sources) => {
+    bindStorageGauges(registry, sources);
+  },
+});
 shutdown.onShutdown("storage", () => app.close());
 const admin = await startAdminServer({
   host: config.ADMIN_HOST,

@@ -1,37 +1,113 @@
-// Storage's own Prometheus metrics, registered on the service registry.
-import { Counter, type Registry } from "@gifmesh/shared/metrics";
+// Storage's own Prometheus metrics, registered on the service registry, under the
+// project-wide names of @gifmesh/shared/metrics (METRIC) that the dashboards and
+// alert rules use. Gauges of state held elsewhere (the Giphy breaker, the outbox
+// table) are read on scrape through `bindStorageGauges`, never polled.
+import { Counter, Gauge, Histogram, METRIC, type Registry } from "@gifmesh/shared/metrics";
+import type { Logger } from "@gifmesh/shared/logging";
+import type { BreakerState } from "./infrastructure/giphy/circuit-breaker.ts";
+import type { OutboxStats } from "./infrastructure/db/outbox-repository.ts";
+
+const GIPHY_SECONDS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BREAKER_STATES: readonly BreakerState[] = ["closed", "open", "half-open"];
 
 export function createStorageMetrics(registry: Registry) {
+  const registers = [registry];
   return {
     giphyCalls: new Counter({
-      name: "gifmesh_storage_giphy_calls_total",
-      help: "Giphy HTTP attempts by endpoint and outcome",
+      name: METRIC.giphyRequests,
+      help: "Giphy HTTP attempts by endpoint and outcome (ok or a GIPHY.* code)",
       labelNames: ["endpoint", "outcome"],
-      registers: [registry],
+      registers,
+    }),
+    giphyDuration: new Histogram({
+      name: METRIC.giphyDuration,
+      help: "Latency of Giphy HTTP attempts by endpoint",
+      labelNames: ["endpoint"],
+      buckets: GIPHY_SECONDS,
+      registers,
     }),
     staleServed: new Counter({
-      name: "gifmesh_storage_stale_served_total",
+      name: METRIC.giphyStaleServed,
       help: "Answers served from stored data because Giphy failed",
       labelNames: ["operation"],
-      registers: [registry],
+      registers,
+    }),
+    archiveRequested: new Counter({
+      name: METRIC.archiveRequested,
+      help: "ArchiveRequested events written to the outbox (one per new GIF)",
+      registers,
     }),
     outboxPublished: new Counter({
-      name: "gifmesh_storage_outbox_published_total",
+      name: METRIC.outboxPublished,
       help: "Outbox rows published to Kafka",
-      registers: [registry],
+      registers,
     }),
     outboxErrors: new Counter({
-      name: "gifmesh_storage_outbox_errors_total",
+      name: METRIC.outboxPublishErrors,
       help: "Failed outbox relay cycles",
-      registers: [registry],
+      registers,
     }),
     resultsConsumed: new Counter({
-      name: "gifmesh_storage_archive_results_total",
-      help: "Archive result events by topic and outcome",
-      labelNames: ["topic", "outcome"],
-      registers: [registry],
+      name: METRIC.archiveResults,
+      help: "Archive result events applied by storage, by event and outcome",
+      labelNames: ["event", "outcome"],
+      registers,
     }),
   };
 }
 
 export type StorageMetrics = ReturnType<typeof createStorageMetrics>;
+
+/** Sources of the gauges computed on scrape. */
+export interface StorageGaugeSources {
+  readonly breakerState: () => BreakerState;
+  /** Should be bounded in time (a scrape must not hang on PostgreSQL). */
+  readonly outboxStats: () => Promise<OutboxStats>;
+  readonly logger: Logger;
+}
+
+/** Registers the breaker-state and outbox gauges, read when Prometheus scrapes. */
+export function bindStorageGauges(registry: Registry, sources: StorageGaugeSources): void {
+  new Gauge({
+    name: METRIC.giphyBreakerState,
+    help: "Giphy circuit breaker: 1 for the current state (closed, open, half_open)",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const current = sources.breakerState();
+      for (const state of BREAKER_STATES)
+        this.set({ state: state.replace("-", "_") }, state === current ? 1 : 0);
+    },
+  });
+  // One query per scrape feeds both gauges; the first collect() starts it, the
+  // second joins it. On a PostgreSQL failure the last values stay (readiness
+  // reports the outage).
+  let pending: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (pending ??= sources
+      .outboxStats()
+      .then(
+        (stats) => {
+          backlog.set(stats.backlog);
+          oldest.set(stats.oldestAgeSeconds);
+        },
+        (error: unknown) => {
+          sources.logger.debug("outbox gauges not refreshed", { err: error });
+        },
+      )
+      .finally(() => {
+        pending = undefined;
+      }));
+  const backlog = new Gauge({
+    name: METRIC.outboxBacklog,
+    help: "Outbox rows not yet published to Kafka (saturates at 100000)",
+    registers: [registry],
+    collect: refresh,
+  });
+  const oldest = new Gauge({
+    name: METRIC.outboxOldestAge,
+    help: "Age of the oldest unpublished outbox row, 0 when none",
+    registers: [registry],
+    collect: refresh,
+  });
+}

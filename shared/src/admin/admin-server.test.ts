@@ -113,6 +113,19 @@ describe("startAdminServer", () => {
     expect(runs).toBe(0);
   });
 
+  it("exports gifmesh_ready from the readiness checks on each scrape", async () => {
+    let up = false;
+    await start([
+      ok("a"),
+      { name: "b", check: () => (up ? Promise.resolve() : Promise.reject(new Error("down"))) },
+    ]);
+    expect((await get("/metrics")).body).toMatch(/^gifmesh_ready\{service="admin-test"\} 0$/m);
+    up = true;
+    expect((await get("/metrics")).body).toMatch(/^gifmesh_ready\{service="admin-test"\} 1$/m);
+    server?.markShuttingDown();
+    expect((await get("/metrics")).body).toMatch(/^gifmesh_ready\{service="admin-test"\} 0$/m);
+  });
+
   it("404s unknown paths, 405s other methods, and closes idempotently", async () => {
     const admin = await start();
     expect((await get("/nope")).status).toBe(404);

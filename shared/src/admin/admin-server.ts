@@ -3,7 +3,8 @@
 // separate tiny node:http server so probes work even when the main port is busy.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { METRIC } from "../metrics/names.ts";
 import type { Logger } from "../logging/index.ts";
 import { runReadiness, type ReadinessCheck } from "./readiness.ts";
 
@@ -35,11 +36,32 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * `gifmesh_ready` (1 ready, 0 not), evaluated on scrape from the same checks as
+ * /readyz, so alerting on readiness needs no blackbox exporter. Registered once
+ * per registry (a second admin server on it reuses the first one's gauge).
+ */
+function registerReadyGauge(registry: Registry, ready: () => Promise<boolean>): void {
+  if (registry.getSingleMetric(METRIC.ready)) return;
+  new Gauge({
+    name: METRIC.ready,
+    help: "1 when every readiness check passes (as /readyz), else 0",
+    registers: [registry],
+    async collect() {
+      this.set((await ready()) ? 1 : 0);
+    },
+  });
+}
+
 /** Starts the admin server and resolves once it listens. */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const { registry, logger } = options;
   const checks = options.readiness ?? [];
   let shuttingDown = false;
+  registerReadyGauge(registry, async () => {
+    if (shuttingDown) return false;
+    return (await runReadiness(checks, options.checkTimeoutMs ?? 2_000)).ready;
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://admin").pathname;

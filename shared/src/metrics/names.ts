@@ -6,6 +6,8 @@
 // `service` (set by createMetrics); runtime metrics are prom-client's defaults
 // (`process_*`, `nodejs_*`).
 export const METRIC = {
+  /** 1 when the service's readiness checks pass (the admin server's /readyz), else 0. */
+  ready: "gifmesh_ready",
   // RED of the gateway's HTTP API. Labels: method, route (pattern), status.
   httpRequests: "gifmesh_http_server_requests_total",
   httpDuration: "gifmesh_http_server_request_duration_seconds",

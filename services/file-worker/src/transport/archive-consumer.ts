@@ -45,6 +45,26 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
   const state = { stopping: false };
   const isStopping = () => state.stopping;
 
+  /** The outcome's log line, written while the consume span is active (trace_id, span_id). */
+  function logOutcome(raw: RawRequest, outcome: Outcome): void {
+    const log = logger.child({
+      topic: raw.topic,
+      partition: raw.partition,
+      offset: raw.offset,
+      gif_id: raw.key?.toString(),
+    });
+    if (outcome.kind === "retry")
+      log.warn("archive attempt failed; will retry", {
+        code: outcome.error.code,
+        reason: outcome.error.message,
+        attempt: outcome.attempt,
+        delayMs: outcome.delayMs,
+      });
+    else if (outcome.kind === "failed")
+      log.warn("archive request failed for good", { code: outcome.code });
+    else log.info("archived", { alreadyStored: outcome.alreadyStored });
+  }
+
   async function process(raw: RawRequest): Promise<Outcome> {
     // A CONSUMER span, child of the producer's context in the message headers.
     const parent = extractTraceContext(raw.headers, ROOT_CONTEXT);
@@ -69,6 +89,7 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
           try {
             const outcome = await work;
             span.setAttribute("archive.outcome", outcome.kind);
+            logOutcome(raw, outcome); // inside the span: the line carries its trace_id
             if (outcome.kind !== "completed")
               span.setStatus({
                 code: SpanStatusCode.ERROR,
@@ -102,15 +123,8 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
         headers: headersToStrings(message.headers),
       };
       const outcome = await process(raw);
-      const log = logger.child({ topic: raw.topic, partition: raw.partition, offset: raw.offset });
       if (outcome.kind === "retry") {
         metrics.retries.inc({ code: outcome.error.code });
-        log.warn("archive attempt failed; will retry", {
-          code: outcome.error.code,
-          reason: outcome.error.message,
-          attempt: outcome.attempt,
-          delayMs: outcome.delayMs,
-        });
         if (isStopping()) return; // uncommitted: redelivered to whoever owns the partition next
         const resume = payload.pause();
         const timer = setTimeout(() => {
@@ -125,10 +139,8 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
         metrics.processed.inc({
           result: outcome.code === "ARCHIVE.BAD_MESSAGE" ? "dead_lettered" : "failed",
         });
-        log.warn("archive request failed for good", { code: outcome.code });
       } else {
         metrics.processed.inc({ result: outcome.alreadyStored ? "deduplicated" : "completed" });
-        log.info("archived", { alreadyStored: outcome.alreadyStored });
       }
       await consumer.commitOffsets([
         {

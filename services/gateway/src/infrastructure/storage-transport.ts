@@ -1,5 +1,5 @@
 // The Connect client to the storage service: gRPC protocol over one reused HTTP/2
-// connection (h2c), with three interceptors, outermost first: a client span with
+// connection (h2c), with interceptors, outermost first: RED metrics, a client span with
 // W3C trace propagation, retries on UNAVAILABLE for idempotent reads only, and a
 // per-call deadline when the caller did not set one.
 import {
@@ -12,7 +12,11 @@ import {
 } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { createClientTracingInterceptor } from "@gifmesh/shared/connect";
+import {
+  createClientTracingInterceptor,
+  createRpcMetricsInterceptor,
+} from "@gifmesh/shared/connect";
+import type { Registry } from "@gifmesh/shared/metrics";
 import { StorageService } from "@gifmesh/shared/contracts";
 
 export interface StorageTransportOptions {
@@ -22,6 +26,8 @@ export interface StorageTransportOptions {
   readonly timeoutMs: number;
   /** Extra attempts after UNAVAILABLE on idempotent methods (default 2). */
   readonly retries?: number;
+  /** Where the client RED metrics (gifmesh_rpc_client_*) go; none when left out. */
+  readonly registry?: Registry;
 }
 
 export type StorageClient = Client<typeof StorageService>;
@@ -62,7 +68,14 @@ export function createStorageTransport(options: StorageTransportOptions): Transp
     defaultTimeoutMs: options.timeoutMs,
     pingIntervalMs: 30_000,
     idleConnectionTimeoutMs: 5 * 60_000,
-    interceptors: [tracingInterceptor(options.baseUrl), retryInterceptor(options.retries ?? 2)],
+    // Metrics outermost: one count per logical call, retries included in its latency.
+    interceptors: [
+      ...(options.registry
+        ? [createRpcMetricsInterceptor({ registry: options.registry, side: "client" })]
+        : []),
+      tracingInterceptor(options.baseUrl),
+      retryInterceptor(options.retries ?? 2),
+    ],
   });
 }
 

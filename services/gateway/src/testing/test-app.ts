@@ -68,9 +68,7 @@ export function createTestApp(
       },
     },
   });
-  const store = createGrpcGifStore(storage.client, (method, code) => {
-    metrics.storageCalls.inc({ method, code });
-  });
+  const store = createGrpcGifStore(storage.client);
   const queries = createGifQueries({ store, cache, mapper: { publicBaseUrl: "http://gw.test" } });
   const app = createApp({
     queries,

@@ -9,6 +9,8 @@ import {
   ARCHIVE_TOPICS,
   ArchiveRequestedSchema,
 } from "@gifmesh/shared/contracts";
+import { injectTraceHeaders, withSpan } from "@gifmesh/shared/tracing";
+import { trace } from "@opentelemetry/api";
 import type { Kysely } from "kysely";
 import type { CatalogStore, Clock, OutboxNotifier } from "../../application/ports.ts";
 import { ARCHIVED_RENDITION, type GifMetadata, type StoredGif } from "../../domain/gif.ts";
@@ -51,12 +53,51 @@ async function loadGifs(db: Kysely<DB>, ids: readonly string[]): Promise<StoredG
   return ids.map((id) => byId.get(id)).filter((gif) => gif !== undefined);
 }
 
+const tracer = trace.getTracer("gifmesh-storage");
+
+/**
+ * The outbox write, in the caller's transaction, as its own span: the rows store
+ * THIS span's context (over the request's own headers), so each relay publish is
+ * its child and the trace reads search → outbox write → send → consume.
+ */
+async function writeOutbox(
+  trx: Kysely<DB>,
+  gifs: readonly GifMetadata[],
+  now: Date,
+  requestHeaders: Readonly<Record<string, string>>,
+  topic: string | undefined,
+): Promise<void> {
+  if (gifs.length === 0) return;
+  await withSpan(
+    tracer,
+    "outbox.write",
+    {
+      attributes: {
+        "db.system.name": "postgresql",
+        "db.collection.name": "outbox",
+        "db.operation.name": "INSERT",
+        "messaging.destination.name": topic ?? ARCHIVE_TOPICS.requested,
+        "messaging.batch.message_count": gifs.length,
+      },
+    },
+    async () => {
+      const headers = { ...requestHeaders, ...injectTraceHeaders() };
+      await enqueue(
+        trx,
+        gifs.map((gif) => archiveRequest(gif, now, headers, topic)),
+      );
+    },
+  );
+}
+
 /** `requestedTopic` defaults to the contract's topic; tests pass a private one. */
 export function createCatalogStore(deps: {
   db: Kysely<DB>;
   clock: Clock;
   notify?: OutboxNotifier;
   requestedTopic?: string;
+  /** Counts the ArchiveRequested rows of each committed write (metrics). */
+  onArchiveRequested?: (count: number) => void;
 }): CatalogStore {
   const { db, clock } = deps;
   return {
@@ -74,6 +115,7 @@ export function createCatalogStore(deps: {
       ),
     async saveFromGiphy(input) {
       const now = clock.now();
+      let requested = 0;
       input.call?.signal?.throwIfAborted();
       const gifs = await withDb(() =>
         db.transaction().execute(async (trx) => {
@@ -88,16 +130,15 @@ export function createCatalogStore(deps: {
               now,
             );
           const fresh = input.gifs.filter((gif) => inserted.delete(gif.id));
-          await enqueue(
-            trx,
-            fresh.map((gif) => archiveRequest(gif, now, input.traceHeaders, deps.requestedTopic)),
-          );
+          await writeOutbox(trx, fresh, now, input.traceHeaders, deps.requestedTopic);
+          requested = fresh.length;
           return loadGifs(
             trx,
             input.gifs.map((g) => g.id),
           );
         }),
       );
+      if (requested > 0) deps.onArchiveRequested?.(requested);
       deps.notify?.();
       return gifs;
     },

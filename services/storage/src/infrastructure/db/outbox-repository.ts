@@ -90,3 +90,28 @@ export async function countUnsent(db: Kysely<DB>): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** What the metrics scrape reports about the outbox. */
+export interface OutboxStats {
+  /** Unsent rows, counted up to `cap` (the gauge saturates there, the scrape stays cheap). */
+  readonly backlog: number;
+  /** Age of the oldest unsent row; 0 when none. */
+  readonly oldestAgeSeconds: number;
+}
+
+/**
+ * Backlog and oldest-unsent age, read through the partial `outbox_unsent_idx`
+ * index: an index-only scan bounded by `cap`, plus one row for the oldest.
+ */
+export async function outboxStats(db: Kysely<DB>, cap = 100_000): Promise<OutboxStats> {
+  const result = await sql<{ backlog: string; age: string | null }>`
+    select
+      (select count(*) from (select 1 from outbox where sent_at is null limit ${cap}) b) as backlog,
+      (select extract(epoch from now() - created_at) from outbox
+        where sent_at is null order by id limit 1) as age`.execute(db);
+  const row = result.rows[0];
+  return {
+    backlog: Number(row?.backlog ?? 0),
+    oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)),
+  };
+}

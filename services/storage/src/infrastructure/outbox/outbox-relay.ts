@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
 import type { Producer } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
-import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, context, trace } from "@opentelemetry/api";
 import { endSpan, extractTraceContext, startProducerSpan } from "@gifmesh/shared/tracing";
 import type { Kysely } from "kysely";
 import { claimBatch, markSent, recordFailure } from "../db/outbox-repository.ts";
@@ -124,7 +124,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let failures = 0;
     while (!controller.signal.aborted) {
       try {
-        const sent = await runOnce();
+        // A cycle serves every request's rows, not the one whose commit woke it:
+        // it runs outside any trace, explicitly (its claim queries must never be
+        // pinned to whichever request is active). Each row's publish still joins
+        // the trace of the request that wrote it (runOnce).
+        const sent = await context.with(ROOT_CONTEXT, runOnce);
         failures = 0;
         if (sent < options.batchSize) await waitForWork(options.pollIntervalMs);
       } catch (error) {
