@@ -2,12 +2,13 @@
 // and HEAD for an object stored under its content-addressed key. Serving by key
 // needs no storage call, so storage here is an address where nothing listens.
 import { randomBytes } from "node:crypto";
+import { freePort } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createStorageClient,
   createStorageTransport,
 } from "../src/infrastructure/storage-transport.ts";
-import { freePort, putArchived, startGateway, testS3, type RunningGateway } from "./support.ts";
+import { putArchived, startGateway, testS3, type RunningGateway } from "./support.ts";
 
 describe("GET /media/<key> from S3", () => {
   const s3 = testS3();

@@ -3,12 +3,11 @@
 // storage call (proved by the gateway's storage-call counter, which counts every
 // real RPC); Redis rate limits (429 + Retry-After); and a private redis-server that
 // the test stops: searches keep working through storage, limits fail open.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
+import { startPrivateRedis, type PrivateRedis } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
-import { freePort, startGateway, type RunningGateway } from "./support.ts";
+import { startGateway, type RunningGateway } from "./support.ts";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -92,24 +91,18 @@ describe("rate limits in Redis", () => {
 });
 
 describe("with Redis stopped", () => {
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let gw: RunningGateway;
-  let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    redis = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
+    redis = await startPrivateRedis();
     gw = await startGateway(stack.storage, {
-      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_URL: redis.url,
       RATE_LIMIT_MAX: "1000",
     });
   });
   afterAll(async () => {
     await gw.close();
-    if (redis.exitCode === null) redis.kill("SIGKILL");
+    await redis.close();
   });
 
   it("keeps answering searches through storage, and limits fail open", async () => {
@@ -117,8 +110,7 @@ describe("with Redis stopped", () => {
     expect(before.status).toBe(200);
     expect(before.headers.get("ratelimit-limit")).toBe("1000");
 
-    redis.kill("SIGTERM");
-    await once(redis, "exit");
+    await redis.stop();
 
     for (const q of ["cat", "dog", "dance"]) {
       const res = await fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=2`);

@@ -19,7 +19,7 @@ import {
   createStorageTransport,
   type StorageClient,
 } from "../src/infrastructure/storage-transport.ts";
-import { freePort } from "./support.ts";
+import { freePort } from "@gifmesh/shared/testing";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const env = process.env;

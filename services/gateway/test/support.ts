@@ -3,15 +3,14 @@
 // scripts/infra/env.sh) and to the storage client a test passes in (the real
 // storage service of stack.ts), plus S3 helpers.
 import { createHash } from "node:crypto";
-import { createServer } from "node:net";
 import { PassThrough } from "node:stream";
-import type { AddressInfo } from "node:net";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { serve } from "@hono/node-server";
 import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics, type Registry } from "@gifmesh/shared/metrics";
 import { createS3Client } from "@gifmesh/shared/s3";
+import { freePort } from "@gifmesh/shared/testing";
 import { gatewayConfigSchema } from "../src/config.ts";
 import { buildGateway } from "../src/gateway.ts";
 import { createRedisClient } from "../src/infrastructure/redis-client.ts";
@@ -22,18 +21,6 @@ import {
 } from "../src/infrastructure/storage-transport.ts";
 
 export const env = process.env;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-    srv.on("error", reject);
-  });
-}
 
 export function testS3(): S3Client {
   return createS3Client({
