@@ -35,7 +35,7 @@ export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
   KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
   KAFKA_CLIENT_ID: str("gifmesh-file-worker"),
   KAFKA_GROUP_ID: str("gifmesh-file-worker"),
-  KAFKA_MAX_BATCH_SIZE: int({ default: 16, min: 1, max: 1000 }),
+  KAFKA_MAX_BATCH_SIZE: int({ default: 32, min: 1, max: 1000 }),
   KAFKA_MAX_POLL_INTERVAL_MS: durationMs(300_000),
   KAFKA_SESSION_TIMEOUT_MS: durationMs(45_000),
   TOPIC_ARCHIVE_REQUESTED: str(ARCHIVE_TOPICS.requested),
@@ -45,8 +45,15 @@ export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
   /** Create the topics above at start-up (partitions below) when missing. */
   KAFKA_ENSURE_TOPICS: bool(true),
   KAFKA_TOPIC_PARTITIONS: int({ default: 3, min: 1, max: 1000 }),
-  WORKER_CONCURRENCY: int({ default: 4, min: 1, max: 256 }),
+  /** Messages in flight over all partitions; memory bound = this × ARCHIVE_MEMORY_MAX_BYTES. */
+  WORKER_CONCURRENCY: int({ default: 32, min: 1, max: 1024 }),
+  /** Messages in flight within one partition (different GIF ids; one id is sequential). */
+  WORKER_PARTITION_CONCURRENCY: int({ default: 16, min: 1, max: 1024 }),
+  /** Partitions whose batches are processed at once (partitionsConsumedConcurrently). */
+  WORKER_PARTITIONS_CONCURRENTLY: int({ default: 4, min: 1, max: 256 }),
   ARCHIVE_MAX_BYTES: int({ default: 50 * 1024 * 1024, min: 1 }),
+  /** Downloads up to this size stay in memory; larger ones spill to the spool directory. */
+  ARCHIVE_MEMORY_MAX_BYTES: int({ default: 4 * 1024 * 1024, min: 0 }),
   ARCHIVE_SPOOL_DIR: str(tmpdir()),
   DOWNLOAD_CONNECT_TIMEOUT_MS: durationMs(5_000),
   DOWNLOAD_TIMEOUT_MS: durationMs(60_000),
@@ -58,6 +65,8 @@ export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
   RETRY_MAX_DELAY_MS: durationMs(60_000),
   S3_TIMEOUT_MS: durationMs(60_000),
   S3_PART_SIZE_BYTES: int({ default: 8 * 1024 * 1024, min: 5 * 1024 * 1024 }),
+  /** PUT with If-None-Match: * (412 = already stored) instead of HeadObject first; falls back by itself if unsupported. */
+  S3_CONDITIONAL_PUT: bool(true),
 });
 
 export type WorkerConfig = z.output<typeof configSchema>;

@@ -1,7 +1,7 @@
 // Composition root of the file worker: reads config, builds the adapters, wires the
 // use case into the Kafka consumer, serves /metrics /healthz /readyz, and shuts down
 // in order on SIGTERM (stop fetching, drain in-flight work, commit, disconnect).
-import { ConfigError } from "@gifmesh/shared/config";
+import { loadConfigOrExit } from "@gifmesh/shared/config";
 import { startAdminServer } from "@gifmesh/shared/admin";
 import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
 import { createShutdown, retryUntil } from "@gifmesh/shared/lifecycle";
@@ -16,9 +16,10 @@ import {
 import { startTracing } from "@gifmesh/shared/tracing";
 import { createArchiveMedia } from "./application/archive-media.ts";
 import { createHandleRequest } from "./application/handle-request.ts";
-import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
+import { configSchema, type WorkerConfig } from "./config.ts";
 import { createKafkaResultPublisher } from "./infrastructure/kafka-results.ts";
 import { createS3Sink } from "./infrastructure/s3-sink.ts";
+import { openSpoolDir } from "./infrastructure/spool-dir.ts";
 import { createSafeDownloader } from "./infrastructure/safe-downloader.ts";
 import { createUrlGuard } from "./infrastructure/url-guard.ts";
 import { createWorkerMetrics } from "./infrastructure/worker-metrics.ts";
@@ -85,17 +86,27 @@ async function main(config: Readonly<WorkerConfig>): Promise<void> {
     totalTimeoutMs: config.DOWNLOAD_TIMEOUT_MS,
     maxRedirects: config.DOWNLOAD_MAX_REDIRECTS,
   });
+  // A spool directory of our own; leftovers of dead workers (SIGKILL) are swept first.
+  const spool = await openSpoolDir({
+    root: config.ARCHIVE_SPOOL_DIR,
+    staleAfterMs: 2 * (config.DOWNLOAD_TIMEOUT_MS + config.S3_TIMEOUT_MS),
+    logger,
+  });
+  shutdown.onShutdown("spool directory", () => spool.remove());
   const sink = createS3Sink({
     client: s3,
     bucket: config.S3_BUCKET,
     partSizeBytes: config.S3_PART_SIZE_BYTES,
     timeoutMs: config.S3_TIMEOUT_MS,
+    conditionalPut: config.S3_CONDITIONAL_PUT,
+    logger,
   });
   const archive = createArchiveMedia({
     downloader,
     sink,
-    spoolDir: config.ARCHIVE_SPOOL_DIR,
+    spoolDir: spool.path,
     maxBytes: config.ARCHIVE_MAX_BYTES,
+    memoryMaxBytes: config.ARCHIVE_MEMORY_MAX_BYTES,
     observer: metrics.observer,
   });
   const publisher = createKafkaResultPublisher(producer, {
@@ -117,6 +128,8 @@ async function main(config: Readonly<WorkerConfig>): Promise<void> {
     consumer,
     topic: config.TOPIC_ARCHIVE_REQUESTED,
     concurrency: config.WORKER_CONCURRENCY,
+    partitionConcurrency: config.WORKER_PARTITION_CONCURRENCY,
+    partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
     handle,
     metrics,
     logger,
@@ -155,19 +168,18 @@ async function main(config: Readonly<WorkerConfig>): Promise<void> {
     topic: config.TOPIC_ARCHIVE_REQUESTED,
     groupId: config.KAFKA_GROUP_ID,
     concurrency: config.WORKER_CONCURRENCY,
+    partitionConcurrency: config.WORKER_PARTITION_CONCURRENCY,
+    partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
+    memoryBoundBytes: config.WORKER_CONCURRENCY * config.ARCHIVE_MEMORY_MAX_BYTES,
+    spoolDir: spool.path,
     allowedHosts: config.DOWNLOAD_ALLOWED_HOSTS,
     privateAllowedHosts: config.DOWNLOAD_PRIVATE_ALLOWED_HOSTS,
     adminUrl: adminServer.url,
   });
 }
 
-let config: Readonly<WorkerConfig>;
-try {
-  config = loadWorkerConfig();
-} catch (error) {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+// Prints every configuration problem and exits 1 (no stack trace) when the env is wrong.
+const config = loadConfigOrExit(configSchema);
 main(config).catch((error: unknown) => {
   // A start-up aborted by SIGTERM is not a crash; anything else is.
   if (error instanceof Error && error.message.startsWith("shutting down")) return;

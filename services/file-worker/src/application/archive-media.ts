@@ -20,9 +20,11 @@ export interface ArchiveObserver {
 export interface ArchiveMediaDeps {
   readonly downloader: MediaDownloader;
   readonly sink: ObjectSink;
-  /** Directory for spool files (one per in-flight job, removed afterwards). */
+  /** Directory for spool files (one per in-flight job above the memory limit, removed afterwards). */
   readonly spoolDir: string;
   readonly maxBytes: number;
+  /** Downloads up to this size are held in memory instead of a spool file. */
+  readonly memoryMaxBytes: number;
   readonly observer?: ArchiveObserver;
 }
 
@@ -76,6 +78,7 @@ export function createArchiveMedia(deps: ArchiveMediaDeps): ArchiveMedia {
           }
           const result = await spoolAndInspect(response.body, {
             maxBytes: deps.maxBytes,
+            memoryMaxBytes: deps.memoryMaxBytes,
             spoolPath,
             signal,
           }).catch((error: unknown) => {
@@ -101,7 +104,7 @@ export function createArchiveMedia(deps: ArchiveMediaDeps): ArchiveMedia {
           const stored = await deps.sink.put(
             {
               key,
-              filePath: spoolPath,
+              body: inspected.held,
               sizeBytes: inspected.sizeBytes,
               sha256Hex: inspected.sha256Hex,
               contentType: inspected.contentType,
@@ -124,7 +127,15 @@ export function createArchiveMedia(deps: ArchiveMediaDeps): ArchiveMedia {
         alreadyStored,
       );
 
-      return { bucket: deps.sink.bucket, key, ...inspected, alreadyStored };
+      return {
+        bucket: deps.sink.bucket,
+        key,
+        sha256Hex: inspected.sha256Hex,
+        sizeBytes: inspected.sizeBytes,
+        contentType: inspected.contentType,
+        facts: inspected.facts,
+        alreadyStored,
+      };
     } finally {
       await rm(spoolPath, { force: true });
     }

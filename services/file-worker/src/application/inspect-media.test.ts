@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -29,10 +29,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe("spoolAndInspect", () => {
   const gif = makeGif({ width: 64, height: 48, frames: 4, delayMs: 50 });
 
-  it("spools the exact bytes and measures them in one pass", async () => {
+  it("spools the exact bytes to a file above the memory limit, measured in one pass", async () => {
     const spoolPath = join(dir, "ok.part");
     const result = await spoolAndInspect(chunks(gif, 100), {
       maxBytes: 1_000_000,
+      memoryMaxBytes: gif.length - 1,
       spoolPath,
       signal,
     });
@@ -41,8 +42,22 @@ describe("spoolAndInspect", () => {
       sizeBytes: gif.length,
       contentType: "image/gif",
       facts: { width: 64, height: 48, frameCount: 4, durationMs: 200 },
+      held: { kind: "file", path: spoolPath },
     });
     expect(readFileSync(spoolPath).equals(gif)).toBe(true);
+  });
+
+  it("holds a body up to the memory limit in memory and writes no file", async () => {
+    const spoolPath = join(dir, "small.part");
+    const result = await spoolAndInspect(chunks(gif, 100), {
+      maxBytes: 1_000_000,
+      memoryMaxBytes: gif.length,
+      spoolPath,
+      signal,
+    });
+    expect(result.held.kind).toBe("memory");
+    expect(result.held.kind === "memory" && result.held.bytes.equals(gif)).toBe(true);
+    expect(existsSync(spoolPath)).toBe(false);
   });
 
   it("stops a valid GIF that grows past the limit while streaming", async () => {
@@ -51,6 +66,7 @@ describe("spoolAndInspect", () => {
       await codeOf(
         spoolAndInspect(chunks(big, 1000), {
           maxBytes: big.length - 1,
+          memoryMaxBytes: 1024,
           spoolPath: join(dir, "big.part"),
           signal,
         }),
@@ -63,6 +79,7 @@ describe("spoolAndInspect", () => {
       await codeOf(
         spoolAndInspect(chunks(Buffer.from("<html><body>hi</body></html>"), 5), {
           maxBytes: 1000,
+          memoryMaxBytes: 1024,
           spoolPath: join(dir, "h.part"),
           signal,
         }),
@@ -72,6 +89,7 @@ describe("spoolAndInspect", () => {
       await codeOf(
         spoolAndInspect(chunks(Buffer.from("hey"), 5), {
           maxBytes: 1000,
+          memoryMaxBytes: 1024,
           spoolPath: join(dir, "t.part"),
           signal,
         }),
@@ -81,6 +99,7 @@ describe("spoolAndInspect", () => {
       await codeOf(
         spoolAndInspect(chunks(gif.subarray(0, 100), 7), {
           maxBytes: 1000,
+          memoryMaxBytes: 1024,
           spoolPath: join(dir, "m.part"),
           signal,
         }),

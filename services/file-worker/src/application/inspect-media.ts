@@ -1,15 +1,16 @@
-// Streams a download into a local spool file while, in the same single pass,
-// counting bytes against the limit, hashing SHA-256, checking the magic bytes and
-// walking the GIF structure. Memory stays bounded (one chunk at a time) whatever the
-// file size; the spool file lets S3 get an exact Content-Length and a checksum
-// known before the upload starts, which content addressing needs (the key IS the hash).
+// Holds a download (memory below a limit, else a spool file: spill-sink.ts) while,
+// in the same single pass, counting bytes against the limit, hashing SHA-256,
+// checking the magic bytes and walking the GIF structure. Memory stays bounded (the
+// in-memory limit) whatever the file size; holding the bytes lets S3 get an exact
+// Content-Length and a checksum known before the upload starts, which content
+// addressing needs (the key IS the hash).
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ArchiveError } from "../domain/archive-error.ts";
 import { createGifParser, type GifFacts } from "../domain/gif-parser.ts";
 import { SNIFF_BYTES, sniffMediaType } from "../domain/magic-bytes.ts";
+import { createSpillSink, type HeldBytes } from "./spill-sink.ts";
 
 /** What one pass over the bytes proved. */
 export interface InspectedMedia {
@@ -17,16 +18,21 @@ export interface InspectedMedia {
   readonly sizeBytes: number;
   readonly contentType: "image/gif";
   readonly facts: GifFacts;
+  /** The bytes themselves, in memory or in the spool file. */
+  readonly held: HeldBytes;
 }
 
 /** Options of {@link spoolAndInspect}. */
 export interface InspectOptions {
   readonly maxBytes: number;
+  /** Bodies up to this size stay in memory. */
+  readonly memoryMaxBytes: number;
+  /** Larger ones are written here (the caller removes it). */
   readonly spoolPath: string;
   readonly signal: AbortSignal;
 }
 
-/** Consumes `body` into `spoolPath`; throws ArchiveError TOO_LARGE, NOT_A_GIF or MALFORMED. */
+/** Consumes `body` into memory or `spoolPath`; throws ArchiveError TOO_LARGE, NOT_A_GIF or MALFORMED. */
 export async function spoolAndInspect(
   body: Readable,
   options: InspectOptions,
@@ -71,11 +77,16 @@ export async function spoolAndInspect(
     },
   });
 
-  await pipeline(body, inspector, createWriteStream(options.spoolPath, { mode: 0o600 }), {
-    signal: options.signal,
-  });
+  const sink = createSpillSink(options.memoryMaxBytes, options.spoolPath);
+  await pipeline(body, inspector, sink.writable, { signal: options.signal });
   const facts = parser.end();
-  return { sha256Hex: hash.digest("hex"), sizeBytes: size, contentType: "image/gif", facts };
+  return {
+    sha256Hex: hash.digest("hex"),
+    sizeBytes: size,
+    contentType: "image/gif",
+    facts,
+    held: sink.held(),
+  };
 }
 
 function checkMagic(head: Buffer): void {

@@ -3,6 +3,7 @@
 import type { Readable } from "node:stream";
 import type { ArchiveError } from "../domain/archive-error.ts";
 import type { ArchiveJob, ArchivedMedia } from "../domain/archive-job.ts";
+import type { HeldBytes } from "./spill-sink.ts";
 
 /** A successful download: a byte stream plus what the server declared (untrusted). */
 export interface DownloadedBody {
@@ -23,8 +24,8 @@ export interface MediaDownloader {
 /** What an object is stored with. */
 export interface StoreObjectInput {
   readonly key: string;
-  /** Path of a local file holding exactly the bytes to store. */
-  readonly filePath: string;
+  /** Exactly the bytes to store: in memory, or a local file. */
+  readonly body: HeldBytes;
   readonly sizeBytes: number;
   readonly sha256Hex: string;
   readonly contentType: string;

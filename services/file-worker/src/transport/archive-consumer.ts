@@ -1,13 +1,15 @@
 // The Kafka side of the worker: one consumer group on the request topic, manual
-// commits, per-partition order, WORKER_CONCURRENCY partitions in parallel.
+// commits, per-key order, bounded concurrency within and across partitions.
 //
-// Each partition handles one message at a time, so in-flight work (and memory) is
-// bounded by the concurrency. An offset is committed only after the handler said
-// "done", which means S3 confirmed and the result event was acknowledged. A retry
-// never sleeps inside eachBatch (that would starve the poll loop past
-// max.poll.interval.ms): the partition is paused, the client seeks back to the
-// unresolved message, and a timer resumes the partition after the backoff, while
-// other partitions keep flowing.
+// Within a partition, messages with different keys (GIF ids) run concurrently and
+// one key's messages run in offset order. In-flight work (and memory) is bounded per
+// partition and overall. Offsets finish out of order, so only the contiguous
+// watermark (offset-tracker.ts) is resolved and committed: a crash never skips an
+// unfinished message. "Finished" means S3 confirmed and the result event was acked.
+// A retry never sleeps inside eachBatch (that would starve the poll loop past
+// max.poll.interval.ms): dispatching stops, the batch's in-flight work completes,
+// the partition is paused, the client seeks back to the first unfinished offset, and
+// a timer resumes the partition after the backoff, while other partitions keep flowing.
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { KafkaJS } from "@confluentinc/kafka-javascript";
 import type { Logger } from "@gifmesh/shared/logging";
@@ -16,11 +18,18 @@ import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
 import type { HandleRequest, Outcome } from "../application/handle-request.ts";
 import type { RawRequest } from "../application/ports.ts";
 import type { WorkerMetrics } from "../infrastructure/worker-metrics.ts";
+import { createLimiter } from "./limiter.ts";
+import { createOffsetTracker } from "./offset-tracker.ts";
 
 export interface ArchiveConsumerOptions {
   readonly consumer: KafkaJS.Consumer;
   readonly topic: string;
+  /** Messages in flight over all partitions (the memory bound is this × the in-memory size limit). */
   readonly concurrency: number;
+  /** Messages in flight within one partition (different keys; one key is always sequential). */
+  readonly partitionConcurrency: number;
+  /** Partitions whose batches are processed at the same time. */
+  readonly partitionsConcurrently: number;
   readonly handle: HandleRequest;
   readonly metrics: WorkerMetrics;
   readonly logger: Logger;
@@ -43,7 +52,6 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
   const resumeTimers = new Set<NodeJS.Timeout>();
   const abortInFlight = new AbortController();
   const state = { stopping: false };
-  const isStopping = () => state.stopping;
 
   /** The outcome's log line, written while the consume span is active (trace_id, span_id). */
   function logOutcome(raw: RawRequest, outcome: Outcome): void {
@@ -106,33 +114,62 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
     );
   }
 
+  /** Bound on in-flight messages over all partitions (backpressure on fetching). */
+  const overall = createLimiter(options.concurrency);
+
+  /** Commits `watermark + 1` unless a higher offset was already committed for this batch. */
+  function committer(topic: string, partition: number) {
+    let committed = -1n;
+    let chain = Promise.resolve();
+    let failure: Error | undefined;
+    return {
+      commit(watermark: bigint): void {
+        chain = chain.then(async () => {
+          if (watermark + 1n <= committed) return;
+          try {
+            await consumer.commitOffsets([
+              { topic, partition, offset: (watermark + 1n).toString() },
+            ]);
+            committed = watermark + 1n;
+            failure = undefined;
+          } catch (error) {
+            failure = error instanceof Error ? error : new Error(String(error)); // a later commit covers it; the last one is rethrown at batch end
+          }
+        });
+      },
+      async settled(): Promise<void> {
+        await chain;
+        if (failure !== undefined) throw failure;
+      },
+    };
+  }
+
   const eachBatch = async (payload: KafkaJS.EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     metrics.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
-    for (const message of batch.messages) {
-      if (state.stopping || !payload.isRunning() || payload.isStale()) return;
-      const raw: RawRequest = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        headers: headersToStrings(message.headers),
-      };
+    const perPartition = createLimiter(options.partitionConcurrency);
+    const tracker = createOffsetTracker();
+    const commits = committer(batch.topic, batch.partition);
+    /** Last task per message key: a GIF's messages run in offset order, other keys overlap. */
+    const tails = new Map<string, Promise<void>>();
+    const tasks: Promise<void>[] = [];
+    const halt: { delayMs?: number } = {};
+    const halted = () =>
+      halt.delayMs !== undefined || state.stopping || !payload.isRunning() || payload.isStale();
+
+    async function run(raw: RawRequest, offset: bigint, previous: Promise<void> | undefined) {
+      if (previous) await previous;
+      // An earlier message (maybe this key's) must be retried: leave this one unfinished,
+      // so it is redelivered after it, in order.
+      if (halted()) return;
       const outcome = await process(raw);
       if (outcome.kind === "retry") {
         metrics.retries.inc({ code: outcome.error.code });
-        if (isStopping()) return; // uncommitted: redelivered to whoever owns the partition next
-        const resume = payload.pause();
-        const timer = setTimeout(() => {
-          resumeTimers.delete(timer);
-          if (!state.stopping) resume();
-        }, outcome.delayMs);
-        resumeTimers.add(timer);
-        return; // the client seeks back to the first unresolved offset
+        halt.delayMs = Math.max(halt.delayMs ?? 0, outcome.delayMs);
+        return;
       }
       if (outcome.kind === "failed") {
         metrics.failed.inc({ code: outcome.code });
@@ -142,15 +179,61 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
       } else {
         metrics.processed.inc({ result: outcome.alreadyStored ? "deduplicated" : "completed" });
       }
-      await consumer.commitOffsets([
-        {
-          topic: raw.topic,
-          partition: raw.partition,
-          offset: (BigInt(raw.offset) + 1n).toString(),
-        },
-      ]);
-      payload.resolveOffset(raw.offset);
+      const watermark = tracker.finish(offset);
+      if (watermark === undefined) return;
+      payload.resolveOffset(watermark.toString());
+      commits.commit(watermark);
     }
+
+    for (const message of batch.messages) {
+      if (halted()) break;
+      const releasePartition = await perPartition.acquire();
+      const releaseOverall = await overall.acquire();
+      if (halted()) {
+        releaseOverall();
+        releasePartition();
+        break;
+      }
+      const raw: RawRequest = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers: headersToStrings(message.headers),
+      };
+      const offset = BigInt(message.offset);
+      // No key, no order to keep: the message gets a lane of its own.
+      const lane = message.key ? message.key.toString("base64") : `offset:${message.offset}`;
+      tracker.start(offset);
+      const task = run(raw, offset, tails.get(lane))
+        .catch((error: unknown) => {
+          logger.error("archive task crashed; the message will be redelivered", {
+            topic: raw.topic,
+            partition: raw.partition,
+            offset: raw.offset,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          halt.delayMs = Math.max(halt.delayMs ?? 0, 1_000);
+        })
+        .finally(() => {
+          releaseOverall();
+          releasePartition();
+          if (tails.get(lane) === task) tails.delete(lane);
+        });
+      tails.set(lane, task);
+      tasks.push(task);
+    }
+    await Promise.all(tasks);
+    await commits.settled();
+    // Unfinished offsets stay unresolved: the client seeks back to the watermark + 1.
+    if (halt.delayMs === undefined || state.stopping) return;
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      if (!state.stopping) resume();
+    }, halt.delayMs);
+    resumeTimers.add(timer);
   };
 
   return {
@@ -159,7 +242,7 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
       await consumer.run({
         eachBatch,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.concurrency,
+        partitionsConsumedConcurrently: options.partitionsConcurrently,
       });
     },
     async stop(drainMs) {

@@ -102,6 +102,7 @@ function archive(totalTimeoutMs = 5_000) {
     },
     spoolDir: mkdtempSync(join(tmpdir(), "fw-hostile-")),
     maxBytes: MAX_BYTES,
+    memoryMaxBytes: 64 * 1024,
   });
 }
 
