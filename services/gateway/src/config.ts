@@ -43,6 +43,8 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
   CACHE_PENDING_TTL_MS: durationMs(5_000),
   RATE_LIMIT_MAX: int({ default: 600, min: 1 }),
   RATE_LIMIT_WINDOW_MS: durationMs(60_000),
+  /** Most tokens an instance reserves from Redis per call (see redis-rate-limiter.ts). */
+  RATE_LIMIT_BATCH: int({ default: 50, min: 1, max: 10_000 }),
 });
 
 export type GatewayConfig = ReturnType<typeof gatewayConfigSchema.parse>;

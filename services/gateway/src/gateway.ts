@@ -64,6 +64,7 @@ export function buildGateway(parts: GatewayParts) {
     redis,
     limit: config.RATE_LIMIT_MAX,
     windowMs: config.RATE_LIMIT_WINDOW_MS,
+    batch: config.RATE_LIMIT_BATCH,
     onError: () => {
       metrics.redisErrors.inc({ component: "rate_limit" });
     },

@@ -6,7 +6,7 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { startAdminServer } from "@gifmesh/shared/admin";
-import { loadConfig } from "@gifmesh/shared/config";
+import { loadConfigOrExit } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
 import { createShutdown } from "@gifmesh/shared/lifecycle";
@@ -17,7 +17,7 @@ import { buildGateway } from "./gateway.ts";
 import { createRedisClient } from "./infrastructure/redis-client.ts";
 import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
 
-const config = loadConfig(gatewayConfigSchema);
+const config = loadConfigOrExit(gatewayConfigSchema);
 const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
 const tracing = startTracing({
   serviceName: "gateway",

@@ -41,6 +41,8 @@ import type { StorageGaugeSources } from "./metrics.ts";
 export interface StorageApp {
   readonly rpc: RpcServer;
   readonly database: Database;
+  /** The small pool of background work (outbox relay, results consumer, gauges). */
+  readonly background: Database;
   readonly relay: OutboxRelay;
   readonly health: HealthState;
   /** Resolves once migrations ran (storage serves only after). */
@@ -86,6 +88,16 @@ export async function startStorage(
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     logger,
   });
+  // Background work gets its own small pool: the relay can hold a transaction for up
+  // to OUTBOX_SEND_TIMEOUT_MS while Kafka is down, and the results consumer writes
+  // in bursts; neither may make an RPC search wait for a connection.
+  const background = createDatabase({
+    url: config.DATABASE_URL,
+    max: config.DATABASE_BACKGROUND_POOL_MAX,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: "gifmesh-storage-background",
+    logger,
+  });
   const health = createHealthState(false);
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -96,7 +108,7 @@ export async function startStorage(
     config: { "message.timeout.ms": config.OUTBOX_SEND_TIMEOUT_MS },
   });
   const relay = createOutboxRelay({
-    db: database.db,
+    db: background.db,
     producer,
     logger: logger.child({ component: "outbox" }),
     batchSize: config.OUTBOX_BATCH_SIZE,
@@ -139,7 +151,7 @@ export async function startStorage(
   deps.bindGauges?.({
     breakerState: () => breaker.state(),
     outboxStats: () =>
-      bounded(database.db, { signal: AbortSignal.timeout(2_000) }, (conn) => outboxStats(conn)),
+      bounded(background.db, { signal: AbortSignal.timeout(2_000) }, (conn) => outboxStats(conn)),
     logger,
   });
   const useCases = createUseCases({
@@ -236,7 +248,7 @@ export async function startStorage(
           ]);
           await startResultsConsumer({
             consumer,
-            db: database.db,
+            db: background.db,
             topics: [topics.completed, topics.failed],
             deadLetter,
             logger: logger.child({ component: "results" }),
@@ -265,6 +277,7 @@ export async function startStorage(
   return {
     rpc,
     database,
+    background,
     relay,
     health,
     migrated: migrated.then(() => undefined),
@@ -284,6 +297,7 @@ export async function startStorage(
         await consumerStarted;
         await consumer.disconnect().catch(() => undefined);
         await deadLetter.close();
+        await background.close();
         await database.close();
       })()),
   };

@@ -15,7 +15,10 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     STORAGE_RPC_HOST: str("0.0.0.0"),
     STORAGE_RPC_PORT: port(50051),
     DATABASE_URL: str("postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh"),
+    /** Connections for RPC calls (searches, gets). */
     DATABASE_POOL_MAX: int({ default: 10, min: 1, max: 200 }),
+    /** Separate connections for background work: outbox relay, results consumer, gauges. */
+    DATABASE_BACKGROUND_POOL_MAX: int({ default: 2, min: 1, max: 50 }),
     /** Server-side cap on every statement; an RPC deadline lowers it for that call. */
     DATABASE_STATEMENT_TIMEOUT_MS: durationMs(10_000),
     /** How often gRPC health re-checks PostgreSQL. */

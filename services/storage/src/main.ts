@@ -2,7 +2,7 @@
 // the admin server, the app, and graceful shutdown. Starts before its dependencies
 // and reports not-ready (/readyz, gRPC health NOT_SERVING) until PostgreSQL answers.
 import { startAdminServer } from "@gifmesh/shared/admin";
-import { loadConfig } from "@gifmesh/shared/config";
+import { loadConfigOrExit } from "@gifmesh/shared/config";
 import { createShutdown } from "@gifmesh/shared/lifecycle";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
@@ -11,7 +11,7 @@ import { startStorage } from "./app.ts";
 import { storageConfigSchema } from "./config.ts";
 import { bindStorageGauges, createStorageMetrics } from "./metrics.ts";
 
-const config = loadConfig(storageConfigSchema);
+const config = loadConfigOrExit(storageConfigSchema);
 const logger = createLogger({ service: "storage", level: config.LOG_LEVEL });
 const tracing = startTracing({
   serviceName: "storage",

@@ -12,6 +12,7 @@ import { ratingFromGiphy, type GiphyRating } from "../domain/rating.ts";
 import { gifKey, idsKey, normaliseQuery, searchKey, trendingKey } from "./cache-key.ts";
 import type {
   CacheClass,
+  CachedBody,
   CacheOutcome,
   CallOptions,
   GifPage,
@@ -26,6 +27,8 @@ export interface GifList {
 
 export interface Answer<T> {
   readonly value: T;
+  /** `value` as JSON bytes, serialised once when it was cached. */
+  readonly body: CachedBody;
   readonly outcome: CacheOutcome;
 }
 

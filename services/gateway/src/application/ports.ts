@@ -49,10 +49,17 @@ export interface Loaded<T> {
 /** Where a cached answer came from. */
 export type CacheOutcome = "l1" | "l2" | "stale" | "miss";
 
+/** A cached value serialised once: its JSON as UTF-8 bytes and a hash of them. */
+export interface CachedBody {
+  readonly bytes: Buffer;
+  /** base64url SHA-256 prefix of `bytes`: an ETag for the data. */
+  readonly hash: string;
+}
+
 export interface ResponseCache {
   /** The cached value for `key`, or the result of `load` (one flight per key). */
   getOrLoad<T>(
     key: string,
     load: () => Promise<Loaded<T>>,
-  ): Promise<{ readonly value: T; readonly outcome: CacheOutcome }>;
+  ): Promise<{ readonly value: T; readonly body: CachedBody; readonly outcome: CacheOutcome }>;
 }

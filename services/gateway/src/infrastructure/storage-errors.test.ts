@@ -64,3 +64,47 @@ describe("fromStorageError", () => {
     ]);
   });
 });
+
+describe("broken connections to storage", () => {
+  const withCause = (code: Code, cause: Error & { code?: string }) => {
+    const err = new ConnectError("transport failed", code);
+    err.cause = cause;
+    return err;
+  };
+  const nodeError = (code: string) => Object.assign(new Error(code), { code });
+
+  it("maps a reset, GOAWAY or stream error (storage killed mid-call) to 503 with Retry-After", () => {
+    for (const [code, cause] of [
+      [Code.Aborted, nodeError("ECONNRESET")],
+      [Code.Internal, nodeError("ERR_HTTP2_STREAM_ERROR")],
+      [
+        Code.Unknown,
+        Object.assign(new Error("wrapped"), { cause: nodeError("ERR_HTTP2_GOAWAY_SESSION") }),
+      ],
+    ] as const) {
+      const err = fromStorageError(withCause(code, cause));
+      expect([err.code, err.status, err.retryAfterSeconds]).toEqual([
+        "STORAGE.UNAVAILABLE",
+        503,
+        1,
+      ]);
+    }
+    const rst = fromStorageError(
+      new ConnectError("http/2 stream closed with error code INTERNAL_ERROR (0x2)", Code.Internal),
+    );
+    expect(rst.code).toBe("STORAGE.UNAVAILABLE");
+  });
+
+  it("keeps a real internal error from storage's handler a 502", () => {
+    const fromHandler = fromStorageError(
+      storageError(Code.Internal, "internal error", { "gifmesh-error-code": "INTERNAL" }),
+    );
+    expect([fromHandler.code, fromHandler.status]).toEqual(["STORAGE.FAILED", 502]);
+    const noCause = fromStorageError(new ConnectError("boom", Code.Internal));
+    expect(noCause.code).toBe("STORAGE.FAILED");
+    const otherCause = fromStorageError(
+      withCause(Code.Internal, nodeError("ERR_INVALID_ARG_TYPE")),
+    );
+    expect(otherCause.code).toBe("STORAGE.FAILED");
+  });
+});

@@ -33,6 +33,45 @@ const CONNECT_CODE_MAP: Partial<Record<Code, ErrorCode>> = {
   [Code.Canceled]: "STORAGE.UNAVAILABLE",
 };
 
+/**
+ * Node/HTTP-2 error codes that mean the connection or stream to storage broke
+ * (storage killed or restarting, GOAWAY, RST_STREAM, socket reset). connect-node
+ * reports them as Aborted, Internal or Unknown; they are transport failures, so
+ * the client gets 503 + Retry-After, not 502. Matched on the cause chain, so a
+ * real Internal error from storage's handler stays 502.
+ */
+const TRANSPORT_CAUSES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ECONNABORTED",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "ERR_STREAM_DESTROYED",
+  "ERR_HTTP2_STREAM_ERROR",
+  "ERR_HTTP2_SESSION_ERROR",
+  "ERR_HTTP2_GOAWAY_SESSION",
+  "ERR_HTTP2_INVALID_SESSION",
+  "ERR_HTTP2_INVALID_STREAM",
+  "ERR_HTTP2_STREAM_CANCEL",
+  "ERR_HTTP2_ERROR",
+]);
+
+/** True when the call failed because the connection/stream broke, not in storage's code. */
+export function isTransportFailure(err: ConnectError): boolean {
+  if (err.metadata.has("gifmesh-error-code")) return false;
+  if (err.code !== Code.Aborted && err.code !== Code.Internal && err.code !== Code.Unknown)
+    return false;
+  // connect-node's message for a stream reset by the peer (RST_STREAM).
+  if (/http\/2 stream closed with error code/.test(err.rawMessage)) return true;
+  const seen = new Set<unknown>();
+  for (let e: unknown = err.cause; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSPORT_CAUSES.has(code)) return true;
+  }
+  return false;
+}
+
 /** Storage's RPC field names → the gateway's HTTP parameter names. */
 const FIELD_MAP: Readonly<Record<string, string>> = { query: "q", gif_id: "id", gifId: "id" };
 
@@ -66,6 +105,7 @@ export function fromStorageError(error: unknown): GatewayError {
   const storageCode = err.metadata.get("gifmesh-error-code");
   const code =
     (storageCode === null ? undefined : STORAGE_CODE_MAP[storageCode]) ??
+    (isTransportFailure(err) ? "STORAGE.UNAVAILABLE" : undefined) ??
     CONNECT_CODE_MAP[err.code] ??
     "STORAGE.FAILED";
   const retryable = code === "STORAGE.RESOURCE_EXHAUSTED" || code === "STORAGE.UNAVAILABLE";

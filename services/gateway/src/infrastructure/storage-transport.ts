@@ -17,6 +17,7 @@ import {
   createRpcMetricsInterceptor,
 } from "@gifmesh/shared/connect";
 import type { Registry } from "@gifmesh/shared/metrics";
+import { isTransportFailure } from "./storage-errors.ts";
 import { StorageService } from "@gifmesh/shared/contracts";
 
 export interface StorageTransportOptions {
@@ -44,7 +45,10 @@ function isIdempotent(level: MethodOptions_IdempotencyLevel): boolean {
   );
 }
 
-/** Retries UNAVAILABLE with jittered backoff, for idempotent unary methods only. */
+/**
+ * Retries UNAVAILABLE and broken connections (isTransportFailure) with jittered
+ * backoff, for idempotent unary methods only.
+ */
 export function retryInterceptor(retries: number, baseDelayMs = 50): Interceptor {
   return (next) => async (req) => {
     if (req.stream || !isIdempotent(req.method.idempotency)) return next(req);
@@ -53,7 +57,8 @@ export function retryInterceptor(retries: number, baseDelayMs = 50): Interceptor
         return await next(req);
       } catch (error) {
         const err = ConnectError.from(error);
-        if (err.code !== Code.Unavailable || attempt >= retries || req.signal.aborted) throw error;
+        const retryable = err.code === Code.Unavailable || isTransportFailure(err);
+        if (!retryable || attempt >= retries || req.signal.aborted) throw error;
         const delay = baseDelayMs * 2 ** attempt * (0.5 + Math.random());
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -68,6 +73,11 @@ export function createStorageTransport(options: StorageTransportOptions): Transp
     defaultTimeoutMs: options.timeoutMs,
     pingIntervalMs: 30_000,
     idleConnectionTimeoutMs: 5 * 60_000,
+    // No gzip between gateway and storage: on loopback / in-cluster, compressing
+    // every answer over 1 KiB costs storage ~11 % CPU (bench/ANALYSIS.md) and saves
+    // nothing worth having. Storage then answers uncompressed (requests are never
+    // compressed: no sendCompression).
+    acceptCompression: [],
     // Metrics outermost: one count per logical call, retries included in its latency.
     interceptors: [
       ...(options.registry

@@ -5,8 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
+import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@gifmesh/shared/logging";
 import type { GifQueries } from "../application/gif-queries.ts";
 import { GatewayError } from "../domain/gateway-error.ts";
@@ -18,6 +17,7 @@ import { errorResponse, toGatewayError } from "./error-response.ts";
 import { apiKey } from "./middleware/api-key.ts";
 import { observe } from "./middleware/observe.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
+import { responseHeaders } from "./middleware/response-headers.ts";
 import { gifRoutes } from "./routes/gifs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
@@ -48,16 +48,34 @@ export const DEFAULT_IMG_SOURCES = [
   "http://localhost:*",
 ];
 
-const csp = (imgSrc: readonly string[]) => ({
-  defaultSrc: ["'self'"],
-  imgSrc: [...imgSrc],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  connectSrc: ["'self'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-});
+const csp = (imgSrc: readonly string[]): string =>
+  [
+    "default-src 'self'",
+    `img-src ${imgSrc.join(" ")}`,
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join("; ");
+
+const EXPOSE_HEADERS = [
+  "X-Request-Id",
+  "Retry-After",
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "RateLimit-Policy",
+  "ETag",
+  "Content-Range",
+];
+
+/** Compression only for clients that ask: the hot path then never touches it. */
+function compressWhenAsked(): MiddlewareHandler {
+  const inner = compress();
+  return (c, next) => (c.req.header("accept-encoding") ? inner(c, next) : next());
+}
 
 export function createApp(deps: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
@@ -65,36 +83,32 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       if (!result.success) throw validationError(result.error.issues, result.target);
     },
   });
-  app.use(requestId({ limitLength: 128 }));
-  app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
+  // Request id, security headers and CORS (simple requests) in one precomputed record.
   app.use(
-    secureHeaders({
-      contentSecurityPolicy: csp(deps.imgSources ?? DEFAULT_IMG_SOURCES),
-      crossOriginResourcePolicy: "cross-origin",
+    responseHeaders({
+      csp: csp(deps.imgSources ?? DEFAULT_IMG_SOURCES),
+      corsOrigins: deps.corsOrigins,
+      exposeHeaders: EXPOSE_HEADERS,
+      corsPrefixes: ["/v1/", "/media/"],
     }),
   );
+  app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
 
+  // Preflights (OPTIONS) are answered by hono's cors middleware.
   const origin = deps.corsOrigins.includes("*") ? "*" : [...deps.corsOrigins];
   const apiCors = cors({
     origin,
     allowMethods: ["GET", "HEAD", "OPTIONS"],
     allowHeaders: ["X-Api-Key", "X-Request-Id", "Range", "If-None-Match"],
-    exposeHeaders: [
-      "X-Request-Id",
-      "Retry-After",
-      "RateLimit-Limit",
-      "RateLimit-Remaining",
-      "RateLimit-Reset",
-      "RateLimit-Policy",
-      "ETag",
-      "Content-Range",
-    ],
+    exposeHeaders: EXPOSE_HEADERS,
     maxAge: 600,
   });
-  app.use("/v1/*", apiCors);
-  app.use("/media/*", apiCors);
+  const preflight: MiddlewareHandler = (c, next) =>
+    c.req.method === "OPTIONS" ? apiCors(c, next) : next();
+  app.use("/v1/*", preflight);
+  app.use("/media/*", preflight);
   for (const path of ["/v1/*", "/", "/docs", "/assets/*", "/openapi.json"])
-    app.use(path, compress());
+    app.use(path, compressWhenAsked());
   app.use("/v1/*", apiKey({ keys: deps.apiKeys }));
   app.use(
     "/v1/*",

@@ -10,16 +10,20 @@ export interface GiphySearchParams {
   readonly lang: string;
 }
 
-/** Giphy's v1 API. Throws StorageError with a GIPHY.* code. */
+/**
+ * Giphy's v1 API. Throws StorageError with a GIPHY.* code. With a deadline in
+ * `call`, attempts and retries stay within it, leaving time to store and answer;
+ * running out of time is GIPHY.UNAVAILABLE (so stale data may be served).
+ */
 export interface GiphyPort {
-  search(params: GiphySearchParams, signal?: AbortSignal): Promise<GifPage>;
+  search(params: GiphySearchParams, call?: CallBounds): Promise<GifPage>;
   trending(
     params: { limit: number; offset: number; rating: Rating | undefined },
-    signal?: AbortSignal,
+    call?: CallBounds,
   ): Promise<GifPage>;
   /** Undefined when Giphy does not know the id. */
-  getById(id: string, signal?: AbortSignal): Promise<GifMetadata | undefined>;
-  getByIds(ids: readonly string[], signal?: AbortSignal): Promise<readonly GifMetadata[]>;
+  getById(id: string, call?: CallBounds): Promise<GifMetadata | undefined>;
+  getByIds(ids: readonly string[], call?: CallBounds): Promise<readonly GifMetadata[]>;
 }
 
 /**

@@ -39,7 +39,7 @@ export function createSearchGifs(deps: UseCaseDeps) {
       ttlSeconds: deps.searchTtlSeconds,
       traceHeaders: ctx.traceHeaders,
       call: ctx,
-      fetch: () => deps.giphy.search(q, ctx.signal),
+      fetch: () => deps.giphy.search(q, ctx),
       onStale: (error) => deps.onStale?.("search", error),
     });
     // Giphy filters by rating itself; stored pages are re-checked defensively.
@@ -64,7 +64,7 @@ export function createListTrending(deps: UseCaseDeps) {
       ttlSeconds: deps.trendingTtlSeconds,
       traceHeaders: ctx.traceHeaders,
       call: ctx,
-      fetch: () => deps.giphy.trending(q, ctx.signal),
+      fetch: () => deps.giphy.trending(q, ctx),
       onStale: (error) => deps.onStale?.("trending", error),
     });
   };
@@ -78,7 +78,7 @@ export function createGetGif(deps: UseCaseDeps) {
     const id = parseGifId(rawId);
     const [stored] = await deps.store.findGifs([id], ctx);
     if (stored !== undefined) return { gif: stored, source: "database" };
-    const found = await deps.giphy.getById(id, ctx.signal);
+    const found = await deps.giphy.getById(id, ctx);
     if (found === undefined) throw new StorageError("GIF.NOT_FOUND", `gif ${id} not found`);
     const [saved] = await deps.store.saveFromGiphy({
       gifs: [found],
@@ -106,7 +106,7 @@ export function createBatchGetGifs(deps: UseCaseDeps) {
     const unknown = ids.filter((id) => !stored.has(id));
     if (unknown.length > 0) {
       try {
-        const fetched = await deps.giphy.getByIds(unknown, ctx.signal);
+        const fetched = await deps.giphy.getByIds(unknown, ctx);
         const wanted = fetched.filter((gif) => unknown.includes(gif.id));
         if (wanted.length > 0) {
           const saved = await deps.store.saveFromGiphy({

@@ -6,6 +6,7 @@ import { routePath } from "hono/route";
 import type { Logger } from "@gifmesh/shared/logging";
 import { activeTraceId, setHttpRoute } from "@gifmesh/shared/tracing";
 import type { GatewayMetrics } from "../../infrastructure/gateway-metrics.ts";
+import { setOutHeader } from "./response-headers.ts";
 
 export interface ObserveOptions {
   readonly logger: Logger;
@@ -17,7 +18,7 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     const started = performance.now();
     // The trace id, so a client (or an operator) can find the request in Jaeger.
     const traceId = activeTraceId();
-    if (traceId) c.header("x-trace-id", traceId);
+    if (traceId) setOutHeader(c, "x-trace-id", traceId);
     await next();
     const seconds = (performance.now() - started) / 1000;
     const pattern = routePath(c);
@@ -34,7 +35,8 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
       route,
       status: c.res.status,
       duration_ms: Math.round(seconds * 1000 * 10) / 10,
-      cache: c.res.headers.get("x-cache") ?? undefined,
+      // Read from the recorded headers: touching c.res.headers would rebuild them.
+      cache: c.get("outHeaders")["x-cache"],
       user_agent: c.req.header("user-agent"),
     });
   };

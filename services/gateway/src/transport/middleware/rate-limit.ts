@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../../domain/gateway-error.ts";
 import type { RateLimiter } from "../../infrastructure/redis-rate-limiter.ts";
 import { clientIp } from "./client-ip.ts";
+import { setOutHeader } from "./response-headers.ts";
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
@@ -19,10 +20,10 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       typeof keyId === "string" ? `key:${keyId}` : `ip:${clientIp(c, options.trustProxy)}`;
     const decision = await options.limiter.check(client);
     if (decision) {
-      c.header("RateLimit-Policy", `${decision.limit};w=${decision.windowSeconds}`);
-      c.header("RateLimit-Limit", String(decision.limit));
-      c.header("RateLimit-Remaining", String(decision.remaining));
-      c.header("RateLimit-Reset", String(decision.resetSeconds));
+      setOutHeader(c, "ratelimit-policy", `${decision.limit};w=${decision.windowSeconds}`);
+      setOutHeader(c, "ratelimit-limit", String(decision.limit));
+      setOutHeader(c, "ratelimit-remaining", String(decision.remaining));
+      setOutHeader(c, "ratelimit-reset", String(decision.resetSeconds));
       if (!decision.allowed) {
         options.onLimited?.();
         throw new GatewayError("RATE_LIMITED", "API rate limit exceeded", {

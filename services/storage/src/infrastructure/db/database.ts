@@ -18,6 +18,8 @@ export function createDatabase(options: {
   url: string;
   max: number;
   logger: Logger;
+  /** Shown in pg_stat_activity (default gifmesh-storage). */
+  applicationName?: string;
   /** Server-side cap per statement; 0 = none. */
   statementTimeoutMs?: number;
 }): Database {
@@ -26,7 +28,7 @@ export function createDatabase(options: {
     max: options.max,
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
-    application_name: "gifmesh-storage",
+    application_name: options.applicationName ?? "gifmesh-storage",
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   pool.on("error", (error) => {

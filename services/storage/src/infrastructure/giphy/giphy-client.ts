@@ -8,7 +8,7 @@ import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { StorageError, type StorageErrorCode } from "../../domain/errors.ts";
 import type { GifMetadata, GifPage } from "../../domain/gif.ts";
-import type { GiphyPort } from "../../application/ports.ts";
+import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import { createCircuitBreaker, type CircuitBreaker } from "./circuit-breaker.ts";
 import { toGifMetadata } from "./giphy-mapper.ts";
 import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
@@ -28,6 +28,19 @@ export interface GiphyClientOptions {
 }
 
 const tracer = trace.getTracer("gifmesh-storage");
+
+/** An attempt with less time than this is not started. */
+const MIN_ATTEMPT_MS = 50;
+
+/**
+ * When Giphy must have answered, given the caller's deadline: 20 % of the time
+ * left (between 100 and 500 ms) is kept to store the page and answer the RPC.
+ */
+export function giphyBudgetEnd(deadline: number | undefined, now = Date.now()): number {
+  if (deadline === undefined) return Infinity;
+  const left = deadline - now;
+  return deadline - Math.min(500, Math.max(100, left * 0.2));
+}
 
 /** Raised inside one attempt; `retry` says whether another attempt may help. */
 class AttemptError extends StorageError {
@@ -55,7 +68,8 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     template: string,
     url: URL,
     schema: S,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
   ): Promise<z.output<S> | undefined> {
     const started = performance.now();
     return tracer.startActiveSpan(
@@ -74,7 +88,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       },
       async (span) => {
         try {
-          const result = await attemptOnce(endpoint, url, schema, signal, (status) => {
+          const result = await attemptOnce(endpoint, url, schema, signal, timeoutMs, (status) => {
             span.setAttribute("http.response.status_code", status);
           });
           options.onAttempt?.(endpoint, "ok", (performance.now() - started) / 1000);
@@ -98,9 +112,10 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     url: URL,
     schema: S,
     signal: AbortSignal | undefined,
+    timeoutMs: number,
     onStatus: (status: number) => void,
   ): Promise<z.output<S> | undefined> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -112,7 +127,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       const timedOut = timeout.aborted;
       throw new AttemptError(
         "GIPHY.UNAVAILABLE",
-        `giphy ${endpoint}: ${timedOut ? `timed out after ${options.timeoutMs} ms` : `network error (${networkCode(error)})`}`,
+        `giphy ${endpoint}: ${timedOut ? `timed out after ${String(timeoutMs)} ms` : `network error (${networkCode(error)})`}`,
         true,
       );
     }
@@ -168,8 +183,15 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     path: string,
     params: Record<string, string>,
     schema: S,
-    signal?: AbortSignal,
+    bounds?: CallBounds,
   ): Promise<z.output<S> | undefined> {
+    const signal = bounds?.signal;
+    const budgetEnd = giphyBudgetEnd(bounds?.deadline);
+    const outOfTime = (): StorageError =>
+      new StorageError(
+        "GIPHY.UNAVAILABLE",
+        `giphy ${endpoint}: no time left within the call's deadline`,
+      );
     const url = new URL(path, options.baseUrl);
     url.searchParams.set("api_key", options.apiKey);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
@@ -179,8 +201,10 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
           "GIPHY.UNAVAILABLE",
           `giphy ${endpoint}: circuit open after repeated failures`,
         );
+      const timeoutMs = Math.min(options.timeoutMs, Math.floor(budgetEnd - Date.now()));
+      if (timeoutMs < MIN_ATTEMPT_MS) throw outOfTime();
       try {
-        const result = await attempt(endpoint, template, url, schema, signal);
+        const result = await attempt(endpoint, template, url, schema, signal, timeoutMs);
         breaker.success();
         return result;
       } catch (error) {
@@ -189,11 +213,11 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         if (error.code === "GIPHY.RATE_LIMITED") breaker.success();
         else breaker.failure();
         if (!error.retry || n > options.retries) throw new StorageError(error.code, error.message);
-        await sleep(
-          backoffDelay(n, { initial: 100, max: 1_000 }),
-          undefined,
-          signal ? { signal } : undefined,
-        );
+        const delay = backoffDelay(n, { initial: 100, max: 1_000 });
+        // No retry that could not finish in time: the last failure is the answer.
+        if (Date.now() + delay + MIN_ATTEMPT_MS > budgetEnd)
+          throw new StorageError(error.code, error.message);
+        await sleep(delay, undefined, signal ? { signal } : undefined);
       }
     }
   }
@@ -205,7 +229,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
   });
 
   return {
-    async search(p, signal) {
+    async search(p, bounds) {
       const params: Record<string, string> = {
         q: p.query,
         limit: String(p.limit),
@@ -219,11 +243,11 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "gifs/search",
         params,
         giphyListSchema,
-        signal,
+        bounds,
       );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
     },
-    async trending(p, signal) {
+    async trending(p, bounds) {
       const params: Record<string, string> = { limit: String(p.limit), offset: String(p.offset) };
       if (p.rating !== undefined) params.rating = p.rating;
       const data = await call(
@@ -232,22 +256,22 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "gifs/trending",
         params,
         giphyListSchema,
-        signal,
+        bounds,
       );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
     },
-    async getById(id, signal): Promise<GifMetadata | undefined> {
+    async getById(id, bounds): Promise<GifMetadata | undefined> {
       const data = await call(
         "gif",
         "/v1/gifs/{gif_id}",
         `gifs/${encodeURIComponent(id)}`,
         {},
         giphySingleSchema,
-        signal,
+        bounds,
       );
       return data === undefined ? undefined : toGifMetadata(data.data);
     },
-    async getByIds(ids, signal) {
+    async getByIds(ids, bounds) {
       if (ids.length === 0) return [];
       const data = await call(
         "gifs",
@@ -255,7 +279,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "gifs",
         { ids: ids.join(",") },
         giphyListSchema,
-        signal,
+        bounds,
       );
       return data === undefined ? [] : data.data.map(toGifMetadata);
     },
