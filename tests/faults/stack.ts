@@ -204,6 +204,11 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     GATEWAY_PORT: String(ports.gateway),
     PUBLIC_BASE_URL: `http://127.0.0.1:${String(ports.gateway)}`,
     STORAGE_URL: `http://127.0.0.1:${String(ports.rpc)}`,
+    // This whole stack (a broker JVM restarting, PostgreSQL, two workers, storage, the
+    // gateway, two fixtures and the traffic) shares 2 cores here, and a restarting JVM
+    // starves everything else for seconds. The production default deadline (3 s) then
+    // measures the test machine, not the design; 10 s still catches a hung call.
+    STORAGE_TIMEOUT_MS: "10000",
     REDIS_URL: redis.url,
     RATE_LIMIT_MAX: "1000000",
   });

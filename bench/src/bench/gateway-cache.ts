@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { join } from "node:path";
+import { METRIC } from "@gifmesh/shared/metrics";
 import { freePort, runForJson, spawnNode, waitReady } from "../lib/proc.ts";
 
 export interface HttpFigures {
@@ -54,7 +55,7 @@ async function l1Lookups(adminUrl: string): Promise<{ hit: number; total: number
   let hit = 0;
   let total = 0;
   for (const line of text.split("\n")) {
-    if (!line.startsWith("gateway_cache_lookups_total{") || !line.includes('level="l1"')) continue;
+    if (!line.startsWith(`${METRIC.cacheLookups}{`) || !line.includes('level="l1"')) continue;
     const value = Number(line.split(" ").at(-1));
     total += value;
     if (line.includes('outcome="hit"')) hit += value;

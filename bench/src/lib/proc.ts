@@ -3,7 +3,6 @@
 // steal its event loop), with its output in a log file of the run directory.
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -17,20 +16,8 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** A port the kernel says is free right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+/** A port the kernel says is free right now (shared with the tests). */
+export { freePort } from "@gifmesh/shared/testing";
 
 export interface SpawnOptions {
   readonly name: string;
