@@ -66,7 +66,7 @@ test-unit: ## Unit tests (no servers)
 test-integration: infra-up ## Integration tests against the real servers
 	@$(ENV) && npx vitest run --project integration
 
-test: install ## Everything CI runs: lint, typecheck, contracts, deployment, unit, integration, e2e, metrics checks
+test: install ## Everything CI runs: lint, typecheck, contracts, deployment, unit, integration, e2e, metrics, faults
 	@start=$$(date +%s); \
 	bash scripts/infra/up.sh; \
 	$(MAKE) --no-print-directory lint typecheck check-contracts check-deploy; \
@@ -74,6 +74,8 @@ test: install ## Everything CI runs: lint, typecheck, contracts, deployment, uni
 	echo "==> services, for the live metrics check (restarted so they run this code)"; \
 	bash scripts/stack/down.sh; bash scripts/stack/up.sh; \
 	bash scripts/observability/check.sh; \
+	echo "==> fault injection on a private stack (about 5 minutes)"; \
+	bash scripts/faults/run.sh; \
 	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
 
 clean: ## Remove caches of the build tools (keeps installed servers and data)
