@@ -78,5 +78,14 @@ test: install ## Everything CI runs: lint, typecheck, contracts, deployment, uni
 	bash scripts/faults/run.sh; \
 	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
 
+test-faults: install ## Fault injection on a private stack, faults (a)-(h), zero lost/duplicated (FAULTS_QUICK=1: short outages)
+	@bash scripts/faults/run.sh
+
+bench: install ## Benchmarks vs same-run baselines on a private stack -> bench/RESULTS.md (~3-5 min; BENCH_* knobs)
+	@bash scripts/bench/run.sh
+
+load: ## Mixed load against the running gateway (make up); LOAD_URL LOAD_DURATION_S LOAD_CONCURRENCY LOAD_RATE
+	@bash scripts/bench/load.sh
+
 clean: ## Remove caches of the build tools (keeps installed servers and data)
 	rm -rf .turbo node_modules/.cache
