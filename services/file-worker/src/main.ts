@@ -1,22 +1,19 @@
 // Composition root of the file worker: reads config, builds the adapters, wires the
 // use case into the Kafka consumer, serves /metrics /healthz /readyz, and shuts down
 // in order on SIGTERM (stop fetching, drain in-flight work, commit, disconnect).
-import { loadConfigOrExit } from "@gifmesh/shared/config";
 import { startAdminServer } from "@gifmesh/shared/admin";
 import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
-import { createShutdown, retryUntil } from "@gifmesh/shared/lifecycle";
-import { createLogger } from "@gifmesh/shared/logging";
-import { createMetrics } from "@gifmesh/shared/metrics";
+import { retryUntil } from "@gifmesh/shared/lifecycle";
+import { startServiceRuntime } from "@gifmesh/shared/runtime";
 import {
   bucketReadinessCheck,
   createS3Client,
   ensureBucket,
   s3ClientOptions,
 } from "@gifmesh/shared/s3";
-import { startTracing } from "@gifmesh/shared/tracing";
 import { createArchiveMedia } from "./application/archive-media.ts";
 import { createHandleRequest } from "./application/handle-request.ts";
-import { configSchema, type WorkerConfig } from "./config.ts";
+import { configSchema } from "./config.ts";
 import { createKafkaResultPublisher } from "./infrastructure/kafka-results.ts";
 import { createS3Sink } from "./infrastructure/s3-sink.ts";
 import { openSpoolDir } from "./infrastructure/spool-dir.ts";
@@ -26,19 +23,8 @@ import { createWorkerMetrics } from "./infrastructure/worker-metrics.ts";
 import { createArchiveConsumer } from "./transport/archive-consumer.ts";
 import { decodeArchiveRequest } from "./transport/request-codec.ts";
 
-async function main(config: Readonly<WorkerConfig>): Promise<void> {
-  const logger = createLogger({ service: "file-worker", level: config.LOG_LEVEL });
-  const tracing = startTracing({
-    serviceName: "file-worker",
-    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-    enabled: !config.OTEL_SDK_DISABLED,
-    logger,
-  });
-  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-  shutdown.installSignalHandlers();
-  shutdown.onShutdown("tracing", () => tracing.shutdown());
-
-  const registry = createMetrics({ service: "file-worker" });
+async function main(): Promise<void> {
+  const { config, logger, shutdown, registry } = startServiceRuntime("file-worker", configSchema);
   const metrics = createWorkerMetrics(registry);
   const s3 = createS3Client(s3ClientOptions(config));
   const kafka = createKafka({
@@ -178,9 +164,7 @@ async function main(config: Readonly<WorkerConfig>): Promise<void> {
   });
 }
 
-// Prints every configuration problem and exits 1 (no stack trace) when the env is wrong.
-const config = loadConfigOrExit(configSchema);
-main(config).catch((error: unknown) => {
+main().catch((error: unknown) => {
   // A start-up aborted by SIGTERM is not a crash; anything else is.
   if (error instanceof Error && error.message.startsWith("shutting down")) return;
   process.stderr.write(

@@ -6,30 +6,14 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { startAdminServer } from "@gifmesh/shared/admin";
-import { loadConfigOrExit } from "@gifmesh/shared/config";
-import { createLogger } from "@gifmesh/shared/logging";
-import { createMetrics } from "@gifmesh/shared/metrics";
-import { createShutdown } from "@gifmesh/shared/lifecycle";
+import { startServiceRuntime } from "@gifmesh/shared/runtime";
 import { bucketReadinessCheck, createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
-import { startTracing } from "@gifmesh/shared/tracing";
 import { gatewayConfigSchema } from "./config.ts";
 import { buildGateway } from "./gateway.ts";
 import { createRedisClient } from "./infrastructure/redis-client.ts";
 import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
 
-const config = loadConfigOrExit(gatewayConfigSchema);
-const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
-const tracing = startTracing({
-  serviceName: "gateway",
-  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  enabled: !config.OTEL_SDK_DISABLED,
-  logger,
-});
-const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-shutdown.onShutdown("tracing", () => tracing.shutdown());
-shutdown.installSignalHandlers();
-
-const registry = createMetrics({ service: "gateway" });
+const { config, logger, shutdown, registry } = startServiceRuntime("gateway", gatewayConfigSchema);
 const redis = createRedisClient({
   url: config.REDIS_URL,
   commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,

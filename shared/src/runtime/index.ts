@@ -1,0 +1,2 @@
+// Public face of @gifmesh/shared/runtime: the first lines of every service's main.ts.
+export { startServiceRuntime, type ServiceRuntime } from "./service-runtime.ts";
