@@ -27,6 +27,7 @@ JAEGER_CONFIG="$INFRA_DIR/jaeger/config.yaml"
 VERSITYGW_VERSION="v1.7.0"
 
 # Kafka topics of gifmesh: name:partitions (replication 1 on the local single node).
+# Partition counts match ARCHIVE_TOPIC_PARTITIONS in shared/src/contracts/topics.ts.
 KAFKA_TOPICS=(
   gifmesh.archive.requested.v1:6
   gifmesh.archive.completed.v1:3

@@ -7,6 +7,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JAEGER_UI, startE2EStack, type E2EStack } from "./stack.ts";
 
+/** A client API key that must never appear in any span. */
+const CLIENT_KEY = "e2eClientSecretKey0123";
+
 interface JaegerSpan {
   spanID: string;
   operationName: string;
@@ -59,7 +62,9 @@ beforeAll(async () => {
   // and so the gateway's cache key in the shared Redis, unique to this run.
   const q = `cat e2e${traceId.slice(0, 8)}`;
   const search = await fetch(
-    `${stack.gatewayUrl}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=2`,
+    // A client's api_key (the gateway runs in open mode and ignores it) must never
+    // reach a span: it is checked below on every span of the trace.
+    `${stack.gatewayUrl}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=2&api_key=${CLIENT_KEY}`,
     {
       headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
     },
@@ -214,6 +219,11 @@ describe("one search, one trace", () => {
     expect(String(tag(giphyCall as JaegerSpan, "url.full"))).not.toMatch(
       /api_key=(?!\[REDACTED\])/,
     );
+    const leaks = t.spans.filter((s) => JSON.stringify(s.tags).includes(CLIENT_KEY));
+    expect(
+      leaks.map((s) => `${String(service(t, s))}: ${s.operationName}`),
+      "spans holding the client's api_key",
+    ).toEqual([]);
   });
 
   it("writes the trace id and the GIF id on the worker's 'archived' log line", () => {

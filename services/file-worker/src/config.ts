@@ -44,7 +44,8 @@ export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
   TOPIC_ARCHIVE_DLQ: str(ARCHIVE_TOPICS.requestedDeadLetter),
   /** Create the topics above at start-up (partitions below) when missing. */
   KAFKA_ENSURE_TOPICS: bool(true),
-  KAFKA_TOPIC_PARTITIONS: int({ default: 3, min: 1, max: 1000 }),
+  // Unset: the counts of ARCHIVE_TOPIC_PARTITIONS (contracts); tests set 1.
+  KAFKA_TOPIC_PARTITIONS: int({ min: 1, max: 1000 }).optional(),
   /** Messages in flight over all partitions; memory bound = this × ARCHIVE_MEMORY_MAX_BYTES. */
   WORKER_CONCURRENCY: int({ default: 32, min: 1, max: 1024 }),
   /** Messages in flight within one partition (different GIF ids; one id is sequential). */

@@ -1,6 +1,7 @@
 // Composition root of the file worker: reads config, builds the adapters, wires the
 // use case into the Kafka consumer, serves /metrics /healthz /readyz, and shuts down
 // in order on SIGTERM (stop fetching, drain in-flight work, commit, disconnect).
+import { ARCHIVE_TOPIC_PARTITIONS } from "@gifmesh/shared/contracts";
 import { startAdminServer } from "@gifmesh/shared/admin";
 import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
 import { retryUntil } from "@gifmesh/shared/lifecycle";
@@ -127,21 +128,15 @@ async function main(): Promise<void> {
   await retryUntil("s3 bucket", (signal) => ensureBucket(s3, config.S3_BUCKET, { signal }), retry);
   await retryUntil("kafka admin connect", () => admin.connect(), retry);
   if (config.KAFKA_ENSURE_TOPICS) {
+    const partitions = (name: keyof typeof ARCHIVE_TOPIC_PARTITIONS) =>
+      config.KAFKA_TOPIC_PARTITIONS ?? ARCHIVE_TOPIC_PARTITIONS[name];
     const topics = [
-      config.TOPIC_ARCHIVE_REQUESTED,
-      config.TOPIC_ARCHIVE_COMPLETED,
-      config.TOPIC_ARCHIVE_FAILED,
-      config.TOPIC_ARCHIVE_DLQ,
+      { topic: config.TOPIC_ARCHIVE_REQUESTED, numPartitions: partitions("requested") },
+      { topic: config.TOPIC_ARCHIVE_COMPLETED, numPartitions: partitions("completed") },
+      { topic: config.TOPIC_ARCHIVE_FAILED, numPartitions: partitions("failed") },
+      { topic: config.TOPIC_ARCHIVE_DLQ, numPartitions: partitions("requestedDeadLetter") },
     ];
-    await retryUntil(
-      "kafka topics",
-      () =>
-        ensureTopics(
-          kafka,
-          topics.map((topic) => ({ topic, numPartitions: config.KAFKA_TOPIC_PARTITIONS })),
-        ),
-      retry,
-    );
+    await retryUntil("kafka topics", () => ensureTopics(kafka, topics), retry);
   }
   await retryUntil("kafka producer connect", () => producer.connect(), retry);
   await retryUntil("kafka consumer connect", () => consumer.connect(), retry);

@@ -4,6 +4,7 @@
 import type { ReadinessCheck } from "@gifmesh/shared/admin";
 import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
 import {
+  ARCHIVE_TOPIC_PARTITIONS,
   file_gifmesh_storage_v1_storage,
   file_grpc_health_v1_health,
   Health,
@@ -241,10 +242,13 @@ export async function startStorage(
         "archive results consumer",
         async () => {
           await ensureTopics(kafka, [
-            { topic: topics.requested, numPartitions: 6 },
-            { topic: topics.completed, numPartitions: 3 },
-            { topic: topics.failed, numPartitions: 3 },
-            { topic: topics.resultsDeadLetter, numPartitions: 1 },
+            { topic: topics.requested, numPartitions: ARCHIVE_TOPIC_PARTITIONS.requested },
+            { topic: topics.completed, numPartitions: ARCHIVE_TOPIC_PARTITIONS.completed },
+            { topic: topics.failed, numPartitions: ARCHIVE_TOPIC_PARTITIONS.failed },
+            {
+              topic: topics.resultsDeadLetter,
+              numPartitions: ARCHIVE_TOPIC_PARTITIONS.resultsDeadLetter,
+            },
           ]);
           await startResultsConsumer({
             consumer,

@@ -7,4 +7,8 @@ export * from "../../../gen/grpc/health/v1/health_pb.js";
 // The two reflection versions share message names, so each keeps its namespace.
 export * as reflectionV1 from "../../../gen/grpc/reflection/v1/reflection_pb.js";
 export * as reflectionV1alpha from "../../../gen/grpc/reflection/v1alpha/reflection_pb.js";
-export { ARCHIVE_EVENT_SCHEMA_VERSION, ARCHIVE_TOPICS } from "./topics.ts";
+export {
+  ARCHIVE_EVENT_SCHEMA_VERSION,
+  ARCHIVE_TOPIC_PARTITIONS,
+  ARCHIVE_TOPICS,
+} from "./topics.ts";

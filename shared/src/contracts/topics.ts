@@ -13,3 +13,17 @@ export const ARCHIVE_TOPICS = {
   /** Result events (completed/failed) storage could not decode or validate. */
   resultsDeadLetter: "gifmesh.archive.results.v1.dlq",
 } as const;
+
+/**
+ * Partitions of each archive topic when a service has to create it. Storage, the
+ * file worker and scripts/infra all create topics, whichever starts first, so they
+ * take the counts from here. `requested` has the most: it bounds how many workers
+ * can share the archiving.
+ */
+export const ARCHIVE_TOPIC_PARTITIONS: Readonly<Record<keyof typeof ARCHIVE_TOPICS, number>> = {
+  requested: 6,
+  completed: 3,
+  failed: 3,
+  requestedDeadLetter: 1,
+  resultsDeadLetter: 1,
+};

@@ -47,7 +47,10 @@ export function createInstrumentations(): Instrumentation[] {
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => isUntracedPath(request.url),
       requireParentforOutgoingSpans: true,
+      // Outgoing (client) spans and incoming (server) spans have separate lists: the
+      // gateway's server spans would otherwise keep a client's api_key in url.query.
       redactedQueryParams: [...REDACTED_QUERY_PARAMS],
+      redactedQueryParamsServer: [...REDACTED_QUERY_PARAMS],
     }),
     new UndiciInstrumentation({
       requireParentforSpans: true,

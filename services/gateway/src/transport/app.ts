@@ -110,16 +110,18 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   for (const path of ["/v1/*", "/", "/docs", "/assets/*", "/openapi.json"])
     app.use(path, compressWhenAsked());
   app.use("/v1/*", apiKey({ keys: deps.apiKeys }));
-  app.use(
-    "/v1/*",
-    rateLimit({
-      limiter: deps.limiter,
-      trustProxy: deps.trustProxy,
-      onLimited: () => {
-        deps.metrics.rateLimited.inc();
-      },
-    }),
-  );
+  // Media is rate-limited too (per key or IP): `/media/gifs/{id}` may ask storage, and
+  // through it Giphy, about an id nobody searched. It takes no API key, because
+  // browsers load it from <img> tags, which cannot send one.
+  const limit = rateLimit({
+    limiter: deps.limiter,
+    trustProxy: deps.trustProxy,
+    onLimited: () => {
+      deps.metrics.rateLimited.inc();
+    },
+  });
+  app.use("/v1/*", limit);
+  app.use("/media/*", limit);
 
   gifRoutes(app, deps.queries);
   mediaRoutes(app, {

@@ -223,8 +223,8 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
   }
 
   const page = (data: z.output<typeof giphyListSchema>): GifPage => ({
-    gifs: data.data.map(toGifMetadata),
-    totalCount: data.pagination?.total_count ?? data.data.length,
+    gifs: data.data.gifs.map(toGifMetadata),
+    totalCount: data.pagination?.total_count ?? data.data.gifs.length,
     offset: data.pagination?.offset ?? 0,
   });
 
@@ -281,7 +281,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         giphyListSchema,
         bounds,
       );
-      return data === undefined ? [] : data.data.map(toGifMetadata);
+      return data === undefined ? [] : data.data.gifs.map(toGifMetadata);
     },
   };
 }

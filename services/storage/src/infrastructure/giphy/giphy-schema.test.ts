@@ -117,11 +117,25 @@ describe("giphy schema and mapper", () => {
     expect(giphyListSchema.parse({ data: [], meta: { status: 200 } }).meta.response_id).toBe("");
   });
 
-  it("handles a huge page without trouble, and one bad GIF fails the page", () => {
+  it("handles a huge page without trouble, and one bad GIF costs only that GIF", () => {
     const many = Array.from({ length: 5_000 }, (_, i) => gif({ id: `id${i}` }));
     const parsed = giphyListSchema.parse(list(many));
-    expect(parsed.data.map(toGifMetadata)).toHaveLength(5_000);
-    expect(giphyListSchema.safeParse(list([...many, gif({ id: "bad id!" })])).success).toBe(false);
+    expect(parsed.data.gifs.map(toGifMetadata)).toHaveLength(5_000);
+    const poisoned = giphyListSchema.parse(list([...many, gif({ id: "bad id!" })]));
+    expect(poisoned.data.gifs).toHaveLength(5_000);
+    expect(poisoned.data.dropped).toBe(1);
+  });
+
+  it("refuses an original rendition the file worker could not download", () => {
+    for (const url of [
+      "",
+      "ftp://media.giphy.com/x.gif",
+      "/media/x.gif",
+      `https://a/${"x".repeat(2048)}`,
+    ])
+      expect(giphyGifSchema.safeParse(gif({ images: { original: { url } } })).success, url).toBe(
+        false,
+      );
   });
 
   it("reads Giphy dates as UTC and refuses garbage", () => {

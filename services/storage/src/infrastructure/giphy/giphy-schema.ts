@@ -68,7 +68,31 @@ export const giphyGifSchema = z.looseObject({
   user: giphyUserSchema.optional(),
   images: z
     .record(z.string(), giphyImageSchema)
-    .refine((images) => images.original?.url !== undefined, "images.original.url is required"),
+    .refine(
+      (images) => isMediaUrl(images.original?.url),
+      "images.original.url must be an absolute http(s) URL of at most 2048 characters",
+    ),
+});
+
+/** The original rendition is what the file worker downloads; it refuses anything else. */
+function isMediaUrl(value: string | undefined): boolean {
+  if (value === undefined || value.length > 2048) return false;
+  return /^https?:\/\//i.test(value) && URL.canParse(value);
+}
+
+export type GiphyGif = z.output<typeof giphyGifSchema>;
+
+/**
+ * A page's GIFs, parsed one by one: one malformed GIF costs that GIF, not the page
+ * (nor the circuit breaker). `dropped` counts what was left out.
+ */
+const gifPage = z.array(z.unknown()).transform((items) => {
+  const gifs: GiphyGif[] = [];
+  for (const item of items) {
+    const parsed = giphyGifSchema.safeParse(item);
+    if (parsed.success) gifs.push(parsed.data);
+  }
+  return { gifs, dropped: items.length - gifs.length };
 });
 
 export const giphyMetaSchema = z.looseObject({
@@ -84,11 +108,9 @@ export const giphyPaginationSchema = z.looseObject({
 });
 
 export const giphyListSchema = z.looseObject({
-  data: z.array(giphyGifSchema),
+  data: gifPage,
   pagination: giphyPaginationSchema.optional(),
   meta: giphyMetaSchema,
 });
 
 export const giphySingleSchema = z.looseObject({ data: giphyGifSchema, meta: giphyMetaSchema });
-
-export type GiphyGif = z.output<typeof giphyGifSchema>;
