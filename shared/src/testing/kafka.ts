@@ -3,11 +3,12 @@
 // scripts/infra/up.sh, on free ports with its own temp log dir. JVM start takes
 // ~5-10 s on 2 cores; restart keeps the data dir and ports, so clients reconnect.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, tcpOpen } from "./ports.ts";
+import { startPrivateServer, type PrivateServerLife } from "./private-server.ts";
 import {
   CACHE_DIR,
   REPO_ROOT,
@@ -36,23 +37,12 @@ export interface PrivateKafkaOptions {
   readonly startTimeoutMs?: number;
 }
 
-export interface PrivateKafka {
+export interface PrivateKafka extends PrivateServerLife {
   /** Bootstrap servers, e.g. ["127.0.0.1:41234"]. */
   readonly brokers: readonly string[];
   readonly port: number;
   readonly controllerPort: number;
   readonly dataDir: string;
-  readonly running: boolean;
-  /** Starts the broker (formats the log dir the first time) and waits until it serves. */
-  start(): Promise<void>;
-  /** SIGTERM (controlled shutdown) by default; `{ signal: "SIGKILL" }` for a crash. */
-  stop(options?: { signal?: NodeJS.Signals }): Promise<void>;
-  /** stop() then start() on the same data dir and ports. */
-  restart(): Promise<void>;
-  /** The broker's last log lines (for failure messages). */
-  output(): string;
-  /** Stops the broker and deletes its data dir. */
-  close(): Promise<void>;
 }
 
 function properties(
@@ -107,7 +97,6 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
   writeFileSync(propsFile, properties(port, controllerPort, join(dataDir, "log"), options));
   const timeoutMs = options.startTimeoutMs ?? 90_000;
   let formatted = false;
-  let server: ServerProcess | undefined;
 
   async function format(): Promise<void> {
     const tool = startServerProcess("kafka-storage-format", "java", [
@@ -133,8 +122,8 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
     formatted = true;
   }
 
-  async function start(): Promise<void> {
-    if (server?.exited() === undefined && server !== undefined) return;
+  /** Formats the log dir the first time, then starts the broker and waits until it serves. */
+  async function launch(): Promise<ServerProcess> {
     if (!formatted) await format();
     const broker = startServerProcess(
       "kafka",
@@ -151,14 +140,13 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
       ],
       { keepLines: 2_000 },
     );
-    server = broker;
     // Ready = the broker logged that it started and its client port accepts connections.
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const dead = broker.exited();
       if (dead !== undefined)
         throw withOutput(broker, new Error(`kafka exited during start (${dead})`));
-      if (/Kafka Server started/.test(broker.output()) && (await tcpOpen(port))) return;
+      if (/Kafka Server started/.test(broker.output()) && (await tcpOpen(port))) return broker;
       if (Date.now() > deadline) {
         await broker.stop({ signal: "SIGKILL" });
         throw withOutput(broker, new Error(`kafka not started within ${timeoutMs} ms`));
@@ -167,29 +155,9 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
     }
   }
 
-  async function stop(stopOptions: { signal?: NodeJS.Signals } = {}): Promise<void> {
-    await server?.stop({ ...stopOptions, graceMs: 30_000 });
-  }
-
-  await start();
-  return {
-    brokers: [`127.0.0.1:${port}`],
-    port,
-    controllerPort,
-    dataDir,
-    get running() {
-      return server !== undefined && server.exited() === undefined;
-    },
-    start,
-    stop,
-    async restart() {
-      await stop();
-      await start();
-    },
-    output: () => server?.output() ?? "",
-    async close() {
-      await stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startPrivateServer(
+    { brokers: [`127.0.0.1:${port}`], port, controllerPort, dataDir },
+    // A controlled shutdown of a broker can take a while: 30 s before SIGKILL.
+    { launch, graceMs: 30_000, dataDir },
+  );
 }

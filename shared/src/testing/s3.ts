@@ -2,11 +2,12 @@
 // on a free port with its own temp data dir; never the shared one on :9000. The
 // sidecar metadata dir works on any filesystem (up.sh only needs it without xattrs).
 // Top-level directories are buckets, so `buckets` are created before the start.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitForPort } from "./ports.ts";
-import { CACHE_DIR, startServerProcess, withOutput, type ServerProcess } from "./server-process.ts";
+import { freePort } from "./ports.ts";
+import { startPrivateServer, untilListening, type PrivateServerLife } from "./private-server.ts";
+import { CACHE_DIR, startServerProcess } from "./server-process.ts";
 
 export interface PrivateS3Options {
   /** Default gifmesh / gifmesh-secret, like scripts/infra/env.sh. */
@@ -17,21 +18,13 @@ export interface PrivateS3Options {
   readonly buckets?: readonly string[];
 }
 
-export interface PrivateS3 {
+export interface PrivateS3 extends PrivateServerLife {
   /** http://127.0.0.1:<port>; clients need forcePathStyle. */
   readonly endpoint: string;
   readonly port: number;
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  readonly running: boolean;
-  start(): Promise<void>;
-  stop(options?: { signal?: NodeJS.Signals }): Promise<void>;
-  /** stop() then start(): same port, same data. */
-  restart(): Promise<void>;
-  output(): string;
-  /** Stops it and deletes its data. */
-  close(): Promise<void>;
 }
 
 /** Starts versitygw on a free port (objects survive restart, not close). */
@@ -46,63 +39,24 @@ export async function startPrivateS3(options: PrivateS3Options = {}): Promise<Pr
   const accessKeyId = options.accessKeyId ?? "gifmesh";
   const secretAccessKey = options.secretAccessKey ?? "gifmesh-secret";
   const region = options.region ?? "us-east-1";
-  let server: ServerProcess | undefined;
-
-  async function start(): Promise<void> {
-    if (server !== undefined && server.exited() === undefined) return;
-    const gw = startServerProcess(
-      "versitygw",
-      join(CACHE_DIR, "bin/versitygw"),
-      [
-        "--port",
-        `127.0.0.1:${port}`,
-        "--region",
-        region,
-        "--quiet",
-        "posix",
-        "--sidecar",
-        sidecar,
-        root,
-      ],
-      { env: { ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey } },
-    );
-    server = gw;
-    try {
-      await waitForPort(port, {
-        name: "versitygw",
-        timeoutMs: 15_000,
-        failFast: () => gw.exited(),
-      });
-    } catch (error) {
-      await gw.stop({ signal: "SIGKILL" });
-      throw withOutput(gw, error);
-    }
-  }
-
-  async function stop(stopOptions: { signal?: NodeJS.Signals } = {}): Promise<void> {
-    await server?.stop({ ...stopOptions, graceMs: 10_000 });
-  }
-
-  await start();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    region,
-    accessKeyId,
-    secretAccessKey,
-    get running() {
-      return server !== undefined && server.exited() === undefined;
+  const args = [
+    ["--port", `127.0.0.1:${port}`],
+    ["--region", region],
+    ["--quiet", "posix"],
+    ["--sidecar", sidecar, root],
+  ].flat();
+  return startPrivateServer(
+    { endpoint: `http://127.0.0.1:${port}`, port, region, accessKeyId, secretAccessKey },
+    {
+      launch: () =>
+        untilListening(
+          startServerProcess("versitygw", join(CACHE_DIR, "bin/versitygw"), args, {
+            env: { ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
+          }),
+          port,
+        ),
+      graceMs: 10_000,
+      dataDir: base,
     },
-    start,
-    stop,
-    async restart() {
-      await stop();
-      await start();
-    },
-    output: () => server?.output() ?? "",
-    async close() {
-      await stop();
-      rmSync(base, { recursive: true, force: true });
-    },
-  };
+  );
 }
