@@ -10,7 +10,12 @@ import type { TruthReader } from "./truth.ts";
 /** Fresh pages (g) and (h) send at once; the run keeps them out of the phases' budget. */
 const G_BURST_PAGES = 8;
 const H_BURST_PAGES = 6;
-export const RESERVED_PAGES = 2 * G_BURST_PAGES + H_BURST_PAGES;
+/** Fresh pages a recovery probe may use (one every PROBE_INTERVAL_MS). */
+const PROBE_PAGES = 40;
+const PROBE_INTERVAL_MS = 500;
+/** Storage must accept new searches again this soon after PostgreSQL returns. */
+const RECOVERY_BOUND_MS = 10_000;
+export const RESERVED_PAGES = 2 * G_BURST_PAGES + H_BURST_PAGES + PROBE_PAGES;
 
 export interface FaultContext {
   readonly stack: FaultStack;
@@ -19,6 +24,8 @@ export interface FaultContext {
   readonly durations: Durations;
   /** Adds a line to the fault's evidence (printed under the table). */
   readonly note: (line: string) => void;
+  /** Fails the fault's row with this reason (the run goes on). */
+  readonly fail: (reason: string) => void;
 }
 
 export interface Fault {
@@ -39,6 +46,26 @@ async function fixtureFault(ctx: FaultContext, fault: FixtureFault): Promise<voi
     headers: { "content-type": "application/json" },
     body: JSON.stringify(fault),
   });
+}
+
+/**
+ * After a dependency came back: fresh searches (pages nobody asked, so storage must
+ * record them) until one succeeds. Fails the row if none does within `boundMs`.
+ */
+async function expectRecovery(ctx: FaultContext, what: string, boundMs: number): Promise<void> {
+  const t0 = Date.now();
+  for (let probes = 1; probes <= PROBE_PAGES; probes += 1) {
+    const status = await ctx.traffic.probeFresh();
+    const ms = Date.now() - t0;
+    if (status === "200") {
+      ctx.note(`a new search was accepted ${String(ms)} ms after ${what} (probe ${String(probes)})`);
+      if (ms > boundMs) ctx.fail(`storage took ${String(ms)} ms to accept new searches after ${what}`);
+      return;
+    }
+    if (ms > boundMs) break;
+    await sleep(PROBE_INTERVAL_MS);
+  }
+  ctx.fail(`storage accepted no new search within ${String(boundMs)} ms after ${what}`);
 }
 
 async function unsentOutbox(ctx: FaultContext): Promise<number> {
@@ -126,20 +153,23 @@ export function buildFaults(d: Durations): Fault[] {
         "503 STORAGE.UNAVAILABLE (or 504 STORAGE.TIMEOUT) for searches that are in neither " +
         "cache level: storage cannot read or record results without PostgreSQL and has " +
         "nothing stale to serve. Cached and stale pages are still served.",
-      async inject({ stack }) {
-        await stack.postgres.stop({ mode: "fast" });
+      async inject(ctx) {
+        await ctx.stack.postgres.stop({ mode: "fast" });
         await sleep(d.shortOutageMs);
-        await stack.postgres.start();
+        await ctx.stack.postgres.start();
+        await expectRecovery(ctx, "PostgreSQL returned", RECOVERY_BOUND_MS);
       },
     },
     {
       id: "e",
       title: `Redis stopped ${s(d.shortOutageMs)}`,
       allowed5xx: [],
-      async inject({ stack }) {
-        await stack.redis.stop();
+      async inject(ctx) {
+        await ctx.stack.redis.stop();
         await sleep(d.shortOutageMs);
-        await stack.redis.start();
+        // Still down: storage must keep accepting new searches without Redis.
+        await expectRecovery(ctx, `Redis was stopped ${s(d.shortOutageMs)} ago`, 1_000);
+        await ctx.stack.redis.start();
       },
     },
     {

@@ -12,6 +12,8 @@ export interface Row {
   readonly previous: Truth | undefined;
   /** Ids users received that PostgreSQL does not hold. */
   readonly unknownIds: number;
+  /** Checks of the fault itself that failed (e.g. no recovery in time). */
+  readonly problems: readonly string[];
   readonly faultMs: number;
   readonly settleMs: number;
 }
@@ -23,6 +25,17 @@ const isServerSide = (status: string) => /^5\d\d$/.test(status) || !/^\d+$/.test
 function unexpected(row: Row): string[] {
   return [...row.counts.byStatus.keys()].filter(
     (s) => isServerSide(s) && !row.fault.allowed5xx.includes(s),
+  );
+}
+
+/** A phase passes when nothing was lost or duplicated and users saw no ruled-out 5xx. */
+export function rowPasses(row: Row): boolean {
+  return (
+    row.truth.pending + row.unknownIds === 0 &&
+    row.truth.orphanObjects.length === 0 &&
+    row.truth.missingObjects.length === 0 &&
+    unexpected(row).length === 0 &&
+    row.problems.length === 0
   );
 }
 
@@ -54,8 +67,7 @@ export function printReport(input: {
     const lost = row.truth.pending + row.unknownIds;
     const dup = row.truth.orphanObjects.length;
     const bad = unexpected(row);
-    const pass =
-      lost === 0 && dup === 0 && row.truth.missingObjects.length === 0 && bad.length === 0;
+    const pass = rowPasses(row);
     ok &&= pass;
     return [
       `(${row.fault.id}) ${row.fault.title}`,
@@ -137,6 +149,8 @@ export function printReport(input: {
   }
   if (final.orphanObjects.length > 0)
     out(`duplicate/orphan objects: ${final.orphanObjects.slice(0, 10).join(", ")}`);
+  for (const row of rows)
+    for (const problem of row.problems) out(`FAIL (${row.fault.id}): ${problem}`);
   for (const note of input.notes) out(`note ${note}`);
   for (const row of rows)
     if (row.fault.why !== undefined) out(`expected in (${row.fault.id}): ${row.fault.why}`);

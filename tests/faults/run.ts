@@ -3,16 +3,30 @@
 // table, with phases that depend on each other, and it must stay out of the
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
 // GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { loadDurations } from "./config.ts";
+import { printDiagnosis } from "./diagnosis.ts";
 import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
-import { printReport, type Row } from "./report.ts";
+import { printReport, rowPasses, type Row } from "./report.ts";
 import { startFaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
 import { createTruthReader, type Truth, type TruthReader } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const started = Date.now();
+// Every private server and service appends its whole output here (server-process.ts);
+// kept when the run fails, removed when it passes.
+const logDir =
+  process.env.FAULTS_LOG_DIR ??
+  join(
+    process.env.GIFMESH_DATA ?? join(REPO_ROOT, ".data"),
+    "test-logs",
+    `faults-${new Date(started).toISOString().replace(/[:.]/g, "-")}`,
+  );
+process.env.GIFMESH_TEST_LOG_DIR = logDir;
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 /** Waits (bounded) until nothing is pending: outbox sent, worker caught up, no GIF pending. */
@@ -77,12 +91,14 @@ async function main(): Promise<number> {
       traffic.setPhase(fault.id);
       traffic.setFreshBudget(pagesPerPhase);
       const t0 = Date.now();
+      const problems: string[] = [];
       await fault.inject({
         stack,
         traffic,
         truth,
         durations,
         note: (line) => notes.push(`(${fault.id}) ${line}`),
+        fail: (reason) => problems.push(reason),
       });
       traffic.setFreshBudget(0);
       const settled = await settle(truth, durations.settleTimeoutMs);
@@ -93,6 +109,7 @@ async function main(): Promise<number> {
         truth: settled.truth,
         previous,
         unknownIds: unknown.length,
+        problems,
         faultMs: Date.now() - t0 - settled.ms,
         settleMs: settled.ms,
       });
@@ -113,6 +130,21 @@ async function main(): Promise<number> {
   const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
   truth.close();
   await stack.close();
+  if (ok) rmSync(logDir, { recursive: true, force: true });
+  else
+    printDiagnosis({
+      logDir,
+      out,
+      failures: rows
+        .filter((row) => !rowPasses(row))
+        .map((row) => ({
+          phase: row.fault.id,
+          title: row.fault.title,
+          requests: row.counts.failures.filter(
+            (f) => !row.fault.allowed5xx.includes(f.status),
+          ),
+        })),
+    });
   out(`fault suite ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
   return ok ? 0 : 1;
 }
@@ -129,7 +161,8 @@ main().then(
   },
   (error: unknown) => {
     process.stderr.write(
-      `fault suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `fault suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+        `logs of every private server and service are kept in ${logDir}\n`,
     );
     process.exit(2);
   },

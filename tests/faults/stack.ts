@@ -155,7 +155,9 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
       name: f.name,
       failFast: () => f.exited(),
     });
-  const common = { OTEL_SDK_DISABLED: "true", LOG_LEVEL: "warn", SHUTDOWN_TIMEOUT_MS: "10000" };
+  // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
+  // a failed request is found by the request_id of the gateway's access log.
+  const common = { OTEL_SDK_DISABLED: "true", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "10000" };
   const s3Env = {
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: s3.region,
@@ -179,7 +181,7 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     // gives fault (g) a window to stop storage in the middle of publishing.
     OUTBOX_BATCH_SIZE: "10",
     OUTBOX_RETRY_MAX_MS: "2000",
-    GIPHY_BREAKER_COOLDOWN_MS: "3000",
+    GIPHY_BREAKER_OPEN_MS: "3000",
   });
   const worker = (n: 1 | 2, adminPort: number) =>
     nodeService(`file-worker-${String(n)}`, "services/file-worker/src/main.ts", adminPort, {

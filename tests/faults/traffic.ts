@@ -13,6 +13,26 @@ export interface Page {
   readonly offset: number;
 }
 
+/** One failed request, kept so a failing run can name it and find it in the logs. */
+export interface FailedRequest {
+  readonly phase: string;
+  /** When the answer (or the failure) came, epoch ms. */
+  readonly at: number;
+  readonly url: string;
+  /** HTTP status, or "timeout" / "network". */
+  readonly status: string;
+  /** The gateway's stable error code, when it answered. */
+  readonly code: string | undefined;
+  /** meta.response_id = X-Request-Id = request_id in the gateway's logs. */
+  readonly requestId: string | undefined;
+  readonly traceId: string | undefined;
+  /** The client-side error, for timeouts and broken connections. */
+  readonly error: string | undefined;
+}
+
+/** Failed requests kept per phase (the first ones; counts stay exact). */
+const FAILURES_KEPT = 25;
+
 export interface PhaseCounts {
   sent: number;
   /** HTTP status (or "timeout" / "network") → count. */
@@ -22,6 +42,8 @@ export interface PhaseCounts {
   /** Seconds since the phase began at which 5xx/timeouts were seen (first, last). */
   serverErrorWindow: [number, number] | undefined;
   readonly startedAt: number;
+  /** The first FAILURES_KEPT server-side failures (5xx, timeouts, network errors). */
+  readonly failures: FailedRequest[];
 }
 
 export interface Traffic {
@@ -34,6 +56,8 @@ export interface Traffic {
   setFreshBudget(pages: number): void;
   /** Sends `n` fresh pages at once (storage then has a batch of outbox rows to publish). */
   burst(n: number): Promise<void>;
+  /** Asks one fresh page now and returns its status ("200", "503", "timeout"...). */
+  probeFresh(): Promise<string>;
   counts(phase: string): PhaseCounts;
   /** GIF ids users received in answers: each must end up in PostgreSQL. */
   readonly seenIds: ReadonlySet<string>;
@@ -76,7 +100,7 @@ export function startTraffic(options: {
   const asked: Page[] = [];
   const phases = new Map<string, PhaseCounts>();
   const seenIds = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<string>>();
   let phase = "startup";
   const serverError = (c: PhaseCounts) => {
     const at = Math.round((Date.now() - c.startedAt) / 1000);
@@ -95,6 +119,7 @@ export function startTraffic(options: {
         errorCodes: new Map(),
         serverErrorWindow: undefined,
         startedAt: Date.now(),
+        failures: [],
       };
       phases.set(name, c);
     }
@@ -102,30 +127,56 @@ export function startTraffic(options: {
   };
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
-  async function request(page: Page): Promise<void> {
+  const keep = (c: PhaseCounts, failure: Omit<FailedRequest, "phase" | "at">): void => {
+    if (c.failures.length < FAILURES_KEPT) c.failures.push({ phase, at: Date.now(), ...failure });
+  };
+
+  async function request(page: Page): Promise<string> {
     const c = counts(phase);
     c.sent += 1;
-    const url = `${options.gatewayUrl}/v1/gifs/search?q=${encodeURIComponent(page.q)}&limit=${String(PAGE)}&offset=${String(page.offset)}`;
+    const path = `/v1/gifs/search?q=${encodeURIComponent(page.q)}&limit=${String(PAGE)}&offset=${String(page.offset)}`;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(options.gatewayUrl + path, { signal: AbortSignal.timeout(15_000) });
       const body = await res.text();
-      bump(c.byStatus, String(res.status));
-      if (res.status >= 500) serverError(c);
+      const status = String(res.status);
+      bump(c.byStatus, status);
       if (res.ok) {
         const parsed = JSON.parse(body) as { data?: { id?: unknown }[] };
         for (const gif of parsed.data ?? []) if (typeof gif.id === "string") seenIds.add(gif.id);
       } else {
         const code = /"(?:error_code|code)"\s*:\s*"([A-Z_.]+)"/.exec(body)?.[1] ?? "?";
         bump(c.errorCodes, `${String(res.status)} ${code}`);
+        if (res.status >= 500) {
+          serverError(c);
+          keep(c, {
+            url: path,
+            status: String(res.status),
+            code,
+            requestId: res.headers.get("x-request-id") ?? undefined,
+            traceId: res.headers.get("x-trace-id") ?? undefined,
+            error: undefined,
+          });
+        }
       }
+      return status;
     } catch (error) {
       const timeout = error instanceof Error && error.name === "TimeoutError";
-      bump(c.byStatus, timeout ? "timeout" : "network");
+      const status = timeout ? "timeout" : "network";
+      bump(c.byStatus, status);
       serverError(c);
+      keep(c, {
+        url: path,
+        status,
+        code: undefined,
+        requestId: undefined,
+        traceId: undefined,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return status;
     }
   }
 
-  function launch(page: Page): Promise<void> {
+  function launch(page: Page): Promise<string> {
     const p = request(page).finally(() => inFlight.delete(p));
     inFlight.add(p);
     return p;
@@ -161,6 +212,12 @@ export function startTraffic(options: {
       const pages = fresh.splice(0, n);
       asked.push(...pages);
       await Promise.all(pages.map((p) => launch(p)));
+    },
+    async probeFresh() {
+      const page = fresh.shift();
+      if (page === undefined) throw new Error("no fresh page left for a probe");
+      asked.push(page);
+      return launch(page);
     },
     counts,
     seenIds,

@@ -47,7 +47,9 @@ const admin = await startAdminServer({
   logger,
   readiness: [
     {
+      // Cache and rate limits degrade to in-process without Redis; requests still work.
       name: "redis",
+      optional: true,
       check: async () => {
         if (redis.status !== "ready") throw new Error(`redis ${redis.status}`);
         await redis.ping();

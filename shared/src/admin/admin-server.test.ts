@@ -97,6 +97,35 @@ describe("startAdminServer", () => {
     expect(aborted).toBe(true);
   });
 
+  it("stays ready but reports 'degraded' when only an optional dependency fails", async () => {
+    const redis: ReadinessCheck = {
+      name: "redis",
+      optional: true,
+      check: () => Promise.reject(new Error("redis connecting")),
+    };
+    await start([ok("storage"), redis]);
+    expect(await get("/readyz")).toMatchObject({
+      status: 200,
+      body: {
+        status: "degraded",
+        degraded: ["redis"],
+        checks: { storage: { status: "ok" }, redis: { status: "fail", error: "redis connecting" } },
+      },
+    });
+    expect((await get("/metrics")).body).toMatch(/^gifmesh_ready\{service="admin-test"\} 1$/m);
+  });
+
+  it("is not ready when a required check fails, even beside a failing optional one", async () => {
+    await start([
+      { name: "redis", optional: true, check: () => Promise.reject(new Error("down")) },
+      { name: "storage", check: () => Promise.reject(new Error("unavailable")) },
+    ]);
+    expect(await get("/readyz")).toMatchObject({
+      status: 503,
+      body: { status: "not_ready", failing: ["storage"], degraded: ["redis"] },
+    });
+  });
+
   it("returns 503 on /readyz once shutdown began, without running checks", async () => {
     let runs = 0;
     const admin = await start([

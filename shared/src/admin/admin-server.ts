@@ -85,9 +85,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         }
         const report = await runReadiness(checks, options.checkTimeoutMs ?? 2_000);
         if (!report.ready) logger.warn("not ready", { failing: report.failing });
+        const degraded = report.degraded.length > 0;
         send(res, report.ready ? 200 : 503, {
-          status: report.ready ? "ready" : "not_ready",
+          status: report.ready ? (degraded ? "degraded" : "ready") : "not_ready",
           ...(report.ready ? {} : { failing: report.failing }),
+          ...(degraded ? { degraded: report.degraded } : {}),
           checks: report.checks,
         });
         return;

@@ -11,6 +11,13 @@ export interface ReadinessCheck {
   readonly check: (signal: AbortSignal) => Promise<void>;
   /** Overrides the server's per-check timeout. */
   readonly timeoutMs?: number;
+  /**
+   * The service still serves without it, only worse (the gateway without Redis): its
+   * failure is reported as `degraded`, never as not ready. A load balancer that took
+   * every instance out because an optional dependency is down would turn a slower
+   * API into no API.
+   */
+  readonly optional?: boolean;
 }
 
 /** Outcome of one check. */
@@ -23,7 +30,10 @@ export interface CheckResult {
 /** Outcome of all checks. */
 export interface ReadinessReport {
   readonly ready: boolean;
+  /** Required checks that failed. */
   readonly failing: readonly string[];
+  /** Optional checks that failed (the service serves, degraded). */
+  readonly degraded: readonly string[];
   readonly checks: Readonly<Record<string, CheckResult>>;
 }
 
@@ -62,10 +72,15 @@ export async function runReadiness(
     checks.map((check) => runCheck(check, check.timeoutMs ?? timeoutMs)),
   );
   const entries = checks.map((check, i) => [check.name, results[i]] as const);
-  const failing = entries.filter(([, result]) => result?.status !== "ok").map(([name]) => name);
+  const failed = (optional: boolean) =>
+    checks
+      .filter((check, i) => (check.optional ?? false) === optional && results[i]?.status !== "ok")
+      .map((check) => check.name);
+  const failing = failed(false);
   return {
     ready: failing.length === 0,
     failing,
+    degraded: failed(true),
     checks: Object.fromEntries(entries) as Record<string, CheckResult>,
   };
 }

@@ -4,11 +4,20 @@
 // runuser (PostgreSQL refuses to run as root), on a free port with its own temp
 // data dir, trust auth on loopback. Restart keeps the data dir and the port.
 import { execFile, execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort, tcpOpen } from "./ports.ts";
+import { testLogDir } from "./server-process.ts";
 
 const run = promisify(execFile);
 
@@ -82,7 +91,14 @@ export async function startPrivatePostgres(
   mkdirSync(socketDir);
   chownSync(base, uidOf("postgres"), gidOf("postgres"));
   chownSync(socketDir, uidOf("postgres"), gidOf("postgres"));
-  const log = join(base, "postgres.log");
+  // Under GIFMESH_TEST_LOG_DIR the server log outlives the data dir (see server-process.ts).
+  const logDir = testLogDir();
+  if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
+  const log =
+    logDir === undefined ? join(base, "postgres.log") : join(logDir, `postgres-${String(port)}.log`);
+  // pg_ctl writes the log as the postgres user.
+  writeFileSync(log, "", { flag: "a" });
+  chownSync(log, uidOf("postgres"), gidOf("postgres"));
   const asPostgres = (tool: string, args: readonly string[]) =>
     run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args], { timeout: 120_000 });
 

@@ -2,8 +2,11 @@
 // output kept (last lines) for error messages, stopped with SIGTERM then SIGKILL
 // after a bounded wait, and killed if the test process exits first, so a failed
 // or interrupted run never leaves a JVM or a redis-server behind.
+// With GIFMESH_TEST_LOG_DIR set (the fault suite sets it), every process also
+// appends its WHOLE output to <dir>/<name>.log, across restarts, so a failed run
+// can be read afterwards: the in-memory tail is only for error messages.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 
 /** The checkout's root (shared/src/testing → ../../..). */
@@ -22,6 +25,21 @@ export interface ServerProcess {
   stop(options?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
 }
 
+/** Where whole outputs go, if anywhere (see the header). */
+export function testLogDir(): string | undefined {
+  const dir = process.env.GIFMESH_TEST_LOG_DIR;
+  return dir === undefined || dir === "" ? undefined : dir;
+}
+
+/** An append stream to `<dir>/<name>.log`, or undefined when no log dir is set. */
+function openLogFile(name: string, dir = testLogDir()): WriteStream | undefined {
+  if (dir === undefined) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const file = createWriteStream(join(dir, `${name.replace(/[^\w.-]/g, "_")}.log`), { flags: "a" });
+  file.on("error", () => undefined); // a full disk must not fail the test run
+  return file;
+}
+
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function killAllOnExit(): void {
@@ -37,7 +55,13 @@ export function startServerProcess(
   name: string,
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; keepLines?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    keepLines?: number;
+    /** Overrides GIFMESH_TEST_LOG_DIR for this process. */
+    logDir?: string;
+  } = {},
 ): ServerProcess {
   if (command.includes("/") && !existsSync(command))
     throw new Error(`${name}: ${command} not found; run scripts/infra/install.sh (or up.sh)`);
@@ -54,6 +78,8 @@ export function startServerProcess(
   });
   live.add(child);
   killAllOnExit();
+  const logFile = openLogFile(name, options.logDir);
+  logFile?.write(`--- ${new Date().toISOString()} ${name} started: ${command} ${args.join(" ")}\n`);
   let why: string | undefined;
   const exitedPromise = new Promise<void>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -67,7 +93,10 @@ export function startServerProcess(
       resolve();
     });
   });
+  // "close" comes after the last output ("exit" may come before it).
+  child.once("close", () => logFile?.end(`--- ${new Date().toISOString()} ${name} ${why ?? "closed"}\n`));
   const collect = (chunk: Buffer): void => {
+    logFile?.write(chunk);
     for (const line of chunk.toString("utf8").split("\n")) if (line !== "") lines.push(line);
     if (lines.length > keep) lines.splice(0, lines.length - keep);
   };
