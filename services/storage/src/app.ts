@@ -135,8 +135,14 @@ export async function startStorage(
     },
   });
   const breaker = createCircuitBreaker({
-    threshold: config.GIPHY_BREAKER_THRESHOLD,
-    cooldownMs: config.GIPHY_BREAKER_COOLDOWN_MS,
+    failureRate: config.GIPHY_BREAKER_FAILURE_RATE_PERCENT / 100,
+    minimumCalls: config.GIPHY_BREAKER_MIN_CALLS,
+    windowMs: config.GIPHY_BREAKER_WINDOW_MS,
+    openMs: config.GIPHY_BREAKER_OPEN_MS,
+    halfOpenCalls: config.GIPHY_BREAKER_HALF_OPEN_CALLS,
+    onStateChange: (state) => {
+      logger[state === "closed" ? "info" : "warn"]("giphy circuit breaker", { state });
+    },
   });
   const giphy = createGiphyClient({
     baseUrl: config.GIPHY_BASE_URL,

@@ -36,8 +36,16 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
     GIPHY_TIMEOUT_MS: durationMs(3_000),
     GIPHY_RETRIES: int({ default: 2, min: 0, max: 10 }),
-    GIPHY_BREAKER_THRESHOLD: int({ default: 5, min: 1 }),
-    GIPHY_BREAKER_COOLDOWN_MS: durationMs(15_000),
+    /**
+     * The Giphy circuit breaker (infrastructure/giphy/circuit-breaker.ts): it opens when
+     * at least FAILURE_RATE_PERCENT of the calls in the last WINDOW failed and the window
+     * holds MIN_CALLS calls; after OPEN_MS it lets HALF_OPEN_CALLS trial calls through.
+     */
+    GIPHY_BREAKER_FAILURE_RATE_PERCENT: int({ default: 50, min: 1, max: 100 }),
+    GIPHY_BREAKER_MIN_CALLS: int({ default: 20, min: 1 }),
+    GIPHY_BREAKER_WINDOW_MS: durationMs(30_000),
+    GIPHY_BREAKER_OPEN_MS: durationMs(10_000),
+    GIPHY_BREAKER_HALF_OPEN_CALLS: int({ default: 3, min: 1, max: 100 }),
     SEARCH_TTL_SECONDS: int({ default: 300, min: 0 }),
     TRENDING_TTL_SECONDS: int({ default: 60, min: 0 }),
     OUTBOX_BATCH_SIZE: int({ default: 100, min: 1, max: 5_000 }),

@@ -58,7 +58,7 @@ beforeAll(async () => {
       GIPHY_BASE_URL: fixture.baseUrl,
       GIPHY_TIMEOUT_MS: "1500",
       GIPHY_RETRIES: "1",
-      GIPHY_BREAKER_THRESHOLD: "1000",
+      GIPHY_BREAKER_MIN_CALLS: "100000",
       SEARCH_TTL_SECONDS: "300",
     },
     topics,

@@ -246,7 +246,6 @@ describe("Giphy client against a server answering hostile bodies", () => {
       apiKey: "k",
       timeoutMs: 2_000,
       retries: 0,
-      breakerThreshold: 1_000_000,
     });
     const raw = fc.oneof(
       { weight: 4, arbitrary: hostileBody.map((v) => JSON.stringify(v)) },

@@ -82,7 +82,7 @@ beforeAll(async () => {
       GIPHY_BASE_URL: fixture.baseUrl,
       GIPHY_TIMEOUT_MS: "30000",
       GIPHY_RETRIES: "0",
-      GIPHY_BREAKER_THRESHOLD: "100000",
+      GIPHY_BREAKER_MIN_CALLS: "100000",
     },
     topics,
   ));

@@ -1,5 +1,5 @@
 // The Giphy v1 HTTP client: timeouts, jittered retries on network errors and 5xx,
-// a circuit breaker, zod-validated responses mapped to domain types. The API key
+// a failure-rate circuit breaker consulted per attempt, zod-validated responses mapped to domain types. The API key
 // goes only into the request URL; errors, logs and spans name the path alone.
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
@@ -9,7 +9,7 @@ import type { z } from "zod";
 import { StorageError, type StorageErrorCode } from "../../domain/errors.ts";
 import type { GifMetadata, GifPage } from "../../domain/gif.ts";
 import type { CallBounds, GiphyPort } from "../../application/ports.ts";
-import { createCircuitBreaker, type CircuitBreaker } from "./circuit-breaker.ts";
+import type { CallOutcome, CircuitBreaker } from "./circuit-breaker.ts";
 import { toGifMetadata } from "./giphy-mapper.ts";
 import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
 
@@ -19,9 +19,7 @@ export interface GiphyClientOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly retries: number;
-  readonly breakerThreshold?: number;
-  readonly breakerCooldownMs?: number;
-  /** Injected so the owner can export its state (metrics); default: one of its own. */
+  /** Shared with the owner, which exports its state (metrics); none: every call is made. */
   readonly breaker?: CircuitBreaker;
   /** Observes each HTTP attempt (metrics): outcome is "ok" or a GIPHY.* code. */
   readonly onAttempt?: (endpoint: string, outcome: string, seconds: number) => void;
@@ -51,13 +49,28 @@ class AttemptError extends StorageError {
   }
 }
 
+/**
+ * What one attempt tells the breaker about Giphy's health. Failures are Giphy's own:
+ * timeouts, network errors, 5xx, malformed answers, and 429, because a rate-limited
+ * key stays limited for its quota window and calling on only burns quota (as .NET's
+ * standard HTTP resilience handler counts 429 too). A 401/403 or another 4xx is our
+ * request or key at fault from an API that answered: a success, as Polly counts an
+ * outcome it does not handle. Anything else (the caller gave up) is no evidence.
+ */
+export function breakerOutcome(error: unknown): CallOutcome {
+  if (!(error instanceof AttemptError)) return "ignored";
+  return error.code === "GIPHY.UNAUTHORIZED" || error.code === "GIPHY.REJECTED"
+    ? "success"
+    : "failure";
+}
+
+const NO_BREAKER: CircuitBreaker = {
+  tryAcquire: () => ({ record: () => undefined }),
+  state: () => "closed",
+};
+
 export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
-  const breaker =
-    options.breaker ??
-    createCircuitBreaker({
-      threshold: options.breakerThreshold ?? 5,
-      cooldownMs: options.breakerCooldownMs ?? 15_000,
-    });
+  const breaker = options.breaker ?? NO_BREAKER;
 
   /**
    * One attempt in a CLIENT span `GET <url.template>` (HTTP semantic conventions;
@@ -196,22 +209,21 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     url.searchParams.set("api_key", options.apiKey);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     for (let n = 1; ; n++) {
-      if (!breaker.allow())
-        throw new StorageError(
-          "GIPHY.UNAVAILABLE",
-          `giphy ${endpoint}: circuit open after repeated failures`,
-        );
       const timeoutMs = Math.min(options.timeoutMs, Math.floor(budgetEnd - Date.now()));
       if (timeoutMs < MIN_ATTEMPT_MS) throw outOfTime();
+      const permit = breaker.tryAcquire();
+      if (permit === undefined)
+        throw new StorageError(
+          "GIPHY.UNAVAILABLE",
+          `giphy ${endpoint}: circuit open (too many recent failures)`,
+        );
       try {
         const result = await attempt(endpoint, template, url, schema, signal, timeoutMs);
-        breaker.success();
+        permit.record("success");
         return result;
       } catch (error) {
+        permit.record(breakerOutcome(error));
         if (!(error instanceof AttemptError)) throw error;
-        // A 429 is Giphy working as designed: it must not trip the breaker.
-        if (error.code === "GIPHY.RATE_LIMITED") breaker.success();
-        else breaker.failure();
         if (!error.retry || n > options.retries) throw new StorageError(error.code, error.message);
         const delay = backoffDelay(n, { initial: 100, max: 1_000 });
         // No retry that could not finish in time: the last failure is the answer.
