@@ -70,11 +70,15 @@ beforeAll(async () => {
     },
   );
   expect(search.status).toBe(200);
+  // Each service exports its spans in its own batches (every few seconds), so the
+  // last hop's span can reach Jaeger before the gateway's: wait for both ends.
   found = await waitForTrace(
     (t) =>
       t.spans.some(
         (s) => service(t, s) === "storage" && s.operationName === `process ${topics.completed}`,
-      ),
+      ) &&
+      t.spans.some((s) => service(t, s) === "gateway" && tag(s, "span.kind") === "server") &&
+      t.spans.some((s) => service(t, s) === "file-worker"),
     40_000,
   );
 }, 110_000);

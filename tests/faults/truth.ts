@@ -5,8 +5,11 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
-import type { Kafka } from "@gifmesh/shared/kafka";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
+import type { KafkaCounts } from "./kafka-counts.ts";
 import type { FaultStack } from "./stack.ts";
 import { BUCKET } from "./stack.ts";
 
@@ -32,6 +35,7 @@ export interface Truth {
   readonly workerLag: number;
 }
 
+const run = promisify(execFile);
 const KEY = /^gifs\/sha256\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})\.gif$/;
 
 export function createTruthReader(stack: FaultStack) {
@@ -65,30 +69,20 @@ export function createTruthReader(stack: FaultStack) {
     return keys;
   }
 
-  async function kafkaCounts(kafka: Kafka) {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const topicMessages: Record<string, number> = {};
-      for (const topic of Object.values(ARCHIVE_TOPICS)) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        topicMessages[topic] = offsets.reduce((sum, p) => sum + Number(p.high), 0);
-      }
-      const [group] = await admin.fetchOffsets({
-        groupId: "faults-file-worker",
-        topics: [ARCHIVE_TOPICS.requested],
-      });
-      const ends = await admin.fetchTopicOffsets(ARCHIVE_TOPICS.requested);
-      let workerLag = 0;
-      for (const end of ends) {
-        const committed = group?.partitions.find((p) => p.partition === end.partition);
-        const at = committed === undefined ? 0 : Math.max(0, Number(committed.offset));
-        workerLag += Number(end.high) - at;
-      }
-      return { topicMessages, workerLag };
-    } finally {
-      await admin.disconnect();
-    }
+  /** Topic end offsets and the worker group's lag, read in a child (see kafka-counts.ts). */
+  async function kafkaCounts(): Promise<KafkaCounts> {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(import.meta.dirname, "kafka-counts.ts"),
+        stack.kafka.brokers.join(","),
+        "faults-file-worker",
+        ARCHIVE_TOPICS.requested,
+        ...Object.values(ARCHIVE_TOPICS),
+      ],
+      { timeout: 30_000 },
+    );
+    return JSON.parse(stdout) as KafkaCounts;
   }
 
   async function read(): Promise<Truth> {
@@ -110,7 +104,7 @@ export function createTruthReader(stack: FaultStack) {
     const keys = await listKeys();
     const referenced = new Set(archived.map((g) => g.key));
     const present = new Set(keys);
-    const { topicMessages, workerLag } = await kafkaCounts(stack.kafkaClient);
+    const { topicMessages, workerLag } = await kafkaCounts();
     return {
       accepted: states.reduce((sum, r) => sum + Number(r.n), 0),
       archived: state("archived"),
