@@ -55,14 +55,19 @@ async function fixtureFault(ctx: FaultContext, fault: FixtureFault): Promise<voi
 async function expectRecovery(ctx: FaultContext, what: string, boundMs: number): Promise<void> {
   const t0 = Date.now();
   for (let probes = 1; probes <= PROBE_PAGES; probes += 1) {
+    // Measured to when the successful probe was SENT: how long the answer took (a
+    // fresh page goes to Giphy) is not the time storage needed to recover.
+    const sentMs = Date.now() - t0;
     const status = await ctx.traffic.probeFresh();
-    const ms = Date.now() - t0;
     if (status === "200") {
-      ctx.note(`a new search was accepted ${String(ms)} ms after ${what} (probe ${String(probes)})`);
-      if (ms > boundMs) ctx.fail(`storage took ${String(ms)} ms to accept new searches after ${what}`);
+      ctx.note(
+        `new searches accepted again ${String(sentMs)} ms after ${what} (probe ${String(probes)}, answered in ${String(Date.now() - t0 - sentMs)} ms)`,
+      );
+      if (sentMs > boundMs)
+        ctx.fail(`storage took ${String(sentMs)} ms to accept new searches after ${what}`);
       return;
     }
-    if (ms > boundMs) break;
+    if (Date.now() - t0 > boundMs) break;
     await sleep(PROBE_INTERVAL_MS);
   }
   ctx.fail(`storage accepted no new search within ${String(boundMs)} ms after ${what}`);
@@ -168,7 +173,8 @@ export function buildFaults(d: Durations): Fault[] {
         await ctx.stack.redis.stop();
         await sleep(d.shortOutageMs);
         // Still down: storage must keep accepting new searches without Redis.
-        await expectRecovery(ctx, `Redis was stopped ${s(d.shortOutageMs)} ago`, 1_000);
+        // (bound 0: the very first probe must succeed)
+        await expectRecovery(ctx, `Redis was stopped ${s(d.shortOutageMs)} ago`, 0);
         await ctx.stack.redis.start();
       },
     },

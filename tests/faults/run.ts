@@ -140,9 +140,7 @@ async function main(): Promise<number> {
         .map((row) => ({
           phase: row.fault.id,
           title: row.fault.title,
-          requests: row.counts.failures.filter(
-            (f) => !row.fault.allowed5xx.includes(f.status),
-          ),
+          requests: row.counts.failures.filter((f) => !row.fault.allowed5xx.includes(f.status)),
         })),
     });
   out(`fault suite ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
