@@ -12,7 +12,11 @@ export async function upsertGifs(
   now: Date,
 ): Promise<Set<string>> {
   if (gifs.length === 0) return new Set();
-  const unique = [...new Map(gifs.map((gif) => [gif.id, gif])).values()];
+  // In id order: the INSERT locks its rows in VALUES order, so two pages that share
+  // GIFs (concurrent searches) lock them in the same order and cannot deadlock.
+  const unique = [...new Map(gifs.map((gif) => [gif.id, gif])).values()].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   const rows = await db
     .insertInto("gifs")
     .values(
