@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
+import { createTempDir } from "@gifmesh/shared/testing";
 import { describe, expect, it } from "vitest";
 import { makeGif } from "../../test/make-gif.ts";
 import { ArchiveError } from "../domain/archive-error.ts";
 import { spoolAndInspect } from "./inspect-media.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "fw-inspect-"));
+const dir = createTempDir("fw-inspect-").path;
 const signal = new AbortController().signal;
 const chunks = (bytes: Buffer, size: number) =>
   Readable.from(

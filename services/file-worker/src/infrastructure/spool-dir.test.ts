@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTempDir } from "@gifmesh/shared/testing";
 import { describe, expect, it } from "vitest";
 import { openSpoolDir, SPOOL_PARENT } from "./spool-dir.ts";
 
@@ -8,7 +10,7 @@ const HOUR = 3_600_000;
 
 describe("spool directory", () => {
   it("sweeps directories of dead or reused pids and old legacy files, keeps live ones", async () => {
-    const root = mkdtempSync(join(tmpdir(), "fw-spool-"));
+    const root = createTempDir("fw-spool-").path;
     const parent = join(root, SPOOL_PARENT);
     const make = (name: string) => {
       mkdirSync(join(parent, name), { recursive: true });
@@ -51,10 +53,12 @@ describe("spool directory", () => {
 
     await spool.remove();
     expect(existsSync(spool.path)).toBe(false);
+    // Other owners' directories are still in the parent: it stays.
+    expect(existsSync(join(parent, "200-6000"))).toBe(true);
   });
 
   it("judges real processes: this one is alive, a reaped child is not", async () => {
-    const root = mkdtempSync(join(tmpdir(), "fw-spool-"));
+    const root = createTempDir("fw-spool-").path;
     const first = await openSpoolDir({ root, staleAfterMs: HOUR });
     // A second open in the same process (same pid and start) keeps the first's directory.
     const again = await openSpoolDir({ root, staleAfterMs: HOUR });
@@ -64,5 +68,41 @@ describe("spool directory", () => {
     mkdirSync(join(root, SPOOL_PARENT, `${2 ** 22 + 1}-1`));
     const third = await openSpoolDir({ root, staleAfterMs: HOUR });
     expect(third.swept).toBe(1);
+    // The last user of the parent removes it too: a clean stop leaves nothing.
+    await third.remove();
+    expect(existsSync(join(root, SPOOL_PARENT))).toBe(false);
+  });
+
+  it("is gone after a crash; after a SIGKILL the next start sweeps it", async () => {
+    const root = createTempDir("fw-spool-").path;
+    const crashed = await runWorker(root, "throw new Error('fatal');");
+    expect(crashed.code).toBe(1);
+    expect(existsSync(crashed.path)).toBe(false);
+
+    const killed = await runWorker(root, "process.kill(process.pid, 'SIGKILL');");
+    expect(killed.signal).toBe("SIGKILL");
+    expect(existsSync(killed.path)).toBe(true);
+    const next = await openSpoolDir({ root, staleAfterMs: HOUR });
+    expect(next.swept).toBe(1);
+    expect(existsSync(killed.path)).toBe(false);
+    await next.remove();
+    expect(readdirSync(root)).toEqual([]);
   });
 });
+
+/** A child process that opens a spool dir under `root`, prints its path, then runs `then`. */
+async function runWorker(root: string, then: string) {
+  const script = [
+    `import { openSpoolDir } from ${JSON.stringify(join(import.meta.dirname, "spool-dir.ts"))};`,
+    `const spool = await openSpoolDir({ root: ${JSON.stringify(root)}, staleAfterMs: ${HOUR} });`,
+    "console.log(spool.path);",
+    then,
+  ].join("\n");
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  return { path: out.trim(), code, signal };
+}

@@ -8,9 +8,10 @@
 // never touched, however old (an idle worker writes nothing). The root must therefore
 // be local to the host and pid namespace, as a temp dir is. Files of the old layout
 // (`<root>/gifmesh-<uuid>.part`) carry no owner: they are removed once untouched for
-// `staleAfterMs`, longer than any job may take.
-import { readFileSync } from "node:fs";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+// `staleAfterMs`, longer than any job may take. On shutdown the directory goes, and
+// the shared parent too once no other worker uses it, so a clean stop leaves nothing.
+import { readFileSync, rmSync } from "node:fs";
+import { mkdir, readdir, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@gifmesh/shared/logging";
 
@@ -31,7 +32,7 @@ export interface SpoolDir {
   readonly path: string;
   /** How many stale leftovers the start-up sweep removed. */
   readonly swept: number;
-  /** Removes this process's directory (on shutdown). */
+  /** Removes this process's directory, and the parent if no other worker uses it (on shutdown). */
   remove(): Promise<void>;
 }
 
@@ -101,10 +102,22 @@ export async function openSpoolDir(options: SpoolDirOptions): Promise<SpoolDir> 
   if (swept > 0) options.logger?.info("removed stale spool leftovers", { count: swept, parent });
 
   const path = join(parent, `${self.pid}-${self.start}`);
+  // Recursive: the parent may have been removed by a worker stopping meanwhile.
   await mkdir(path, { recursive: true, mode: 0o700 });
+  // An exit without the graceful shutdown (a fatal error) still runs "exit"
+  // listeners; only a SIGKILL leaves the directory to the next start's sweep.
+  const onExit = () => {
+    rmSync(path, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
   return {
     path,
     swept,
-    remove: () => rm(path, { recursive: true, force: true }),
+    async remove() {
+      process.off("exit", onExit);
+      await rm(path, { recursive: true, force: true });
+      // Fails (ENOTEMPTY) while another worker spools here: then it stays theirs.
+      await rmdir(parent).catch(() => undefined);
+    },
   };
 }

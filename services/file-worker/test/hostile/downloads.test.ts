@@ -4,11 +4,9 @@
 // shorter than its Content-Length, redirect loops, a stall. Each ends in the right
 // ArchiveError code, nothing reaches the sink, and the endless body stops at the limit.
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createTempDir } from "@gifmesh/shared/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArchiveMedia } from "../../src/application/archive-media.ts";
@@ -82,6 +80,8 @@ afterAll(
 );
 
 const stored: StoreObjectInput[] = [];
+// One spool dir for the file (removed at its end): archive() runs hundreds of times.
+const spoolDir = createTempDir("fw-hostile-").path;
 function archive(totalTimeoutMs = 5_000) {
   return createArchiveMedia({
     downloader: createSafeDownloader({
@@ -100,7 +100,7 @@ function archive(totalTimeoutMs = 5_000) {
         return Promise.resolve({ alreadyStored: false });
       },
     },
-    spoolDir: mkdtempSync(join(tmpdir(), "fw-hostile-")),
+    spoolDir,
     maxBytes: MAX_BYTES,
     memoryMaxBytes: 64 * 1024,
   });

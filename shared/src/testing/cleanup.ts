@@ -1,0 +1,64 @@
+// What a test file created, removed again when the file ends, also when a hook or a
+// test threw half-way. A helper that creates something (a database, topics, a bucket,
+// a private server, a temp dir) registers how to remove it here the moment it exists;
+// the setup file vitest-cleanup.ts runs the registry in an afterAll of every file.
+// Outside vitest (the fault suite, bench) nothing runs it: callers keep their own
+// close(), and an early close() takes the entry off the registry.
+
+/** How to remove one thing; may be sync or async. */
+export type Dispose = () => unknown;
+
+interface Entry {
+  readonly what: string;
+  readonly dispose: () => Promise<void>;
+}
+
+const pending: Entry[] = [];
+
+/**
+ * Registers `dispose` to run at the end of the current test file (newest first).
+ * Returns a function that runs it now instead (once; later calls await the same run).
+ */
+export function deferCleanup(what: string, dispose: Dispose): () => Promise<void> {
+  let run: Promise<void> | undefined;
+  const entry: Entry = {
+    what,
+    dispose: () =>
+      (run ??= Promise.resolve()
+        .then(dispose)
+        .then(() => undefined)),
+  };
+  pending.push(entry);
+  return () => {
+    const at = pending.indexOf(entry);
+    if (at >= 0) pending.splice(at, 1);
+    return entry.dispose();
+  };
+}
+
+/** How many disposers are waiting (for tests of the registry). */
+export function pendingCleanups(): number {
+  return pending.length;
+}
+
+/**
+ * Runs every registered disposer, newest first, each even if an earlier one failed;
+ * then throws one error naming every disposer that failed.
+ */
+export async function runCleanups(): Promise<void> {
+  const failures: { what: string; error: unknown }[] = [];
+  for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
+    try {
+      await entry.dispose();
+    } catch (error) {
+      failures.push({ what: entry.what, error });
+    }
+  }
+  if (failures.length > 0)
+    throw new AggregateError(
+      failures.map((f) => f.error),
+      `clean-up failed: ${failures
+        .map((f) => `${f.what} (${f.error instanceof Error ? f.error.message : String(f.error)})`)
+        .join("; ")}`,
+    );
+}
