@@ -39,8 +39,8 @@ infra-up: install ## Start only the infrastructure (PostgreSQL, Redis, Kafka, S3
 infra-down: ## Stop only the infrastructure
 	@bash scripts/infra/down.sh
 
-dev: install infra-up ## Run the services in watch mode through turbo
-	@$(ENV) && npm run dev
+dev: install infra-up ## The services of make up in the foreground through turbo, restarted when their files change
+	@bash scripts/stack/dev.sh
 
 generate: ## Regenerate gen/ from proto/ with buf
 	@$(ENV) && buf generate

@@ -5,13 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/node-env.sh
 . scripts/infra/env.sh
+# The services' shared settings (stack/env.sh: ports, the fixture as Giphy) come with services.sh.
 . scripts/stack/services.sh
-
-# Without a Giphy key the fixture stands in for Giphy, and its media lives on loopback:
-# let the file worker download from exactly that host:port (every other private address stays refused).
-if [ -z "${GIPHY_API_KEY:-}" ]; then
-  export DOWNLOAD_PRIVATE_ALLOWED_HOSTS="${DOWNLOAD_PRIVATE_ALLOWED_HOSTS:-127.0.0.1:${GIPHY_FIXTURE_PORT:-8089}}"
-fi
 
 logs="$GIFMESH_DATA/logs"; run="$GIFMESH_DATA/run"
 mkdir -p "$logs" "$run"

@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# scripts/stack/env.sh — the settings the gifmesh services share on top of the
+# infrastructure's (scripts/infra/env.sh), read by `make up` (stack/up.sh) and
+# `make dev` (stack/dev.sh, each service through stack/run.sh), so both modes run
+# the same system on the same ports. Every variable keeps a value that is already
+# set: the dev-mode test moves every port to a private one this way.
+
+# Where each process listens (the services' own defaults, written out once here so
+# the ones that call each other follow when one moves).
+export GIPHY_FIXTURE_PORT="${GIPHY_FIXTURE_PORT:-8089}"
+export STORAGE_RPC_PORT="${STORAGE_RPC_PORT:-50051}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+# Each service reads ADMIN_PORT; these say which one each gets (stack/services.sh).
+export GATEWAY_ADMIN_PORT="${GATEWAY_ADMIN_PORT:-9464}"
+export STORAGE_ADMIN_PORT="${STORAGE_ADMIN_PORT:-9465}"
+export FILE_WORKER_ADMIN_PORT="${FILE_WORKER_ADMIN_PORT:-9466}"
+
+export STORAGE_URL="${STORAGE_URL:-http://127.0.0.1:$STORAGE_RPC_PORT}"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+
+# Without a Giphy key the fixture stands in for Giphy, and its media lives on loopback:
+# storage asks the fixture, and the file worker may download from exactly that
+# host:port (every other private address stays refused).
+if [ -z "${GIPHY_API_KEY:-}" ]; then
+  export GIPHY_BASE_URL="${GIPHY_BASE_URL:-http://127.0.0.1:$GIPHY_FIXTURE_PORT/v1/}"
+  export DOWNLOAD_PRIVATE_ALLOWED_HOSTS="${DOWNLOAD_PRIVATE_ALLOWED_HOSTS:-127.0.0.1:$GIPHY_FIXTURE_PORT}"
+fi
