@@ -190,7 +190,12 @@ export async function startStorage(
     host: config.STORAGE_RPC_HOST,
     port: config.STORAGE_RPC_PORT,
     routes: (router: ConnectRouter) => {
-      storageRoutes(useCases)(router);
+      storageRoutes(useCases, {
+        // The caller only sees "internal error"; the cause must be findable here.
+        onInternal: (error, procedure) => {
+          logger.error("rpc failed with an internal error", { procedure, err: error });
+        },
+      })(router);
       healthRoutes(health)(router);
       reflectionRoutes(reflection)(router);
     },

@@ -1,18 +1,27 @@
 // The StorageService RPC handlers: decode, call a use case, encode. Thin on
 // purpose; the rules live in the application layer. The handler's signal (which
 // carries the deadline) and the request's trace headers flow into the use cases.
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { Code, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import { StorageService } from "@gifmesh/shared/contracts";
 import { injectTraceHeaders } from "@gifmesh/shared/tracing";
 import type { CallContext, StorageUseCases } from "../../application/use-cases.ts";
 import { toConnectError } from "./error-mapping.ts";
 import { archiveToProto, gifToProto, ratingFromProto, sourceToProto } from "./to-proto.ts";
 
-async function guard<T>(ctx: HandlerContext, fn: () => Promise<T>): Promise<T> {
+/** Observes errors the caller only sees as a generic `internal` (their cause stays here). */
+export type InternalErrorObserver = (error: unknown, procedure: string) => void;
+
+async function guard<T>(
+  ctx: HandlerContext,
+  fn: () => Promise<T>,
+  onInternal?: InternalErrorObserver,
+): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw toConnectError(error, ctx.signal);
+    const mapped = toConnectError(error, ctx.signal);
+    if (mapped.code === Code.Internal) onInternal?.(error, ctx.method.name);
+    throw mapped;
   }
 }
 
@@ -27,11 +36,15 @@ function callContext(ctx: HandlerContext): CallContext {
 }
 
 /** Registers StorageService on a router. */
-export function storageRoutes(useCases: StorageUseCases) {
+export function storageRoutes(
+  useCases: StorageUseCases,
+  options: { onInternal?: InternalErrorObserver } = {},
+) {
+  const run = <T>(ctx: HandlerContext, fn: () => Promise<T>) => guard(ctx, fn, options.onInternal);
   return (router: ConnectRouter): void => {
     router.service(StorageService, {
       searchGifs: (req, ctx) =>
-        guard(ctx, async () => {
+        run(ctx, async () => {
           const rating = ratingFromProto(req.rating);
           const page = await useCases.searchGifs(
             { query: req.query, limit: req.limit, offset: req.offset, rating, lang: req.lang },
@@ -48,7 +61,7 @@ export function storageRoutes(useCases: StorageUseCases) {
           };
         }),
       listTrendingGifs: (req, ctx) =>
-        guard(ctx, async () => {
+        run(ctx, async () => {
           const page = await useCases.listTrending(
             { limit: req.limit, offset: req.offset, rating: ratingFromProto(req.rating) },
             callContext(ctx),
@@ -64,17 +77,17 @@ export function storageRoutes(useCases: StorageUseCases) {
           };
         }),
       getGif: (req, ctx) =>
-        guard(ctx, async () => {
+        run(ctx, async () => {
           const { gif, source } = await useCases.getGif(req.id, callContext(ctx));
           return { gif: gifToProto(gif), source: sourceToProto(source) };
         }),
       batchGetGifs: (req, ctx) =>
-        guard(ctx, async () => {
+        run(ctx, async () => {
           const { gifs, missingIds } = await useCases.batchGetGifs(req.ids, callContext(ctx));
           return { gifs: gifs.map(gifToProto), missingIds };
         }),
       getArchiveStatus: (req, ctx) =>
-        guard(ctx, async () => {
+        run(ctx, async () => {
           const archive = await useCases.getArchiveStatus(req.gifId, callContext(ctx));
           return { gifId: req.gifId, archive: archiveToProto(archive) };
         }),
