@@ -3,6 +3,7 @@
 // (captured by the orchestrator into BENCH_RAW_RESPONSE, a JSON file).
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { HTTP_SERVER_OPTIONS } from "@gifmesh/shared/http";
 
 interface Captured {
   readonly status: number;
@@ -14,10 +15,10 @@ const captured = JSON.parse(readFileSync(process.env.BENCH_RAW_RESPONSE ?? "", "
 const body = Buffer.from(captured.bodyBase64, "base64");
 const headers = { ...captured.headers, "content-length": String(body.length) };
 
-const server = createServer((_req, res) => {
+// The gateway's own server options, so the baseline differs from it only in the code.
+const server = createServer(HTTP_SERVER_OPTIONS, (_req, res) => {
   res.writeHead(captured.status, { ...headers, date: new Date().toUTCString() }).end(body);
 });
-server.keepAliveTimeout = 5_000;
 server.listen(Number(process.env.BENCH_PORT ?? 0), "127.0.0.1", () => {
   process.stdout.write(`raw http on ${JSON.stringify(server.address())}\n`);
 });

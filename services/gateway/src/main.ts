@@ -4,8 +4,10 @@
 // It starts before its dependencies: Redis reconnects in the background, storage
 // and S3 are called per request, and /readyz reports what is missing.
 import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startAdminServer } from "@gifmesh/shared/admin";
+import { closeServer, HTTP_SERVER_OPTIONS } from "@gifmesh/shared/http";
 import { startServiceRuntime } from "@gifmesh/shared/runtime";
 import { bucketReadinessCheck, createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
 import { gatewayConfigSchema } from "./config.ts";
@@ -74,8 +76,14 @@ const admin = await startAdminServer({
 });
 shutdown.onShutdown("admin", () => admin.close());
 
+// serve() without a createServer option builds a node:http Server.
 const server = serve(
-  { fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT },
+  {
+    fetch: app.fetch,
+    hostname: config.GATEWAY_HOST,
+    port: config.GATEWAY_PORT,
+    serverOptions: HTTP_SERVER_OPTIONS,
+  },
   (info: AddressInfo) => {
     logger.info("gateway listening", {
       url: `http://${info.address}:${info.port}`,
@@ -84,13 +92,7 @@ const server = serve(
     });
   },
 );
-shutdown.onShutdown(
-  "http",
-  () =>
-    new Promise<void>((resolve) => {
-      admin.markShuttingDown();
-      server.close(() => {
-        resolve();
-      });
-    }),
-);
+shutdown.onShutdown("http", () => {
+  admin.markShuttingDown();
+  return closeServer(server as Server);
+});

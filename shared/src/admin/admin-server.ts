@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Gauge, type Registry } from "prom-client";
+import { HTTP_SERVER_OPTIONS } from "../http/index.ts";
 import { METRIC } from "../metrics/names.ts";
 import type { Logger } from "../logging/index.ts";
 import { runReadiness, type ReadinessCheck } from "./readiness.ts";
@@ -99,7 +100,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
   }
 
-  const server = createServer((req, res) => {
+  // Prometheus reuses its connection every scrape (15 s): keep it longer than that.
+  const server = createServer(HTTP_SERVER_OPTIONS, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error("admin request failed", { err: error, path: req.url });
       if (!res.headersSent) send(res, 500, { status: "error" });
