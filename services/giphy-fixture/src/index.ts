@@ -13,4 +13,11 @@ export {
   type Catalogue,
   type GifSpec,
 } from "./catalogue/catalogue.ts";
-export { renderGif, renditionShape, RENDITIONS, type RenditionName } from "./media/render-gif.ts";
+export {
+  renderGif,
+  renditionHash,
+  renditionShape,
+  renditionSize,
+  RENDITIONS,
+  type RenditionName,
+} from "./media/render-gif.ts";

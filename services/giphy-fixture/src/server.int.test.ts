@@ -1,5 +1,5 @@
-// The fixture over HTTP: declared numbers match the real files, keys and limits
-// are enforced like Giphy, faults and counters work.
+// The fixture over HTTP: declared numbers match the real files, answering the API
+// renders nothing, keys and limits are enforced like Giphy, faults and counters work.
 import omggif from "omggif";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFixtureServer, type FixtureServer } from "./index.ts";
@@ -67,5 +67,61 @@ describe("giphy fixture", () => {
     expect(stats.byEndpoint.trending).toBe(3);
     expect(stats.faulted).toBe(2);
     expect(JSON.stringify(stats.recent)).not.toContain(fixture.apiKey);
+  });
+});
+
+interface Rendition {
+  url: string;
+  width: string;
+  height: string;
+  size: string;
+  frames?: string;
+}
+
+describe("giphy fixture, first answers", () => {
+  it("answers never-seen pages without rendering, with sizes the served files then have", async () => {
+    const fresh = await createFixtureServer({ port: 0 });
+    try {
+      const pages = [
+        "gifs/trending?limit=25",
+        "gifs/trending?limit=25&offset=25",
+        "gifs/search?q=happy&limit=25",
+        "gifs/search?q=cat%20dance&limit=25&offset=10",
+        "gifs/search?q=dog&limit=10&rating=g",
+      ];
+      const gifs = new Map<string, Record<string, Rendition>>();
+      for (const page of pages) {
+        const res = await fetch(`${fresh.baseUrl}${page}&api_key=${fresh.apiKey}`);
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as {
+          data: { id: string; images: Record<string, Rendition> }[];
+        };
+        expect(body.data.length).toBeGreaterThan(0);
+        for (const gif of body.data) gifs.set(gif.id, gif.images);
+      }
+      expect(fresh.stats()).toMatchObject({ api: pages.length, rendered: 0 });
+
+      let files = 0;
+      for (const images of gifs.values()) {
+        for (const image of Object.values(images)) {
+          const res = await fetch(image.url);
+          const bytes = Buffer.from(await res.arrayBuffer());
+          expect(res.headers.get("content-length")).toBe(image.size);
+          expect(String(bytes.length)).toBe(image.size);
+          const reader = new omggif.GifReader(bytes);
+          expect([String(reader.width), String(reader.height)]).toEqual([
+            image.width,
+            image.height,
+          ]);
+          if (image.frames !== undefined) expect(String(reader.numFrames())).toBe(image.frames);
+          files++;
+        }
+      }
+      expect(gifs.size).toBeGreaterThan(60);
+      // Each file was rendered when first downloaded, not before (and not twice).
+      expect(fresh.stats().rendered).toBe(files);
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -3,11 +3,13 @@
 // `createFixtureServer({ port: 0 })` gives tests their own private instance.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { HTTP_SERVER_OPTIONS } from "@gifmesh/shared/http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleApi, endpointOf } from "./api/giphy-api.ts";
 import { meta } from "./api/giphy-shape.ts";
 import { createCatalogue, CATALOGUE_SIZE, type Catalogue } from "./catalogue/catalogue.ts";
 import { createFaultSwitch, faultSchema, parseFaultHeader, type Fault } from "./faults.ts";
+import { createMediaStore } from "./media/media-store.ts";
 import { serveMedia } from "./media/media-routes.ts";
 import { createStats, type FixtureStats } from "./stats.ts";
 
@@ -68,6 +70,11 @@ export async function createFixtureServer(
   const catalogue = createCatalogue(options.catalogueSize ?? CATALOGUE_SIZE);
   const faults = createFaultSwitch(options.fault);
   const stats = createStats();
+  const media = createMediaStore({
+    onRender: () => {
+      stats.recordRender();
+    },
+  });
   let origin = options.publicUrl ?? "";
 
   async function applyFault(fault: Fault | undefined, res: ServerResponse): Promise<boolean> {
@@ -109,7 +116,7 @@ export async function createFixtureServer(
         parseFaultHeader(req.headers["x-fixture-fault"] as string | undefined);
       stats.record({ endpoint: "media", path, status: 200 }, fault !== undefined);
       if (await applyFault(fault, res)) return;
-      serveMedia(catalogue, req, res, url);
+      serveMedia(catalogue, media, req, res, url);
       return;
     }
     const endpoint = endpointOf(path);
@@ -187,7 +194,9 @@ export async function createFixtureServer(
     sendJson(res, 404, { error: "unknown fixture control endpoint" });
   }
 
-  const http = createServer((req, res) => {
+  // Same keep-alive rule as every gifmesh server: storage's and the bench's fetch
+  // clients must close idle connections before the fixture does.
+  const http = createServer(HTTP_SERVER_OPTIONS, (req, res) => {
     route(req, res).catch((err: unknown) => {
       if (!res.headersSent)
         sendJson(res, 500, { error: err instanceof Error ? err.message : "error" });

@@ -18,10 +18,13 @@ export interface FixtureStats {
   readonly faulted: number;
   /** The last 100 calls, oldest first. */
   readonly recent: readonly CallRecord[];
+  /** Media files rendered. The API never renders, so only /media requests raise it. */
+  readonly rendered: number;
 }
 
 export interface StatsRecorder {
   record(call: CallRecord, faulted: boolean): void;
+  recordRender(): void;
   snapshot(): FixtureStats;
   reset(): void;
 }
@@ -30,12 +33,16 @@ export function createStats(): StatsRecorder {
   let byEndpoint: Record<Endpoint, number> = { search: 0, trending: 0, gif: 0, gifs: 0, media: 0 };
   let faulted = 0;
   let recent: CallRecord[] = [];
+  let rendered = 0;
   return {
     record(call, wasFaulted) {
       byEndpoint[call.endpoint] += 1;
       if (wasFaulted) faulted += 1;
       recent.push(call);
       if (recent.length > 100) recent = recent.slice(-100);
+    },
+    recordRender() {
+      rendered += 1;
     },
     snapshot() {
       const total = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
@@ -45,12 +52,14 @@ export function createStats(): StatsRecorder {
         api: total - byEndpoint.media,
         faulted,
         recent: [...recent],
+        rendered,
       };
     },
     reset() {
       byEndpoint = { search: 0, trending: 0, gif: 0, gifs: 0, media: 0 };
       faulted = 0;
       recent = [];
+      rendered = 0;
     },
   };
 }

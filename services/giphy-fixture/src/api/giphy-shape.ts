@@ -1,9 +1,16 @@
 // Turns a catalogue spec into the JSON Giphy's v1 API returns for one GIF, with the
 // quirks clients must cope with: every number inside `images` is a string, `is_sticker`
-// is 0/1, dates are "YYYY-MM-DD HH:MM:SS", "never trended" is all zeros.
+// is 0/1, dates are "YYYY-MM-DD HH:MM:SS", "never trended" is all zeros. Nothing here
+// renders a file: sizes and hashes come from the spec (media/render-gif.ts).
 import { createHash } from "node:crypto";
 import type { GifSpec } from "../catalogue/catalogue.ts";
-import { RENDITIONS, renderGif, renditionShape, type RenditionName } from "../media/render-gif.ts";
+import {
+  RENDITIONS,
+  renditionHash,
+  renditionShape,
+  renditionSize,
+  type RenditionName,
+} from "../media/render-gif.ts";
 
 function cid(spec: GifSpec): string {
   return createHash("sha1").update(spec.id).digest("hex").slice(0, 16);
@@ -11,15 +18,14 @@ function cid(spec: GifSpec): string {
 
 function rendition(spec: GifSpec, name: RenditionName, mediaBase: string): Record<string, string> {
   const shape = renditionShape(spec, name);
-  const bytes = renderGif(spec, name);
   const image: Record<string, string> = {
     height: String(shape.height),
     width: String(shape.width),
-    size: String(bytes.length),
+    size: String(renditionSize(spec, name)),
     url: `${mediaBase}/media/${spec.id}/${RENDITIONS[name]}?cid=${cid(spec)}&rid=${RENDITIONS[name]}&ct=g`,
   };
   if (name !== "fixed_height_still") image.frames = String(shape.frames);
-  if (name === "original") image.hash = createHash("md5").update(bytes).digest("hex");
+  if (name === "original") image.hash = renditionHash(spec, name);
   return image;
 }
 

@@ -3,7 +3,8 @@
 // endless/oversized body, a slow trickle and a redirect to a private address.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Catalogue } from "../catalogue/catalogue.ts";
-import { RENDITIONS, renderGif, type RenditionName } from "./render-gif.ts";
+import type { MediaStore } from "./media-store.ts";
+import { RENDITIONS, type RenditionName } from "./render-gif.ts";
 
 const BY_FILE = new Map<string, RenditionName>(
   Object.entries(RENDITIONS).map(([name, file]) => [file, name as RenditionName]),
@@ -51,6 +52,7 @@ function trickle(res: ServerResponse, bytes: Buffer, bytesPerTick: number, tickM
 /** Handles GET /media/<id>/<file>. */
 export function serveMedia(
   catalogue: Catalogue,
+  media: MediaStore,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -65,7 +67,7 @@ export function serveMedia(
   const q = url.searchParams;
   const rendition = BY_FILE.get(file);
   if (rendition !== undefined) {
-    const bytes = renderGif(spec, rendition);
+    const bytes = media.bytes(spec, rendition);
     res.writeHead(200, {
       "content-type": "image/gif",
       "content-length": bytes.length,
@@ -81,7 +83,7 @@ export function serveMedia(
         .end("<html><body>definitely not a gif</body></html>");
       return;
     case "truncated.gif": {
-      const bytes = renderGif(spec, "original");
+      const bytes = media.bytes(spec, "original");
       res
         .writeHead(200, { "content-type": "image/gif" })
         .end(bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -94,7 +96,7 @@ export function serveMedia(
     case "slow.gif": {
       trickle(
         res,
-        renderGif(spec, "original"),
+        media.bytes(spec, "original"),
         Number(q.get("chunk") ?? 512),
         Number(q.get("tickMs") ?? 250),
       );

@@ -1,9 +1,12 @@
 // Renders a catalogue spec into a real, valid GIF89a file (animated, looping), so
-// the file worker downloads and parses genuine media. Rendering is deterministic and
-// memoised per process: the same spec and rendition always give the same bytes.
-import omggif from "omggif";
+// the file worker downloads and parses genuine media. Rendering is deterministic:
+// the same spec and rendition always give the same bytes. What the API reports about
+// a file (pixel size, frames, byte size, hash) is derived from the spec alone, without
+// rendering, so that answering a search costs no pixel work (see the README).
+import { createHash } from "node:crypto";
 import type { GifSpec } from "../catalogue/catalogue.ts";
 import { createRandom } from "../catalogue/random.ts";
+import { encodedGifSize, encodeGif } from "./gif-encoder.ts";
 
 /** Renditions the fixture serves, with the file name used in their URLs. */
 export const RENDITIONS = {
@@ -52,11 +55,41 @@ export function renditionShape(spec: GifSpec, name: RenditionName): RenditionSha
   }
 }
 
+/** Byte length of the rendition's file, exactly; computed without rendering it. */
+export function renditionSize(spec: GifSpec, name: RenditionName): number {
+  return encodedGifSize({ ...renditionShape(spec, name), paletteBits: spec.paletteBits });
+}
+
+/**
+ * Bump when the bytes `renderGif` produces for a spec change, so `renditionHash`
+ * changes with them.
+ */
+const RENDERER_VERSION = 2;
+
+/**
+ * A content fingerprint for `images.original.hash` (md5 hex, like Giphy's): the md5 of
+ * everything that determines the file's bytes rather than of the bytes themselves,
+ * which would need a render. Two files have the same hash exactly when they are equal.
+ */
+export function renditionHash(spec: GifSpec, name: RenditionName): string {
+  const shape = renditionShape(spec, name);
+  const inputs = [
+    `gif-v${RENDERER_VERSION}`,
+    `${shape.width}x${shape.height}x${shape.frames}`,
+    spec.paletteBits,
+    spec.seed,
+    spec.noise,
+    spec.delaysCs.slice(0, shape.frames).join(","),
+  ];
+  return createHash("md5").update(inputs.join("|")).digest("hex");
+}
+
 function palette(spec: GifSpec): number[] {
   const random = createRandom(spec.seed);
   return Array.from({ length: 1 << spec.paletteBits }, () => Math.floor(random() * 0x1000000));
 }
 
+/** Diagonal stripes that move one step per frame, with `noise` of the pixels random. */
 function frameIndices(spec: GifSpec, shape: RenditionShape, frame: number): Uint8Array {
   const colours = 1 << spec.paletteBits;
   const random = createRandom(spec.seed + frame * 31);
@@ -74,32 +107,17 @@ function frameIndices(spec: GifSpec, shape: RenditionShape, frame: number): Uint
   return pixels;
 }
 
-function render(spec: GifSpec, shape: RenditionShape): Buffer {
-  const capacity = shape.width * shape.height * shape.frames * 2 + 4096;
-  const buffer = Buffer.alloc(capacity);
-  const writer = new omggif.GifWriter(buffer, shape.width, shape.height, {
-    palette: palette(spec),
-    loop: 0,
-  });
-  for (let frame = 0; frame < shape.frames; frame++) {
-    const indices = frameIndices(spec, shape, frame);
-    writer.addFrame(0, 0, shape.width, shape.height, indices as unknown as number[], {
-      delay: spec.delaysCs[frame] ?? 10,
-      disposal: 1,
-    });
-  }
-  return Buffer.from(buffer.subarray(0, writer.end()));
-}
-
-const cache = new Map<string, Buffer>();
-
-/** The bytes of one rendition of a GIF; memoised for the life of the process. */
+/** Renders one rendition of a GIF: `renditionSize(spec, name)` bytes. */
 export function renderGif(spec: GifSpec, name: RenditionName): Buffer {
-  const key = `${spec.id}/${name}`;
-  let bytes = cache.get(key);
-  if (bytes === undefined) {
-    bytes = render(spec, renditionShape(spec, name));
-    cache.set(key, bytes);
-  }
-  return bytes;
+  const shape = renditionShape(spec, name);
+  return encodeGif({
+    width: shape.width,
+    height: shape.height,
+    paletteBits: spec.paletteBits,
+    palette: palette(spec),
+    frames: Array.from({ length: shape.frames }, (_, frame) => ({
+      indices: frameIndices(spec, shape, frame),
+      delayCs: spec.delaysCs[frame] ?? 10,
+    })),
+  });
 }
