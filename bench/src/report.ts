@@ -45,9 +45,12 @@ export interface ResultsInput {
 
 const verdict = (r: number, target: number): string =>
   r >= target ? `≥ ${target} ✔` : `≥ ${target} ✘ (missed)`;
+const atMost = (ms: number, target: number): string =>
+  ms <= target ? `≤ ${target} ms ✔` : `≤ ${target} ms ✘ (missed)`;
 
 export function renderResults(input: ResultsInput): string {
   const { machine: m, gateway: g, rpc, pipeline: p, raw } = input;
+  const f = p.fixture;
   const gRatio = g.gateway.rps / g.raw.rps;
   const pRatio = p.gifsPerS / raw.gifsPerS;
   const lines = [
@@ -76,13 +79,15 @@ export function renderResults(input: ResultsInput): string {
     `| storage \`GetGif\` p50 / p99, ms | ${fmt(rpc.storage.p50Ms)} / ${fmt(rpc.storage.p99Ms)} | ${fmt(rpc.noop.p50Ms)} / ${fmt(rpc.noop.p99Ms)} | | |`,
     `| archive pipeline, ${fmt(p.gifs)} distinct GIFs, GIFs/s | ${fmt(p.gifsPerS)} | ${fmt(raw.gifsPerS)} (Kafka ×2 + S3 PUT, no gifmesh code) | ${ratio(p.gifsPerS, raw.gifsPerS)} | ${verdict(pRatio, 0.5)} |`,
     `| archive pipeline p50 / p99 latency, ms | ${fmt(p.latency.p50Ms)} / ${fmt(p.latency.p99Ms)} (search → archived) | ${fmt(raw.latency.p50Ms)} / ${fmt(raw.latency.p99Ms)} (produce → result consumed) | | |`,
+    `| Giphy fixture, first answer to a never-seen page (limit ${f.limit}): first after start / p50 / max, ms | ${fmt(f.firstMs)} / ${fmt(f.latency.p50Ms)} / ${fmt(f.latency.maxMs)} | | | ${atMost(Math.max(f.firstMs, f.latency.maxMs), 50)} |`,
     "",
     "Details:",
     "",
     `- gateway: autocannon, ${String(input.settings.connections)} connections, keep-alive, no Accept-Encoding (identity bodies), ${String(input.settings.durationS)} s after a 2 s warm-up; gateway non-2xx ${g.gateway.non2xx}, errors ${g.gateway.errors}; L1 hit share of search lookups during the run ${(g.l1HitShare * 100).toFixed(1)} % (L1 TTL 5 s, then one Redis/L2 refresh).`,
     `- storage RPC: ${String(input.settings.rpcConcurrency)} concurrent calls on one HTTP/2 session (createGrpcTransport), id ${rpc.gifId}; errors ${rpc.storage.errors} / ${rpc.noop.errors}.`,
     `- pipeline: ${p.searches} gateway searches (limit 50, 4 at a time, all issued at once) returned ${p.gifs} distinct GIFs; ${p.archived} archived, ${p.failed} failed, in ${fmt(p.seconds)} s from the first search to the last archived row. Latency is per GIF, from the start of the search that first returned it to the moment storage's transaction set \`archive_state\` (a trigger in the bench's own database stamps \`clock_timestamp()\`). Because all searches are issued at once, latency is dominated by queueing: p99 ≈ N / throughput.`,
-    `- raw pipeline: ${raw.completed}/${raw.gifs} completed in ${fmt(raw.seconds)} s; request payloads copied from the gifmesh run's own topic (${raw.copiedPayloads} copied, mean ${fmt(raw.meanPayloadBytes)} B), the same ${fmt(raw.totalGifBytes / 1024 / 1024)} MiB of GIF bytes PUT to S3 (versitygw), results produced and consumed; 6 partitions, every message of a batch PUT concurrently. It excludes the download from the Giphy fixture, which gifmesh has to do (the fixture renders GIFs on first use, so the bench pre-renders every page and original before timing: Giphy's CPU is not ours).`,
+    `- Giphy fixture: freshly started, asked for each of the pipeline's ${f.latency.count} pages once, one at a time, before anything else asked it (time to the whole JSON body, over one keep-alive connection opened by a \`/healthz\` call). The API had rendered ${f.rendered} media files by then: it reports sizes without rendering. The ${fmt(f.ids.length)} originals were then rendered into its cache in ${fmt(f.prerenderMs / 1_000)} s, untimed.`,
+    `- raw pipeline: ${raw.completed}/${raw.gifs} completed in ${fmt(raw.seconds)} s; request payloads copied from the gifmesh run's own topic (${raw.copiedPayloads} copied, mean ${fmt(raw.meanPayloadBytes)} B), the same ${fmt(raw.totalGifBytes / 1024 / 1024)} MiB of GIF bytes PUT to S3 (versitygw), results produced and consumed; 6 partitions, every message of a batch PUT concurrently. It excludes the download from the Giphy fixture, which gifmesh has to do (the fixture renders a file on its first download, so the bench pre-renders every original before timing: Giphy's CPU is not ours).`,
     "",
     "## Memory (VmRSS, MiB)",
     "",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: start the shared infrastructure if needed, then run the benchmarks on a
 # private gifmesh stack (nothing of `make up` is used or disturbed). Writes bench/RESULTS.md.
-# Knobs: BENCH_GIFS BENCH_DURATION_S BENCH_CONNECTIONS BENCH_RPC_CONCURRENCY
+# Knobs: BENCH_GIFS BENCH_DURATION_S BENCH_CONNECTIONS BENCH_RPC_CONCURRENCY BENCH_FIXTURE_CACHE_MB
 #        BENCH_PIPELINE_TIMEOUT_S BENCH_TRACING=1 BENCH_PROFILE=gateway,storage,file-worker
 set -euo pipefail
 cd "$(dirname "$0")/../.."

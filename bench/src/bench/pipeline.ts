@@ -2,10 +2,11 @@
 // return N distinct GIFs, then the time until storage marks each one archived.
 // "Archived" is stamped by a trigger the bench adds to ITS OWN database
 // (clock_timestamp() when gifs.archive_state leaves 'pending'), so no polling error.
-import { createCatalogue, FIXTURE_API_KEY } from "@gifmesh/giphy-fixture";
+import { createCatalogue } from "@gifmesh/giphy-fixture";
 import pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLatencies, type LatencySummary } from "../lib/stats.ts";
+import { measureColdPages, prerenderOriginals, type ColdPages } from "./fixture-warmup.ts";
 
 export interface PipelineResult {
   readonly gifs: number;
@@ -16,6 +17,8 @@ export interface PipelineResult {
   readonly gifsPerS: number;
   readonly latency: LatencySummary;
   readonly ids: readonly string[];
+  /** The fixture's answers to never-seen pages, measured before anything else asked it. */
+  readonly fixture: ColdPages & { readonly prerenderMs: number };
 }
 
 const TRIGGER = `
@@ -53,36 +56,6 @@ export function planSearches(catalogueSize: number): { q: string; offset: number
   return plan;
 }
 
-/**
- * The fixture renders a GIF the first time its API answer or its media mention it
- * (sizes are the real file's). Giphy would not spend our CPU on that, so the bench
- * asks the fixture itself for every planned page and original first, untimed.
- */
-async function prewarmFixture(
-  fixtureUrl: string,
-  plan: readonly { q: string; offset: number }[],
-): Promise<number> {
-  const started = Date.now();
-  const ids = new Set<string>();
-  let next = 0;
-  const one = async (): Promise<void> => {
-    for (let item = plan[next++]; item !== undefined; item = plan[next++]) {
-      const url = `${fixtureUrl}/v1/gifs/search?api_key=${FIXTURE_API_KEY}&q=${item.q}&limit=50&offset=${item.offset}`;
-      const body = (await (await fetch(url)).json()) as { data: { id: string }[] };
-      for (const gif of body.data) ids.add(gif.id);
-    }
-  };
-  await Promise.all([one(), one()]);
-  const list = [...ids];
-  next = 0;
-  const media = async (): Promise<void> => {
-    for (let id = list[next++]; id !== undefined; id = list[next++])
-      await (await fetch(`${fixtureUrl}/media/${id}/giphy.gif`)).arrayBuffer();
-  };
-  await Promise.all([media(), media()]);
-  return Date.now() - started;
-}
-
 /** One gateway search, retried (up to 3 attempts) on 5xx so a slow start does not end the run. */
 async function search(url: string): Promise<{ id: string }[]> {
   for (let attempt = 1; ; attempt++) {
@@ -107,8 +80,12 @@ export async function runPipeline(options: {
   await db.connect();
   await db.query(TRIGGER);
   const plan = planSearches(options.catalogueSize);
-  const warm = await prewarmFixture(options.fixtureUrl, plan);
-  options.log(`    fixture pre-rendered its answers and originals in ${warm} ms (untimed)`);
+  const cold = await measureColdPages(options.fixtureUrl, plan, 50);
+  options.log(
+    `    fixture: first answer ${cold.firstMs.toFixed(1)} ms; ${cold.latency.count} never-seen pages p50 ${cold.latency.p50Ms.toFixed(1)} / max ${cold.latency.maxMs.toFixed(1)} ms; ${cold.rendered} files rendered by the API`,
+  );
+  const prerenderMs = await prerenderOriginals(options.fixtureUrl, cold.ids);
+  options.log(`    fixture rendered ${cold.ids.length} originals in ${prerenderMs} ms (untimed)`);
   const searchedAt = new Map<string, number>();
   let next = 0;
   const searcher = async (): Promise<void> => {
@@ -156,5 +133,6 @@ export async function runPipeline(options: {
     gifsPerS: rows.rows.length / seconds,
     latency: latencies.summary(),
     ids: [...searchedAt.keys()],
+    fixture: { ...cold, prerenderMs },
   };
 }

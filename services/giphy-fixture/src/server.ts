@@ -28,6 +28,8 @@ export interface FixtureServerOptions {
   /** A fault active from the start. */
   readonly fault?: Fault;
   readonly catalogueSize?: number;
+  /** Most bytes of rendered media kept in memory; default 64 MiB. */
+  readonly mediaCacheBytes?: number;
 }
 
 export interface FixtureServer {
@@ -71,6 +73,7 @@ export async function createFixtureServer(
   const faults = createFaultSwitch(options.fault);
   const stats = createStats();
   const media = createMediaStore({
+    ...(options.mediaCacheBytes === undefined ? {} : { maxBytes: options.mediaCacheBytes }),
     onRender: () => {
       stats.recordRender();
     },
