@@ -199,7 +199,9 @@ export function buildFaults(d: Durations): Fault[] {
           await fixtureFault(ctx, fault);
           await sleep(d.fixtureFaultMs);
         }
-        await fetch(`${ctx.stack.fixtureUrl}/__fixture/faults`, { method: "DELETE" });
+        // Both fixtures: a media fault's count left over would fail downloads in (g).
+        for (const url of [ctx.stack.fixtureUrl, ctx.stack.mediaUrl])
+          await fetch(`${url}/__fixture/faults`, { method: "DELETE" });
       },
     },
     {
