@@ -2,16 +2,22 @@
 // worker and the gateway as child processes started the way production starts
 // them (with the tracing preload), on free ports, with a fresh database, a fresh
 // bucket and unique Kafka topics and consumer groups, so runs never meet the
-// shared stack's data. `stop()` stops the children and removes what it created.
+// shared stack's data. `stop()` stops the children and removes what it created
+// (database, bucket, topics, consumer groups), at the end of the test file if the
+// test never called it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "@gifmesh/shared/testing";
-import { PassThrough } from "node:stream";
-import { createKafka } from "@gifmesh/shared/kafka";
-import { createLogger } from "@gifmesh/shared/logging";
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { createS3Client } from "@gifmesh/shared/s3";
+import { cleanupScope, deleteKafkaNames, freePort, testId } from "@gifmesh/shared/testing";
 import pg from "pg";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -46,6 +52,8 @@ function startChild(name: string, script: string, childEnv: Record<string, strin
       cwd: ROOT,
       env: {
         PATH: env.PATH ?? "",
+        // The run's own temp dir (tests/leak-guard.ts), where the worker spools.
+        TMPDIR: tmpdir(),
         OTEL_SERVICE_NAME: name,
         OTEL_EXPORTER_OTLP_ENDPOINT: OTLP,
         ADMIN_HOST: "127.0.0.1",
@@ -71,8 +79,12 @@ function startChild(name: string, script: string, childEnv: Record<string, strin
   child.stderr.on("data", (d: Buffer) => {
     all = (all + d.toString()).slice(-20_000);
   });
+  // A test process that dies first takes its children with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => {
+      process.off("exit", killOnExit);
       resolve();
     });
   });
@@ -109,6 +121,23 @@ async function waitReady(child: Child, url: string, timeoutMs = 45_000): Promise
   }
 }
 
+/** Deletes `bucket` with its objects (the worker creates it); absent is fine. */
+async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    for (let page = 0; page < 100; page++) {
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      const objects = Contents.flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
+      if (objects.length === 0) break;
+      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
+    }
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== "NoSuchBucket") throw error;
+  } finally {
+    s3.destroy();
+  }
+}
+
 async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await client.connect();
@@ -132,7 +161,7 @@ export interface E2EStack {
 
 /** Starts the private stack and waits until every service reports ready. */
 export async function startE2EStack(): Promise<E2EStack> {
-  const id = randomUUID().replaceAll("-", "").slice(0, 12);
+  const id = testId();
   const database = `gifmesh_e2e_${id}`;
   const bucket = `gifmesh-e2e-${id}`;
   const topics = {
@@ -142,22 +171,34 @@ export async function startE2EStack(): Promise<E2EStack> {
     dlq: `e2e.${id}.archive.requested.dlq`,
     resultsDlq: `e2e.${id}.archive.results.dlq`,
   };
-  const children: Child[] = [];
-  const stop = async () => {
-    await Promise.all(children.map((c) => c.stop()));
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    const admin = createKafka({
-      brokers: KAFKA_BROKERS.split(","),
-      clientId: "e2e-cleanup",
-      logger: createLogger({ service: "e2e", level: "error", stream: new PassThrough() }),
-      logLevel: "error",
-    }).admin();
-    await admin.connect().catch(() => undefined);
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+  const groups = { storage: `e2e-storage-${id}`, worker: `e2e-worker-${id}` };
+  // Run newest first by stop(), or at the end of the test file.
+  const cleanup = cleanupScope();
+  cleanup.defer(`e2e topics and groups ${id}`, () =>
+    deleteKafkaNames({ topics: Object.values(topics), groups: Object.values(groups) }),
+  );
+  cleanup.defer(`bucket ${bucket}`, () =>
+    dropBucket(
+      createS3Client({
+        endpoint: S3.S3_ENDPOINT,
+        region: S3.S3_REGION,
+        accessKeyId: S3.S3_ACCESS_KEY_ID,
+        secretAccessKey: S3.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: true,
+      }),
+      bucket,
+    ),
+  );
+  const stop = () => cleanup.run();
+  const track = (child: Child): Child => {
+    cleanup.defer(child.name, () => child.stop());
+    return child;
   };
   try {
     await adminQuery(`CREATE DATABASE ${database}`);
+    cleanup.defer(`database ${database}`, () =>
+      adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    );
     const dbUrl = new URL(ADMIN_DATABASE_URL);
     dbUrl.pathname = `/${database}`;
     const port = {
@@ -168,11 +209,12 @@ export async function startE2EStack(): Promise<E2EStack> {
       gateway: await freePort(),
       gatewayAdmin: await freePort(),
     };
-    const fixture = startChild("giphy-fixture", "services/giphy-fixture/src/main.ts", {
-      GIPHY_FIXTURE_PORT: String(port.fixture),
-      OTEL_SDK_DISABLED: "true",
-    });
-    children.push(fixture);
+    const fixture = track(
+      startChild("giphy-fixture", "services/giphy-fixture/src/main.ts", {
+        GIPHY_FIXTURE_PORT: String(port.fixture),
+        OTEL_SDK_DISABLED: "true",
+      }),
+    );
     const fixtureUrl = `http://127.0.0.1:${String(port.fixture)}`;
     await waitReady(fixture, `${fixtureUrl}/healthz`);
     const kafka = { KAFKA_BROKERS, KAFKA_SESSION_TIMEOUT_MS: "6000" };
@@ -191,11 +233,11 @@ export async function startE2EStack(): Promise<E2EStack> {
       STORAGE_RPC_PORT: String(port.rpc),
       DATABASE_URL: dbUrl.toString(),
       DATABASE_POOL_MAX: "4",
-      KAFKA_RESULTS_GROUP: `e2e-storage-${id}`,
+      KAFKA_RESULTS_GROUP: groups.storage,
       GIPHY_BASE_URL: `${fixtureUrl}/v1/`,
       OUTBOX_POLL_INTERVAL_MS: "100",
     });
-    children.push(storage);
+    track(storage);
     const worker = startChild("file-worker", "services/file-worker/src/main.ts", {
       ...kafka,
       ...topicEnv,
@@ -204,13 +246,13 @@ export async function startE2EStack(): Promise<E2EStack> {
       LOG_LEVEL: "debug",
       TOPIC_ARCHIVE_DLQ: topics.dlq,
       ADMIN_PORT: String(port.workerAdmin),
-      KAFKA_GROUP_ID: `e2e-worker-${id}`,
+      KAFKA_GROUP_ID: groups.worker,
       KAFKA_TOPIC_PARTITIONS: "1",
       DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${String(port.fixture)}`,
       RETRY_INITIAL_DELAY_MS: "100",
       SHUTDOWN_TIMEOUT_MS: "6000",
     });
-    children.push(worker);
+    track(worker);
     const gateway = startChild("gateway", "services/gateway/src/main.ts", {
       ...S3,
       S3_BUCKET: bucket,
@@ -222,7 +264,7 @@ export async function startE2EStack(): Promise<E2EStack> {
       STORAGE_URL: `http://127.0.0.1:${String(port.rpc)}`,
       REDIS_URL: env.REDIS_URL ?? "redis://127.0.0.1:6379",
     });
-    children.push(gateway);
+    track(gateway);
     await Promise.all([
       waitReady(storage, `http://127.0.0.1:${String(port.storageAdmin)}/readyz`),
       waitReady(worker, `http://127.0.0.1:${String(port.workerAdmin)}/readyz`),
@@ -235,7 +277,7 @@ export async function startE2EStack(): Promise<E2EStack> {
       stop,
     };
   } catch (error) {
-    await stop();
+    await stop().catch(() => undefined);
     throw error;
   }
 }

@@ -1,8 +1,11 @@
 // Integration-test plumbing: unique topics/bucket/group per run, a worker run as a
 // child process (`node src/main.ts`, exactly as deployed), a result collector on the
 // output topics, and a private versitygw for outage tests. Real Kafka, real S3.
+// A run's topics, consumer groups and bucket, and every worker, are removed by
+// `close()` / `stop()` or, at the latest, at the end of the test file.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -30,6 +33,7 @@ import {
   type Producer,
 } from "@gifmesh/shared/kafka";
 import { createLogger } from "@gifmesh/shared/logging";
+import { cleanupScope, deferCleanup, deleteKafkaNames, testId } from "@gifmesh/shared/testing";
 
 export const ROOT = join(import.meta.dirname, "../../..");
 const env = process.env;
@@ -74,13 +78,24 @@ const logger = createLogger({ service: "file-worker-test", level: "error" });
 
 /** Creates this run's topics and starts collecting the worker's output. */
 export async function startRun(name: string): Promise<Run> {
-  const id = `${name}-${randomUUID().slice(0, 8)}`;
+  const id = `${name}-${testId()}`;
   const topics = {
     requested: `fwtest.${id}.requested`,
     completed: `fwtest.${id}.completed`,
     failed: `fwtest.${id}.failed`,
     dlq: `fwtest.${id}.dlq`,
   };
+  const bucket = `fwtest-${id}`.toLowerCase();
+  // Run newest first by close(), or at the end of the test file. The bucket is the
+  // shared server's; on a private S3 (outage tests) it goes with that server.
+  const cleanup = cleanupScope();
+  cleanup.defer(`bucket ${bucket}`, () => dropBucket(s3Client(), bucket));
+  cleanup.defer(`topics and groups of ${id}`, () =>
+    deleteKafkaNames({
+      topics: Object.values(topics),
+      groups: [`fwtest-results-${id}`, workerGroup(id)],
+    }),
+  );
   const kafka = createKafka({
     brokers: KAFKA_BROKERS.split(","),
     clientId: "file-worker-test",
@@ -92,11 +107,13 @@ export async function startRun(name: string): Promise<Run> {
   );
   const producer = createProducer(kafka);
   await producer.connect();
+  cleanup.defer("result producer", () => producer.disconnect());
   const results: Results = { completed: [], failed: [], dlq: [] };
   const consumer: Consumer = kafka.consumer({
     kafkaJS: { groupId: `fwtest-results-${id}`, fromBeginning: true },
   });
   await consumer.connect();
+  cleanup.defer("result consumer", () => consumer.disconnect());
   await consumer.subscribe({ topics: [topics.completed, topics.failed, topics.dlq] });
   void consumer.run({
     eachMessage: async ({ topic, message }) => {
@@ -113,23 +130,10 @@ export async function startRun(name: string): Promise<Run> {
       await Promise.resolve();
     },
   });
-  return {
-    id,
-    topics,
-    bucket: `fwtest-${id}`.toLowerCase(),
-    kafka,
-    producer,
-    results,
-    async close() {
-      await consumer.disconnect();
-      await producer.disconnect();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-      await admin.disconnect();
-    },
-  };
+  return { id, topics, bucket, kafka, producer, results, close: () => cleanup.run() };
 }
+
+const workerGroup = (runId: string) => `fwtest-worker-${runId}`;
 
 /** Publishes one ArchiveRequested (key = gif id) and returns its event id. */
 export async function requestArchive(run: Run, gifId: string, sourceUrl: string): Promise<string> {
@@ -175,7 +179,7 @@ export async function waitFor<T>(
 export interface WorkerProcess {
   readonly child: ChildProcess;
   output(): string;
-  /** SIGTERM and wait for exit; returns the exit code. */
+  /** SIGTERM and wait for exit (SIGKILL after 20 s); returns the exit code. */
   stop(): Promise<number | null>;
   kill9(): Promise<void>;
 }
@@ -183,7 +187,7 @@ export interface WorkerProcess {
 export function workerEnv(run: Run, extra: Record<string, string>): Record<string, string> {
   return {
     KAFKA_BROKERS,
-    KAFKA_GROUP_ID: `fwtest-worker-${run.id}`,
+    KAFKA_GROUP_ID: workerGroup(run.id),
     TOPIC_ARCHIVE_REQUESTED: run.topics.requested,
     TOPIC_ARCHIVE_COMPLETED: run.topics.completed,
     TOPIC_ARCHIVE_FAILED: run.topics.failed,
@@ -214,24 +218,38 @@ export function workerEnv(run: Run, extra: Record<string, string>): Record<strin
 export function startWorker(env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, [join(ROOT, "services/file-worker/src/main.ts")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    // TMPDIR: the run's own temp dir (tests/leak-guard.ts), where the worker spools.
+    env: { PATH: process.env.PATH ?? "", TMPDIR: tmpdir(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // A test process that dies first takes its workers with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
+      process.off("exit", killOnExit);
       resolve(code);
     }),
   );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    return exited;
+  };
+  // Still running at the end of the file (a test failed before stopping it): stop it
+  // gracefully, so it removes its spool directory as in production.
+  deferCleanup("file worker", stop);
   return {
     child,
     output: () => out,
-    async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
-    },
+    stop,
     async kill9() {
       child.kill("SIGKILL");
       await exited;

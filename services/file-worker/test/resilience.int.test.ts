@@ -35,7 +35,8 @@ function track(run: Run, worker: () => WorkerProcess | undefined, bucketEndpoint
   cleanups.push(
     () => dropBucket(s3Client(bucketEndpoint), run.bucket),
     () => run.close(),
-    async () => worker()?.kill9(),
+    // Gracefully: a SIGKILLed worker would leave its spool directory behind.
+    async () => worker()?.stop(),
   );
 }
 

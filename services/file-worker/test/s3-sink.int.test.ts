@@ -2,17 +2,17 @@
 // dedups in one round trip, the HeadObject fallback does the same, and both body
 // kinds (in memory, spool file) store exactly their bytes.
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { createTempDir, testId } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoreObjectInput } from "../src/application/ports.ts";
 import { createS3Sink } from "../src/infrastructure/s3-sink.ts";
 import { dropBucket, listKeys, s3Client } from "./harness.ts";
 
 const s3 = s3Client();
-const bucket = `fw-sink-${randomUUID().slice(0, 8)}`;
+const bucket = `fw-sink-${testId()}`;
 const signal = new AbortController().signal;
 
 function input(bytes: Buffer, body: StoreObjectInput["body"]): StoreObjectInput {
@@ -43,7 +43,7 @@ describe("S3 sink on the real server", () => {
       expect(await sink.put(memory, signal)).toEqual({ alreadyStored: false });
       expect(await sink.put(memory, signal)).toEqual({ alreadyStored: true });
 
-      const path = join(mkdtempSync(join(tmpdir(), "fw-sink-")), "x.part");
+      const path = join(createTempDir("fw-sink-").path, "x.part");
       const other = Buffer.from(`GIF89a ${randomUUID()}`);
       writeFileSync(path, other);
       const file = input(other, { kind: "file", path });

@@ -4,9 +4,10 @@
 // services/storage/src/main.ts`, as deployed) and, when asked, the real file worker
 // as a child process (`node services/file-worker/src/main.ts`) archiving into the
 // real S3 bucket (content-addressed keys, so runs share objects harmlessly). Everything is
-// removed again by `stop()` (database dropped, topics deleted, children stopped).
+// removed again by `stop()` (children stopped, database dropped, topics and consumer
+// groups deleted), at the end of the test file if the test never called it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
@@ -19,7 +20,7 @@ import {
   createStorageTransport,
   type StorageClient,
 } from "../src/infrastructure/storage-transport.ts";
-import { freePort } from "@gifmesh/shared/testing";
+import { cleanupScope, deleteKafkaNames, freePort, testId } from "@gifmesh/shared/testing";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const env = process.env;
@@ -55,7 +56,8 @@ interface Child {
 function startChild(script: string, childEnv: Record<string, string>): Child {
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { PATH: env.PATH ?? "", ...childEnv },
+    // TMPDIR: the run's own temp dir (tests/leak-guard.ts), where the worker spools.
+    env: { PATH: env.PATH ?? "", TMPDIR: tmpdir(), ...childEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -64,8 +66,12 @@ function startChild(script: string, childEnv: Record<string, string>): Child {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  // A test process that dies first takes its children with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => {
+      process.off("exit", killOnExit);
       resolve();
     });
   });
@@ -110,7 +116,7 @@ async function adminQuery(sql: string): Promise<void> {
 
 /** Starts the private stack; `worker: true` also runs the real file worker. */
 export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
-  const id = randomUUID().replaceAll("-", "").slice(0, 12);
+  const id = testId();
   const database = `gifmesh_gateway_test_${id}`;
   const topics = {
     requested: `gwtest.${id}.requested`,
@@ -125,24 +131,25 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
     logger: createLogger({ service: "gateway-test", level: "error", stream: new PassThrough() }),
     logLevel: "error",
   });
+  const groups = { storage: `gwtest-storage-${id}`, worker: `gwtest-worker-${id}` };
   const children: Child[] = [];
-  let fixture: FixtureServer | undefined;
-  const stop = async () => {
-    await Promise.all(children.map((c) => c.stop()));
-    await fixture?.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-  };
+  // Run newest first by stop(), or at the end of the test file.
+  const cleanup = cleanupScope();
+  cleanup.defer(`gateway test topics and groups ${id}`, () =>
+    deleteKafkaNames({ topics: Object.values(topics), groups: Object.values(groups) }),
+  );
+  const stop = () => cleanup.run();
   try {
     await adminQuery(`CREATE DATABASE ${database}`);
+    cleanup.defer(`database ${database}`, () =>
+      adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    );
     await ensureTopics(
       kafka,
       Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
     );
-    fixture = await createFixtureServer({ port: 0 });
+    const fixture = await createFixtureServer({ port: 0 });
+    cleanup.defer("giphy fixture", () => fixture.close());
     const dbUrl = new URL(ADMIN_DATABASE_URL);
     dbUrl.pathname = `/${database}`;
     const [rpcPort, storageAdminPort, workerAdminPort] = [
@@ -159,7 +166,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
       DATABASE_URL: dbUrl.toString(),
       DATABASE_POOL_MAX: "4",
       KAFKA_BROKERS,
-      KAFKA_RESULTS_GROUP: `gwtest-storage-${id}`,
+      KAFKA_RESULTS_GROUP: groups.storage,
       GIPHY_BASE_URL: fixture.baseUrl,
       GIPHY_API_KEY: fixture.apiKey,
       OUTBOX_POLL_INTERVAL_MS: "100",
@@ -169,6 +176,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
       TOPIC_ARCHIVE_RESULTS_DLQ: topics.resultsDlq,
     });
     children.push(storage);
+    cleanup.defer("storage", () => storage.stop());
     const ready = [waitReady("storage", storage, `http://127.0.0.1:${storageAdminPort}`)];
     if (options.worker) {
       const worker = startChild(join(ROOT, "services/file-worker/src/main.ts"), {
@@ -176,7 +184,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
         ...S3_ENV,
         ADMIN_PORT: String(workerAdminPort),
         KAFKA_BROKERS,
-        KAFKA_GROUP_ID: `gwtest-worker-${id}`,
+        KAFKA_GROUP_ID: groups.worker,
         KAFKA_SESSION_TIMEOUT_MS: "6000",
         TOPIC_ARCHIVE_REQUESTED: topics.requested,
         TOPIC_ARCHIVE_COMPLETED: topics.completed,
@@ -189,6 +197,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
         SHUTDOWN_TIMEOUT_MS: "8000",
       });
       children.push(worker);
+      cleanup.defer("file-worker", () => worker.stop());
       ready.push(waitReady("file-worker", worker, `http://127.0.0.1:${workerAdminPort}`));
     }
     await Promise.all(ready);
@@ -204,7 +213,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
       stop,
     };
   } catch (error) {
-    await stop();
+    await stop().catch(() => undefined);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 // Helpers of storage's integration tests: a private database per test file, a
 // storage instance on free ports with private topics, a collector of Kafka messages.
-import { randomUUID } from "node:crypto";
+// Each registers the removal of what it creates (database, topics, consumer groups)
+// for the end of the test file, so a failing test leaves nothing behind either.
 import { setTimeout as sleep } from "node:timers/promises";
 import { Writable } from "node:stream";
 import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
@@ -8,6 +9,7 @@ import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger, type Logger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
 import { registerContextPropagation } from "@gifmesh/shared/tracing";
+import { deferCleanup, deferKafkaCleanup, testId } from "@gifmesh/shared/testing";
 import pg from "pg";
 import { startStorage, type StorageApp, type StorageTopics } from "../src/app.ts";
 import { storageConfigSchema } from "../src/config.ts";
@@ -34,34 +36,46 @@ export function quietLogger(): Logger {
   });
 }
 
-/** Creates a fresh database; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `gifmesh_storage_test_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
+/** Creates a fresh database; `drop()` removes it (else the end of the test file does). */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `gifmesh_storage_test_${testId()}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const drop = deferCleanup(`database ${name}`, () =>
+    adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  );
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop };
+}
+
+/** Fresh topic names, deleted from the shared broker at the end of the test file. */
 export function uniqueTopics(): StorageTopics {
-  const suffix = randomUUID().slice(0, 8);
-  return {
+  const suffix = testId();
+  const topics = {
     requested: `test.storage.${suffix}.requested`,
     completed: `test.storage.${suffix}.completed`,
     failed: `test.storage.${suffix}.failed`,
     resultsDeadLetter: `test.storage.${suffix}.results.dlq`,
   };
+  deferKafkaCleanup({ topics: Object.values(topics) });
+  return topics;
+}
+
+/** A fresh consumer group name, deleted from the shared broker at the end of the test file. */
+export function uniqueGroup(prefix: string): string {
+  const group = `${prefix}-${testId()}`;
+  deferKafkaCleanup({ groups: [group] });
+  return group;
 }
 
 export async function startTestStorage(
@@ -73,19 +87,21 @@ export async function startTestStorage(
     STORAGE_RPC_PORT: "0",
     KAFKA_BROKERS: BROKERS.join(","),
     OUTBOX_POLL_INTERVAL_MS: "100",
-    KAFKA_RESULTS_GROUP: `storage-test-${randomUUID()}`,
+    KAFKA_RESULTS_GROUP: uniqueGroup("storage-test"),
     ...env,
   });
   const abort = new AbortController();
   const metrics = createStorageMetrics(
     createMetrics({ service: "storage-test", defaultMetrics: false }),
   );
-  const app = await startStorage(config, {
+  const started = await startStorage(config, {
     logger: quietLogger(),
     metrics,
     signal: abort.signal,
     topics,
   });
+  // Closed at the end of the file at the latest: before its group and database go.
+  const app = { ...started, close: deferCleanup("storage app", () => started.close()) };
   await app.migrated;
   return { app, abort };
 }
@@ -109,7 +125,7 @@ export async function eventually<T>(
 export async function collectTopic(kafka: Kafka, topic: string) {
   const messages: KafkaMessage[] = [];
   const consumer = kafka.consumer({
-    kafkaJS: { groupId: `collector-${randomUUID()}`, fromBeginning: true },
+    kafkaJS: { groupId: uniqueGroup("collector"), fromBeginning: true },
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic] });

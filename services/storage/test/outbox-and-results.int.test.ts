@@ -24,6 +24,7 @@ import {
   quietLogger,
   startTestStorage,
   testKafka,
+  uniqueGroup,
   uniqueTopics,
 } from "./helpers.ts";
 
@@ -184,7 +185,7 @@ describe("archive results", () => {
 
   it("the running service consumes results from Kafka", async () => {
     const fixture = await createFixtureServer({ port: 0 });
-    const group = `storage-test-${randomUUID()}`;
+    const group = uniqueGroup("storage-test");
     const { app, abort } = await startTestStorage(
       { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl, KAFKA_RESULTS_GROUP: group },
       topics,

@@ -3,7 +3,6 @@
 // never exits, and serves again once it is back. A TCP proxy the test cuts stands
 // between storage and the real PostgreSQL (connections reset, new ones refused).
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -15,7 +14,7 @@ import {
 } from "@gifmesh/shared/contracts";
 import { freePort, startTcpProxy, type TcpProxy } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, eventually, uniqueTopics } from "./helpers.ts";
+import { createTestDatabase, eventually, uniqueGroup, uniqueTopics } from "./helpers.ts";
 
 let fixture: FixtureServer;
 let database: { url: string; drop: () => Promise<void> };
@@ -44,7 +43,7 @@ beforeAll(async () => {
       ADMIN_PORT: String(adminPort),
       DATABASE_URL: viaProxy.toString(),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092",
-      KAFKA_RESULTS_GROUP: `storage-pg-test-${randomUUID()}`,
+      KAFKA_RESULTS_GROUP: uniqueGroup("storage-pg-test"),
       TOPIC_ARCHIVE_REQUESTED: topics.requested,
       TOPIC_ARCHIVE_COMPLETED: topics.completed,
       TOPIC_ARCHIVE_FAILED: topics.failed,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARCHIVE_EVENT_SCHEMA_VERSION, ArchiveRequestedSchema } from "../contracts/index.ts";
 import { createLogger } from "../logging/index.ts";
 import { infra, requireReachable } from "../test-support/infra.ts";
+import { testId } from "../testing/test-run.ts";
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -25,7 +26,8 @@ import {
   type Producer,
 } from "./index.ts";
 
-const runId = randomUUID();
+// testId(): the leak guard of vitest.config.ts finds the topic and group by it if left.
+const runId = testId();
 const topic = `gifmesh.test.${runId}`;
 const groupId = `gifmesh-test-${runId}`;
 const logStream = new PassThrough();

@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { infra, requireReachable } from "../test-support/infra.ts";
+import { testId } from "../testing/test-run.ts";
 import { createS3Client, ensureBucket } from "./index.ts";
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("base64");
@@ -44,7 +45,7 @@ function s3(): S3Client {
 
 describe("ensureBucket", () => {
   it("creates a missing bucket once, then finds it", async () => {
-    const bucket = `gifmesh-test-${runId.slice(0, 8)}`;
+    const bucket = `gifmesh-test-${testId()}`;
     try {
       expect(await ensureBucket(s3(), bucket)).toBe("created");
       expect(await ensureBucket(s3(), bucket)).toBe("exists");

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testId } from "../testing/test-run.ts";
 import { infra, requireReachable } from "./infra.ts";
 
 describe("PostgreSQL", () => {
@@ -42,7 +43,7 @@ describe("PostgreSQL", () => {
 
 describe("Redis", () => {
   let redis: Redis | undefined;
-  const key = `gifmesh:test:${randomUUID()}`;
+  const key = `gifmesh:test:${testId()}`;
 
   beforeAll(async () => {
     await requireReachable("Redis", infra.REDIS_URL);

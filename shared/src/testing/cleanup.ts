@@ -36,6 +36,34 @@ export function deferCleanup(what: string, dispose: Dispose): () => Promise<void
   };
 }
 
+/** A group of registered disposers that its owner can run early, together (a stack's stop()). */
+export interface CleanupScope {
+  /** deferCleanup, remembered in this scope. */
+  defer(what: string, dispose: Dispose): void;
+  /** Runs this scope's disposers now, newest first, all of them; throws naming those that failed. */
+  run(): Promise<void>;
+}
+
+export function cleanupScope(): CleanupScope {
+  const early: { what: string; run: () => Promise<void> }[] = [];
+  return {
+    defer(what, dispose) {
+      early.push({ what, run: deferCleanup(what, dispose) });
+    },
+    async run() {
+      const failures: Failure[] = [];
+      for (let entry = early.pop(); entry !== undefined; entry = early.pop()) {
+        try {
+          await entry.run();
+        } catch (error) {
+          failures.push({ what: entry.what, error });
+        }
+      }
+      throwIfAny(failures);
+    },
+  };
+}
+
 /** How many disposers are waiting (for tests of the registry). */
 export function pendingCleanups(): number {
   return pending.length;
@@ -46,7 +74,7 @@ export function pendingCleanups(): number {
  * then throws one error naming every disposer that failed.
  */
 export async function runCleanups(): Promise<void> {
-  const failures: { what: string; error: unknown }[] = [];
+  const failures: Failure[] = [];
   for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
     try {
       await entry.dispose();
@@ -54,11 +82,21 @@ export async function runCleanups(): Promise<void> {
       failures.push({ what: entry.what, error });
     }
   }
-  if (failures.length > 0)
-    throw new AggregateError(
-      failures.map((f) => f.error),
-      `clean-up failed: ${failures
-        .map((f) => `${f.what} (${f.error instanceof Error ? f.error.message : String(f.error)})`)
-        .join("; ")}`,
-    );
+  throwIfAny(failures);
+}
+
+interface Failure {
+  readonly what: string;
+  readonly error: unknown;
+}
+
+function throwIfAny(failures: readonly Failure[]): void {
+  if (failures.length === 0) return;
+  const reasons = failures.map(
+    (f) => `${f.what} (${f.error instanceof Error ? f.error.message : String(f.error)})`,
+  );
+  throw new AggregateError(
+    failures.map((f) => f.error),
+    `clean-up failed: ${reasons.join("; ")}`,
+  );
 }

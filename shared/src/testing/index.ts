@@ -19,6 +19,14 @@ export {
   type PrivatePostgres,
   type PrivatePostgresOptions,
 } from "./postgres.ts";
-export { deferCleanup, pendingCleanups, runCleanups, type Dispose } from "./cleanup.ts";
+export {
+  cleanupScope,
+  deferCleanup,
+  pendingCleanups,
+  runCleanups,
+  type CleanupScope,
+  type Dispose,
+} from "./cleanup.ts";
 export { testId, testRunId, TEST_RUN_ENV } from "./test-run.ts";
 export { createTempDir, type TempDir } from "./temp-dir.ts";
+export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";

@@ -3,7 +3,7 @@
 // scripts/infra/up.sh, on free ports with its own temp log dir. JVM start takes
 // ~5-10 s on 2 cores; restart keeps the data dir and ports, so clients reconnect.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -93,6 +93,12 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
   let controllerPort = await freePort();
   while (controllerPort === port) controllerPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "gifmesh-kafka-"));
+  // The JVM's own temp files (lz4-java and snappy unpack native libraries there and
+  // leave them behind) go into the data dir, and no hsperfdata file into /tmp: a
+  // JVM ignores TMPDIR, and close() removes only the data dir.
+  const javaTmp = join(dataDir, "tmp");
+  mkdirSync(javaTmp);
+  const jvmTemp = [`-Djava.io.tmpdir=${javaTmp}`, "-XX:-UsePerfData"];
   const propsFile = join(dataDir, "server.properties");
   writeFileSync(propsFile, properties(port, controllerPort, join(dataDir, "log"), options));
   const timeoutMs = options.startTimeoutMs ?? 90_000;
@@ -100,6 +106,7 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
 
   async function format(): Promise<void> {
     const tool = startServerProcess("kafka-storage-format", "java", [
+      ...jvmTemp,
       `-Dlog4j2.configurationFile=${KAFKA_LOG4J}`,
       "-Dgifmesh.kafka.level=warn",
       "-cp",
@@ -130,6 +137,7 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
       "java",
       [
         ...BROKER_JVM,
+        ...jvmTemp,
         `-Dlog4j2.configurationFile=${KAFKA_LOG4J}`,
         "-Dgifmesh.kafka.level=info",
         "-Dlog4j2.shutdownHookEnabled=false",

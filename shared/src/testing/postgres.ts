@@ -3,6 +3,9 @@
 // scripts/infra/up.sh: initdb and pg_ctl run as the `postgres` OS user through
 // runuser (PostgreSQL refuses to run as root), on a free port with its own temp
 // data dir, trust auth on loopback. Restart keeps the data dir and the port.
+// Its files go with it: on close(), at the end of the test file even if the test
+// never got to close() (cleanup.ts), when initdb or the first start fails, and
+// when the test process exits first.
 import { execFile, execFileSync } from "node:child_process";
 import {
   chownSync,
@@ -16,6 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { deferCleanup } from "./cleanup.ts";
 import { freePort, tcpOpen } from "./ports.ts";
 import { testLogDir } from "./server-process.ts";
 
@@ -59,8 +63,10 @@ function pgBin(): string {
 }
 
 const live = new Set<string>();
+/** Base dirs of the clusters not closed yet, running or not. */
+const bases = new Set<string>();
 let exitHookInstalled = false;
-/** A crashed or interrupted test must not leave a postmaster behind. */
+/** A crashed or interrupted test must not leave a postmaster or its files behind. */
 function stopAllOnExit(bin: string): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -75,6 +81,7 @@ function stopAllOnExit(bin: string): void {
         // best effort on exit
       }
     }
+    for (const base of bases) rmSync(base, { recursive: true, force: true, maxRetries: 3 });
   });
 }
 
@@ -86,34 +93,18 @@ export async function startPrivatePostgres(
   const port = await freePort();
   const database = options.database ?? "gifmesh";
   const base = mkdtempSync(join(tmpdir(), "gifmesh-pg-"));
+  bases.add(base);
+  stopAllOnExit(bin);
   const dataDir = join(base, "data");
   const socketDir = join(base, "sock");
-  mkdirSync(socketDir);
-  chownSync(base, uidOf("postgres"), gidOf("postgres"));
-  chownSync(socketDir, uidOf("postgres"), gidOf("postgres"));
   // Under GIFMESH_TEST_LOG_DIR the server log outlives the data dir (see server-process.ts).
   const logDir = testLogDir();
-  if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
   const log =
-    logDir === undefined ? join(base, "postgres.log") : join(logDir, `postgres-${String(port)}.log`);
-  // pg_ctl writes the log as the postgres user.
-  writeFileSync(log, "", { flag: "a" });
-  chownSync(log, uidOf("postgres"), gidOf("postgres"));
+    logDir === undefined
+      ? join(base, "postgres.log")
+      : join(logDir, `postgres-${String(port)}.log`);
   const asPostgres = (tool: string, args: readonly string[]) =>
     run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args], { timeout: 120_000 });
-
-  await asPostgres("initdb", [
-    "-D",
-    dataDir,
-    "-U",
-    "postgres",
-    "-E",
-    "UTF8",
-    "--locale=C.UTF-8",
-    "--auth=trust",
-    "--no-sync",
-  ]);
-  stopAllOnExit(bin);
   let running = false;
 
   async function start(): Promise<void> {
@@ -143,8 +134,38 @@ export async function startPrivatePostgres(
     live.delete(dataDir);
   }
 
-  await start();
-  await asPostgres("createdb", ["-h", socketDir, "-p", String(port), "-U", "postgres", database]);
+  async function close(): Promise<void> {
+    await stop().catch(() => undefined);
+    rmSync(base, { recursive: true, force: true });
+    bases.delete(base);
+  }
+
+  try {
+    mkdirSync(socketDir);
+    chownSync(base, uidOf("postgres"), gidOf("postgres"));
+    chownSync(socketDir, uidOf("postgres"), gidOf("postgres"));
+    if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
+    // pg_ctl writes the log as the postgres user.
+    writeFileSync(log, "", { flag: "a" });
+    chownSync(log, uidOf("postgres"), gidOf("postgres"));
+    await asPostgres("initdb", [
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      "-E",
+      "UTF8",
+      "--locale=C.UTF-8",
+      "--auth=trust",
+      "--no-sync",
+    ]);
+    await start();
+    await asPostgres("createdb", ["-h", socketDir, "-p", String(port), "-U", "postgres", database]);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const closeOnce = deferCleanup(`private postgres (${base})`, close);
   return {
     url: `postgres://postgres@127.0.0.1:${String(port)}/${database}`,
     port,
@@ -162,10 +183,7 @@ export async function startPrivatePostgres(
       const { stdout } = await run("tail", ["-n", "50", log]).catch(() => ({ stdout: "" }));
       return stdout;
     },
-    async close() {
-      await stop().catch(() => undefined);
-      rmSync(base, { recursive: true, force: true });
-    },
+    close: closeOnce,
   };
 }
 

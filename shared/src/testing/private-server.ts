@@ -1,7 +1,11 @@
 // The life of a private server that a test starts, stops (to fake an outage),
 // restarts on the same port and data, and finally closes: one implementation for
 // Kafka, Redis and versitygw, which differ only in how they launch and get ready.
+// Its data dir goes with it: on close(), at the end of the test file even if the
+// test never got to close() (cleanup.ts), when the first start fails, and when the
+// test process exits first.
 import { rmSync } from "node:fs";
+import { deferCleanup } from "./cleanup.ts";
 import { waitForPort } from "./ports.ts";
 import { withOutput, type ServerProcess } from "./server-process.ts";
 
@@ -29,6 +33,20 @@ export interface PrivateServerOptions {
   readonly dataDir: string;
 }
 
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+const removeDir = (dir: string) => {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+};
+/** On exit, server-process.ts SIGKILLs the servers; their files go too. */
+function removeDirsOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const dir of liveDirs) removeDir(dir);
+  });
+}
+
 /**
  * Starts the server once and returns `fields` (its address, credentials...) together
  * with its life cycle.
@@ -45,7 +63,21 @@ export async function startPrivateServer<T extends object>(
   const stop = async (stopOptions: { signal?: NodeJS.Signals } = {}): Promise<void> => {
     await server?.stop({ ...stopOptions, graceMs: options.graceMs });
   };
-  await start();
+  // Tracked from the first start on: the test process may exit during a slow start.
+  liveDirs.add(options.dataDir);
+  removeDirsOnExit();
+  try {
+    await start();
+  } catch (error) {
+    removeDir(options.dataDir);
+    liveDirs.delete(options.dataDir);
+    throw error;
+  }
+  const close = deferCleanup(`private server (${options.dataDir})`, async () => {
+    await stop();
+    removeDir(options.dataDir);
+    liveDirs.delete(options.dataDir);
+  });
   const life: PrivateServerLife = {
     get running() {
       return isRunning();
@@ -57,10 +89,7 @@ export async function startPrivateServer<T extends object>(
       await start();
     },
     output: () => server?.output() ?? "",
-    async close() {
-      await stop();
-      rmSync(options.dataDir, { recursive: true, force: true });
-    },
+    close,
   };
   return Object.assign(life, fields);
 }

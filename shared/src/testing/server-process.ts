@@ -7,6 +7,7 @@
 // can be read afterwards: the in-memory tail is only for error messages.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The checkout's root (shared/src/testing → ../../..). */
@@ -72,6 +73,8 @@ export function startServerProcess(
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/tmp",
+      // The test run's own temp dir (tests/leak-guard.ts), so a leftover is seen.
+      TMPDIR: tmpdir(),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -94,7 +97,9 @@ export function startServerProcess(
     });
   });
   // "close" comes after the last output ("exit" may come before it).
-  child.once("close", () => logFile?.end(`--- ${new Date().toISOString()} ${name} ${why ?? "closed"}\n`));
+  child.once("close", () =>
+    logFile?.end(`--- ${new Date().toISOString()} ${name} ${why ?? "closed"}\n`),
+  );
   const collect = (chunk: Buffer): void => {
     logFile?.write(chunk);
     for (const line of chunk.toString("utf8").split("\n")) if (line !== "") lines.push(line);
