@@ -81,6 +81,7 @@ export default function setup(): () => Promise<void> {
     if (strays.length > 0)
       warn(`new entries in ${root}, not made under this run: ${strays.join(", ")}`);
     for (const error of servers.errors) warn(`could not check ${error}`);
+    if (servers.skipped.length > 0) warn(`not running, not checked: ${servers.skipped.join(", ")}`);
 
     const leftovers: readonly Leftover[] = [...temp, ...servers.leftovers];
     if (leftovers.length > 0)

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { KafkaJS } from "@confluentinc/kafka-javascript";
-import { createBenchKafka, createTopics, deleteTopics } from "../lib/kafka.ts";
+import { createBenchKafka, createTopics, deleteGroups, deleteTopics } from "../lib/kafka.ts";
 import { createBenchS3, createBucket, removeBucket } from "../lib/s3.ts";
 import { createLatencies } from "../lib/stats.ts";
 
@@ -150,6 +150,13 @@ const seconds = (Date.now() - t0) / 1_000;
 const summary = latencies.summary();
 await Promise.all([worker.disconnect(), results.disconnect(), producer.disconnect()]);
 await deleteTopics(kafka, Object.values(topics));
+await deleteGroups(kafka, [
+  `bench-${runId}-raw-worker`,
+  `bench-${runId}-raw-results`,
+  ...[env.BENCH_SOURCE_REQUESTED ?? "", env.BENCH_SOURCE_COMPLETED ?? ""].map(
+    (topic) => `bench-${runId}-copy-${topic}`,
+  ),
+]);
 await removeBucket(s3, bucket);
 process.stdout.write(
   `${JSON.stringify({

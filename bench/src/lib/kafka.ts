@@ -48,3 +48,14 @@ export async function deleteTopics(kafka: KafkaJS.Kafka, topics: readonly string
     await admin.disconnect();
   }
 }
+
+/** Deletes consumer groups (absent ones are fine); the services' groups outlive them. */
+export async function deleteGroups(kafka: KafkaJS.Kafka, groups: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([...groups]).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,12 +1,13 @@
 // A private gifmesh stack for the benchmarks, beside (never instead of) `make up`:
 // its own database, Kafka topics and consumer groups, S3 bucket, Redis server and
-// free ports, all removed at the end. It uses the shared infrastructure servers.
+// free ports, all removed at the end, also when the start fails half-way. It uses the
+// shared infrastructure servers.
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { createBenchKafka, createTopics, deleteTopics } from "./kafka.ts";
+import { createBenchKafka, createTopics, deleteGroups, deleteTopics } from "./kafka.ts";
 import { freePort, spawnChild, spawnNode, waitReady, type Child } from "./proc.ts";
 import { createBenchS3, removeBucket } from "./s3.ts";
 
@@ -64,12 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   const adminUrl = env.DATABASE_URL ?? "postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh";
   const dbName = `gifmesh_bench_${id}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
   const databaseUrl = withDatabase(adminUrl, dbName);
-
   const brokers = (env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
   const topics = {
     requested: `bench.${id}.archive.requested.v1`,
@@ -77,122 +73,148 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     failed: `bench.${id}.archive.failed.v1`,
   };
   const extraTopics = [`${topics.requested}.dlq`, `bench.${id}.archive.results.dlq`];
+  const groups = { storage: `bench-${id}-storage`, worker: `bench-${id}-file-worker` };
   const kafka = createBenchKafka(brokers, "gifmesh-bench");
-  // Same partition counts storage asks for, created up front so no service races another.
-  await createTopics(kafka, [
-    { topic: topics.requested, numPartitions: 6 },
-    { topic: topics.completed, numPartitions: 3 },
-    { topic: topics.failed, numPartitions: 3 },
-    ...extraTopics.map((topic) => ({ topic, numPartitions: 1 })),
-  ]);
   const bucket = `gifmesh-bench-${id}`;
-  const [redisPort, fixturePort, rpcPort, storageAdmin, workerAdmin, gwPort, gwAdmin] =
-    await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
   const children = new Map<string, Child>();
-  const common = { logDir: options.logDir, cwd: options.root };
-  const nodeArgs = (name: string): string[] => options.nodeArgs?.[name] ?? [];
-  const service = (name: string, script: string, serviceEnv: NodeJS.ProcessEnv): Child => {
-    const child = spawnNode({
-      ...common,
-      name,
-      script: join(options.root, script),
-      nodeArgs: nodeArgs(name),
-      env: { ...options.env, ...serviceEnv },
-    });
-    children.set(name, child);
-    return child;
-  };
-
-  // Redis: a private server, because the gateway's cache keys have a fixed prefix.
-  const redis = spawnChild({
-    ...common,
-    name: "redis",
-    command: "redis-server",
-    args: ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-  });
-  children.set("redis", redis);
-  await waitTcp(redisPort);
-
-  const fixture = service("fixture", "bench/src/servers/fixture.ts", {
-    BENCH_FIXTURE_PORT: String(fixturePort),
-    BENCH_CATALOGUE_SIZE: String(options.catalogueSize),
-  });
-  const fixtureUrl = `http://127.0.0.1:${fixturePort}`;
-  await waitReady(`${fixtureUrl}/healthz`, fixture);
-
-  const storage = service("storage", "services/storage/src/main.ts", {
-    STORAGE_RPC_HOST: "127.0.0.1",
-    STORAGE_RPC_PORT: String(rpcPort),
-    ADMIN_PORT: String(storageAdmin),
-    DATABASE_URL: databaseUrl,
-    GIPHY_BASE_URL: `${fixtureUrl}/v1/`,
-    KAFKA_RESULTS_GROUP: `bench-${id}-storage`,
-    TOPIC_ARCHIVE_REQUESTED: topics.requested,
-    TOPIC_ARCHIVE_COMPLETED: topics.completed,
-    TOPIC_ARCHIVE_FAILED: topics.failed,
-    TOPIC_ARCHIVE_RESULTS_DLQ: extraTopics[1],
-  });
-  const worker = service("file-worker", "services/file-worker/src/main.ts", {
-    ADMIN_PORT: String(workerAdmin),
-    KAFKA_GROUP_ID: `bench-${id}-file-worker`,
-    TOPIC_ARCHIVE_REQUESTED: topics.requested,
-    TOPIC_ARCHIVE_COMPLETED: topics.completed,
-    TOPIC_ARCHIVE_FAILED: topics.failed,
-    TOPIC_ARCHIVE_DLQ: extraTopics[0],
-    S3_BUCKET: bucket,
-    DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixturePort}`,
-  });
-  const storageUrl = `http://127.0.0.1:${rpcPort}`;
-  const gatewayUrl = `http://127.0.0.1:${gwPort}`;
-  const gateway = service("gateway", "services/gateway/src/main.ts", {
-    GATEWAY_HOST: "127.0.0.1",
-    GATEWAY_PORT: String(gwPort),
-    ADMIN_PORT: String(gwAdmin),
-    PUBLIC_BASE_URL: gatewayUrl,
-    STORAGE_URL: storageUrl,
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    S3_BUCKET: bucket,
-    // The benchmark is one client: the per-client limit would answer 429 at once.
-    RATE_LIMIT_MAX: "1000000000",
-  });
-  await waitReady(`http://127.0.0.1:${storageAdmin}/readyz`, storage);
-  await waitReady(`http://127.0.0.1:${workerAdmin}/readyz`, worker);
-  await waitReady(`http://127.0.0.1:${gwAdmin}/readyz`, gateway);
 
   const stop = async (): Promise<void> => {
     for (const name of ["gateway", "file-worker", "storage", "fixture", "redis"]) {
       await children.get(name)?.stop();
     }
     await deleteTopics(kafka, [...Object.values(topics), ...extraTopics]).catch(() => undefined);
+    await deleteGroups(kafka, Object.values(groups)).catch(() => undefined);
     await removeBucket(createBenchS3(), bucket);
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();
     await cleanup.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
     await cleanup.end();
   };
-  const adminUrls = {
-    storage: `http://127.0.0.1:${storageAdmin}`,
-    "file-worker": `http://127.0.0.1:${workerAdmin}`,
-    gateway: `http://127.0.0.1:${gwAdmin}`,
-  };
-  return {
-    id,
-    databaseUrl,
-    bucket,
-    topics,
-    fixtureUrl,
-    storageUrl,
-    gatewayUrl,
-    adminUrls,
-    children,
-    stop,
-  };
+
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  try {
+    return await startServices();
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+
+  async function startServices(): Promise<Stack> {
+    // Same partition counts storage asks for, created up front so no service races another.
+    await createTopics(kafka, [
+      { topic: topics.requested, numPartitions: 6 },
+      { topic: topics.completed, numPartitions: 3 },
+      { topic: topics.failed, numPartitions: 3 },
+      ...extraTopics.map((topic) => ({ topic, numPartitions: 1 })),
+    ]);
+    const [redisPort, fixturePort, rpcPort, storageAdmin, workerAdmin, gwPort, gwAdmin] =
+      await Promise.all([
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+        freePort(),
+      ]);
+    const common = { logDir: options.logDir, cwd: options.root };
+    const nodeArgs = (name: string): string[] => options.nodeArgs?.[name] ?? [];
+    const service = (name: string, script: string, serviceEnv: NodeJS.ProcessEnv): Child => {
+      const child = spawnNode({
+        ...common,
+        name,
+        script: join(options.root, script),
+        nodeArgs: nodeArgs(name),
+        env: { ...options.env, ...serviceEnv },
+      });
+      children.set(name, child);
+      return child;
+    };
+
+    // Redis: a private server, because the gateway's cache keys have a fixed prefix.
+    const redis = spawnChild({
+      ...common,
+      name: "redis",
+      command: "redis-server",
+      args: [
+        "--port",
+        String(redisPort),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+    });
+    children.set("redis", redis);
+    await waitTcp(redisPort);
+
+    const fixture = service("fixture", "bench/src/servers/fixture.ts", {
+      BENCH_FIXTURE_PORT: String(fixturePort),
+      BENCH_CATALOGUE_SIZE: String(options.catalogueSize),
+    });
+    const fixtureUrl = `http://127.0.0.1:${fixturePort}`;
+    await waitReady(`${fixtureUrl}/healthz`, fixture);
+
+    const storage = service("storage", "services/storage/src/main.ts", {
+      STORAGE_RPC_HOST: "127.0.0.1",
+      STORAGE_RPC_PORT: String(rpcPort),
+      ADMIN_PORT: String(storageAdmin),
+      DATABASE_URL: databaseUrl,
+      GIPHY_BASE_URL: `${fixtureUrl}/v1/`,
+      KAFKA_RESULTS_GROUP: groups.storage,
+      TOPIC_ARCHIVE_REQUESTED: topics.requested,
+      TOPIC_ARCHIVE_COMPLETED: topics.completed,
+      TOPIC_ARCHIVE_FAILED: topics.failed,
+      TOPIC_ARCHIVE_RESULTS_DLQ: extraTopics[1],
+    });
+    const worker = service("file-worker", "services/file-worker/src/main.ts", {
+      ADMIN_PORT: String(workerAdmin),
+      KAFKA_GROUP_ID: groups.worker,
+      TOPIC_ARCHIVE_REQUESTED: topics.requested,
+      TOPIC_ARCHIVE_COMPLETED: topics.completed,
+      TOPIC_ARCHIVE_FAILED: topics.failed,
+      TOPIC_ARCHIVE_DLQ: extraTopics[0],
+      S3_BUCKET: bucket,
+      DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixturePort}`,
+    });
+    const storageUrl = `http://127.0.0.1:${rpcPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gwPort}`;
+    const gateway = service("gateway", "services/gateway/src/main.ts", {
+      GATEWAY_HOST: "127.0.0.1",
+      GATEWAY_PORT: String(gwPort),
+      ADMIN_PORT: String(gwAdmin),
+      PUBLIC_BASE_URL: gatewayUrl,
+      STORAGE_URL: storageUrl,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      S3_BUCKET: bucket,
+      // The benchmark is one client: the per-client limit would answer 429 at once.
+      RATE_LIMIT_MAX: "1000000000",
+    });
+    await waitReady(`http://127.0.0.1:${storageAdmin}/readyz`, storage);
+    await waitReady(`http://127.0.0.1:${workerAdmin}/readyz`, worker);
+    await waitReady(`http://127.0.0.1:${gwAdmin}/readyz`, gateway);
+
+    const adminUrls = {
+      storage: `http://127.0.0.1:${storageAdmin}`,
+      "file-worker": `http://127.0.0.1:${workerAdmin}`,
+      gateway: `http://127.0.0.1:${gwAdmin}`,
+    };
+    return {
+      id,
+      databaseUrl,
+      bucket,
+      topics,
+      fixtureUrl,
+      storageUrl,
+      gatewayUrl,
+      adminUrls,
+      children,
+      stop,
+    };
+  }
 }
