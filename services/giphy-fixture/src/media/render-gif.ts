@@ -69,7 +69,7 @@ const RENDERER_VERSION = 2;
 /**
  * A content fingerprint for `images.original.hash` (md5 hex, like Giphy's): the md5 of
  * everything that determines the file's bytes rather than of the bytes themselves,
- * which would need a render. Two files have the same hash exactly when they are equal.
+ * which would need a render. The inputs determine the bytes, so different files never share a hash.
  */
 export function renditionHash(spec: GifSpec, name: RenditionName): string {
   const shape = renditionShape(spec, name);
