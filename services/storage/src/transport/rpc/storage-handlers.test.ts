@@ -38,7 +38,7 @@ describe("storageRoutes", () => {
   it("does not report errors that carry a stable code", async () => {
     const seen: { error: unknown; procedure: string }[] = [];
     const client = clientFailingWith(new StorageError("GIF.NOT_FOUND", "no such gif"), seen);
-    const failure = await client.getGif({ gifId: "abc" }).catch((e: unknown) => e);
+    const failure = await client.getGif({ id: "abc" }).catch((e: unknown) => e);
     expect((failure as ConnectError).code).toBe(Code.NotFound);
     expect(seen).toEqual([]);
   });
