@@ -16,6 +16,9 @@ export default defineConfig({
           include: ["{shared,services/*}/{src,test}/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           setupFiles,
+          // The hostile-input properties run thousands of cases; vitest's default 5 s
+          // would measure how busy 2 shared cores are, not whether a case fails.
+          testTimeout: 30_000,
         },
       },
       {
