@@ -3,15 +3,16 @@
 // table, with phases that depend on each other, and it must stay out of the
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
 // GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
-import { loadDurations } from "./config.ts";
+import { loadDurations, type Durations } from "./config.ts";
 import { printDiagnosis } from "./diagnosis.ts";
 import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
 import { printReport, rowPasses, type Row } from "./report.ts";
-import { startFaultStack } from "./stack.ts";
+import { startFaultStack, type FaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
 import { createTruthReader, type Truth, type TruthReader } from "./truth.ts";
 
@@ -27,6 +28,13 @@ const logDir =
     `faults-${new Date(started).toISOString().replace(/[:.]/g, "-")}`,
   );
 process.env.GIFMESH_TEST_LOG_DIR = logDir;
+// A temp dir of the run's own, inherited by every server and service it starts
+// (the workers' spools, the JVM's native libraries): removed whatever happens.
+const runTmp = mkdtempSync(join(tmpdir(), "gifmesh-faults-"));
+process.env.TMPDIR = runTmp;
+process.once("exit", () => {
+  rmSync(runTmp, { recursive: true, force: true });
+});
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
 /** Waits (bounded) until nothing is pending: outbox sent, worker caught up, no GIF pending. */
@@ -64,6 +72,22 @@ async function main(): Promise<number> {
   out("starting a private stack (Kafka, Redis, versitygw, PostgreSQL, fixture, services)...");
   const stack = await startFaultStack(durations);
   out(`stack ready after ${elapsed()}; gateway ${stack.gatewayUrl}`);
+  let code = 2;
+  try {
+    code = await runFaults(stack, durations, only);
+    return code;
+  } finally {
+    await stack.close();
+    // The logs are kept only when they are needed.
+    if (code === 0) rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+async function runFaults(
+  stack: FaultStack,
+  durations: Durations,
+  only: readonly string[] | undefined,
+): Promise<number> {
   const truth = createTruthReader(stack);
   const traffic = startTraffic({
     gatewayUrl: stack.gatewayUrl,
@@ -129,9 +153,7 @@ async function main(): Promise<number> {
   const final = await truth.read();
   const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
   truth.close();
-  await stack.close();
-  if (ok) rmSync(logDir, { recursive: true, force: true });
-  else
+  if (!ok)
     printDiagnosis({
       logDir,
       out,

@@ -107,12 +107,21 @@ function nodeService(
 }
 
 export async function startFaultStack(durations: Durations): Promise<FaultStack> {
-  const [kafka, redis, s3, postgres] = await Promise.all([
+  const started = await Promise.allSettled([
     startPrivateKafka({ numPartitions: 3 }),
     startPrivateRedis(),
     startPrivateS3({ buckets: [BUCKET] }),
     startPrivatePostgres({ database: "gifmesh_faults" }),
-  ]);
+  ] as const);
+  const [kafka, redis, s3, postgres] = started.map((r) =>
+    r.status === "fulfilled" ? r.value : undefined,
+  ) as [PrivateKafka?, PrivateRedis?, PrivateS3?, PrivatePostgres?];
+  if (kafka === undefined || redis === undefined || s3 === undefined || postgres === undefined) {
+    // One failed to start: the others must not outlive the suite.
+    await Promise.all([kafka?.close(), redis?.close(), s3?.close(), postgres?.close()]);
+    const failure = started.find((r) => r.status === "rejected");
+    throw failure?.reason instanceof Error ? failure.reason : new Error(String(failure?.reason));
+  }
   const kafkaClient = createKafka({
     brokers: kafka.brokers,
     clientId: "fault-suite",
