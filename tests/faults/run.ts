@@ -3,7 +3,7 @@
 // table, with phases that depend on each other, and it must stay out of the
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
 // GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,6 +31,7 @@ process.env.GIFMESH_TEST_LOG_DIR = logDir;
 // A temp dir of the run's own, inherited by every server and service it starts
 // (the workers' spools, the JVM's native libraries): removed whatever happens.
 const runTmp = mkdtempSync(join(tmpdir(), "gifmesh-faults-"));
+chmodSync(runTmp, 0o755); // the private PostgreSQL runs as the postgres user
 process.env.TMPDIR = runTmp;
 process.once("exit", () => {
   rmSync(runTmp, { recursive: true, force: true });
