@@ -36,6 +36,13 @@ export S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:-gifmesh-secret}"
 export S3_BUCKET="${S3_BUCKET:-gifmesh}"
 export S3_FORCE_PATH_STYLE="${S3_FORCE_PATH_STYLE:-true}"
 
-# Tracing: OTLP/HTTP into Jaeger (gRPC is on 4317), and Jaeger's UI/API
+# Tracing: OTLP/HTTP into Jaeger (gRPC is on 4317), and Jaeger's HTTP API (no UI: a go build)
 export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
 export JAEGER_UI="${JAEGER_UI:-http://127.0.0.1:16686}"
+# The trace UI (Zipkin: the local Jaeger has no UI, see observability.sh) and where the
+# services also send their spans when OTEL_TRACES_EXPORTER names zipkin (stack/env.sh).
+export ZIPKIN_UI="${ZIPKIN_UI:-http://127.0.0.1:9411/zipkin/}"
+export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-${ZIPKIN_UI%%/zipkin*}/api/v2/spans}"
+
+# Prometheus (scrapes the services' admin /metrics, the alert rules loaded)
+export PROMETHEUS_UI="${PROMETHEUS_UI:-http://127.0.0.1:9090}"

@@ -7,6 +7,8 @@
 set -euo pipefail
 # shellcheck source=scripts/infra/lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=scripts/infra/observability.sh
+. "$INFRA_DIR/observability.sh"
 
 down=0
 printf '%-9s %-9s %-8s %s\n' SERVER STATE PID ADDRESS
@@ -21,4 +23,5 @@ for name in "${SERVERS[@]}"; do
   fi
   printf '%-9s %-9s %-8s %s\n' "$name" "$state" "$pid" "$(server_address "$name")"
 done
+obs_status || down=1
 [ "$down" = 0 ] || { echo "some servers are not running; start them with scripts/infra/up.sh" >&2; exit 1; }

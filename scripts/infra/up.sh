@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# scripts/infra/up.sh — start the local stack (PostgreSQL, Redis, Kafka, S3, Jaeger) as plain
-# processes on 127.0.0.1, for development and integration tests, without Docker.
+# scripts/infra/up.sh — start the local stack (PostgreSQL, Redis, Kafka, S3, Jaeger, and
+# to look at it Zipkin's trace UI and Prometheus: observability.sh) as plain processes on
+# 127.0.0.1, for development and integration tests, without Docker.
 #
 # Runs install.sh first (seconds when everything is installed), then starts each server that
 # is not already running (pid file in .data/run + its port), waits until each one is ready
@@ -11,9 +12,12 @@
 set -euo pipefail
 # shellcheck source=scripts/infra/lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=scripts/infra/observability.sh
+. "$INFRA_DIR/observability.sh"
 t0=$SECONDS
 
 bash "$INFRA_DIR/install.sh"
+obs_install # the Zipkin jar and Debian's prometheus (seconds when present)
 mkdir -p "$GIFMESH_DATA" "$RUN_DIR" "$LOG_DIR"
 
 # Refuse early when a foreign process holds one of our ports (we would not be able to bind).
@@ -195,6 +199,7 @@ for name in "${SERVERS[@]}"; do
   "start_$name"
   started+=("$name")
 done
+obs_start
 
 # --- wait until ready, then bootstrap what each one needs ------------------------------
 is_started() { local s; for s in "${started[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
@@ -206,6 +211,7 @@ wait_for redis 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
 wait_for s3 30 s3_ready
 ensure_s3_bucket
 wait_for jaeger 60 jaeger_ready
+obs_wait
 
 # Kafka: ready = it answers metadata requests; topics are created in the same JVM.
 # Skipped (no JVM) when Kafka was already running and the topics were ensured for this cluster.
@@ -225,6 +231,9 @@ fi
 printf '\n%-9s %-8s %s\n' SERVER PID ADDRESS
 for name in "${SERVERS[@]}"; do
   printf '%-9s %-8s %s\n' "$name" "$(server_pid "$name" || echo '?')" "$(server_address "$name")"
+done
+for name in "${OBS_SERVERS[@]}"; do
+  printf '%-9s %-8s %s\n' "$name" "$(obs_pid "$name" || echo '?')" "$(obs_address "$name")"
 done
 printf '\nlogs: %s/<name>.log   data: %s   env: . scripts/infra/env.sh\n' "$LOG_DIR" "$GIFMESH_DATA"
 say "local stack up in $((SECONDS - t0))s"

@@ -25,3 +25,11 @@ if [ -z "${GIPHY_API_KEY:-}" ]; then
   export GIPHY_BASE_URL="${GIPHY_BASE_URL:-http://127.0.0.1:$GIPHY_FIXTURE_PORT/v1/}"
   export DOWNLOAD_PRIVATE_ALLOWED_HOSTS="${DOWNLOAD_PRIVATE_ALLOWED_HOSTS:-127.0.0.1:$GIPHY_FIXTURE_PORT}"
 fi
+
+# Spans go to Jaeger (OTLP, the store) and to Zipkin (the trace UI of the local stack:
+# the local Jaeger has no UI; scripts/infra/observability.sh), and the web page links
+# each search to its trace in that UI.
+export OTEL_TRACES_EXPORTER="${OTEL_TRACES_EXPORTER:-otlp,zipkin}"
+zipkin_ui="${ZIPKIN_UI:-http://127.0.0.1:9411/zipkin/}"
+export WEB_TRACE_URL="${WEB_TRACE_URL:-${zipkin_ui%/}/traces/{trace_id}}"
+unset zipkin_ui

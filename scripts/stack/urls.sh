@@ -12,7 +12,9 @@ gifmesh is up.
   Giphy-style API     curl 'http://127.0.0.1:8080/v1/gifs/search?q=cat&limit=5'
   OpenAPI             http://127.0.0.1:8080/openapi.json
   Storage RPC (h2c)   http://127.0.0.1:50051  (buf curl --protocol grpc --http2-prior-knowledge --reflect ...)
-  Traces (Jaeger)     ${JAEGER_UI:-http://127.0.0.1:16686}
+  Traces (Zipkin UI)  ${ZIPKIN_UI}  (the web page links each search to its trace)
+  Traces API (Jaeger) ${JAEGER_UI}/api/traces/<trace id>  (JSON; this Jaeger has no UI)
+  Prometheus          ${PROMETHEUS_UI}/  (alerts: ${PROMETHEUS_UI}/classic/alerts, targets: /classic/targets)
   Metrics             http://127.0.0.1:9464/metrics (gateway)  :9465 (storage)  :9466 (file-worker)
   Giphy               $giphy
   Logs                make logs   (files in ${GIFMESH_DATA}/logs)

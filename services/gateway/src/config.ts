@@ -10,6 +10,8 @@ import {
   str,
   url,
 } from "@gifmesh/shared/config";
+import { z } from "zod";
+import { DEFAULT_WEB_TRACE_URL, isTraceUrlTemplate } from "./transport/web-assets.ts";
 
 export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend({
   GATEWAY_HOST: str("0.0.0.0"),
@@ -35,6 +37,18 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
   TRUST_PROXY: bool(false),
   /** CSP img-src of the web page (space-separated sources in the header). */
   CSP_IMG_SOURCES: csv(["'self'", "data:", "https:", "http://127.0.0.1:*", "http://localhost:*"]),
+  /**
+   * Where the web page links each search's trace: {trace_id} is replaced. Default: the
+   * local stack's trace UI (Zipkin, make up); e.g. http://jaeger:16686/trace/{trace_id}
+   * where Jaeger's UI runs. "off" shows no link.
+   */
+  WEB_TRACE_URL: z
+    .string()
+    .default(DEFAULT_WEB_TRACE_URL)
+    .refine(
+      (v) => v === "off" || isTraceUrlTemplate(v),
+      "must be an http(s) URL containing {trace_id}, or off",
+    ),
   CACHE_L1_TTL_MS: durationMs(5_000),
   CACHE_L1_MAX_ENTRIES: int({ default: 5_000, min: 1 }),
   CACHE_TTL_MS: durationMs(300_000),

@@ -80,6 +80,7 @@ export function buildGateway(parts: GatewayParts) {
     corsOrigins: config.CORS_ORIGINS,
     redirectUnarchived: config.MEDIA_REDIRECT_UNARCHIVED,
     imgSources: config.CSP_IMG_SOURCES,
+    webTraceUrl: config.WEB_TRACE_URL === "off" ? "" : config.WEB_TRACE_URL,
   });
   return { app, metrics, cache, queries };
 }

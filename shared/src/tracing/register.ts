@@ -7,12 +7,15 @@
 // instrumentations, configured from the environment:
 //   OTEL_SERVICE_NAME            default: the entry script's package name without scope
 //   OTEL_EXPORTER_OTLP_ENDPOINT  default http://127.0.0.1:4318
+//   OTEL_TRACES_EXPORTER         otlp (default), zipkin, both (otlp,zipkin) or none
+//   OTEL_EXPORTER_ZIPKIN_ENDPOINT default http://127.0.0.1:9411/api/v2/spans
 //   OTEL_SDK_DISABLED            "true" exports nothing but still propagates context
 // main.ts keeps calling startTracing(), which then reuses this SDK.
 import { readFileSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join } from "node:path";
 import { createAddHookMessageChannel } from "import-in-the-middle";
+import { DEFAULT_ZIPKIN_ENDPOINT, parseTraceExporters } from "./exporters.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { markPreloaded, startSdk } from "./start-tracing.ts";
 
@@ -53,6 +56,8 @@ if (enabled) {
     serviceName,
     ...(pkg.version ? { serviceVersion: pkg.version } : {}),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://127.0.0.1:4318",
+    exporters: parseTraceExporters(env.OTEL_TRACES_EXPORTER),
+    zipkinEndpoint: env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? DEFAULT_ZIPKIN_ENDPOINT,
     enabled,
     instrumentations: createInstrumentations(),
   });

@@ -1,5 +1,6 @@
 // Boots OpenTelemetry once per process: spans go to an OTLP/HTTP (protobuf)
-// collector such as Jaeger, the W3C trace context crosses every boundary.
+// collector such as Jaeger (and, when asked, to Zipkin too: exporters.ts), the W3C
+// trace context crosses every boundary.
 // With tracing disabled, context still propagates, so a trace started upstream
 // is not cut in two by a service that does not export its own spans.
 import { context, diag, DiagLogLevel, propagation } from "@opentelemetry/api";
@@ -9,11 +10,15 @@ import {
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { Logger } from "../logging/index.ts";
+import {
+  createSpanProcessors,
+  DEFAULT_ZIPKIN_ENDPOINT,
+  type TraceExporterName,
+} from "./exporters.ts";
 
 /** Options for {@link startTracing}. */
 export interface TracingOptions {
@@ -21,6 +26,10 @@ export interface TracingOptions {
   readonly serviceVersion?: string;
   /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318; spans go to `${otlpEndpoint}/v1/traces`. */
   readonly otlpEndpoint: string;
+  /** Where spans go (OTEL_TRACES_EXPORTER); default ["otlp"], [] exports nothing. */
+  readonly exporters?: readonly TraceExporterName[];
+  /** Zipkin's span endpoint (OTEL_EXPORTER_ZIPKIN_ENDPOINT), used when exporters has "zipkin". */
+  readonly zipkinEndpoint?: string;
   /** False (OTEL_SDK_DISABLED) exports nothing but still propagates context. */
   readonly enabled: boolean;
   readonly instrumentations?: NodeSDKConfiguration["instrumentations"];
@@ -111,8 +120,9 @@ export function startSdk(options: TracingOptions): Tracing {
         ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
       }),
     ),
-    traceExporter: new OTLPTraceExporter({
-      url: `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`,
+    spanProcessors: createSpanProcessors(options.exporters ?? ["otlp"], {
+      otlpEndpoint: options.otlpEndpoint,
+      zipkinEndpoint: options.zipkinEndpoint ?? DEFAULT_ZIPKIN_ENDPOINT,
     }),
     contextManager: new AsyncLocalStorageContextManager(),
     textMapPropagator: new CompositePropagator({

@@ -21,7 +21,7 @@ import { responseHeaders } from "./middleware/response-headers.ts";
 import { gifRoutes } from "./routes/gifs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
-import { webRoutes } from "./web-assets.ts";
+import { DEFAULT_WEB_TRACE_URL, webRoutes } from "./web-assets.ts";
 
 export interface AppDeps {
   readonly queries: GifQueries;
@@ -37,6 +37,8 @@ export interface AppDeps {
   readonly redirectUnarchived: boolean;
   /** CSP img-src sources: where the page may load non-archived GIFs from. */
   readonly imgSources?: readonly string[];
+  /** The web page's trace link, {trace_id} replaced by the page; "" = no link. */
+  readonly webTraceUrl?: string;
 }
 
 /** Giphy's media hosts are https; the local fixture is http on loopback. */
@@ -129,7 +131,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     queries: deps.queries,
     redirectUnarchived: deps.redirectUnarchived,
   });
-  webRoutes(app);
+  webRoutes(app, { traceUrl: deps.webTraceUrl ?? DEFAULT_WEB_TRACE_URL });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
