@@ -26,6 +26,10 @@ const ADMIN_DATABASE_URL = env.DATABASE_URL ?? "postgres://gifmesh:gifmesh@127.0
 const KAFKA_BROKERS = env.KAFKA_BROKERS ?? "127.0.0.1:9092";
 export const JAEGER_UI = env.JAEGER_UI ?? "http://127.0.0.1:16686";
 const OTLP = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://127.0.0.1:4318";
+/** The shared Zipkin (the trace UI, scripts/infra/observability.sh); spans go there too. */
+export const ZIPKIN_UI = (env.ZIPKIN_UI ?? "http://127.0.0.1:9411/zipkin/").replace(/\/?$/, "/");
+const ZIPKIN_SPANS =
+  env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? `${new URL(ZIPKIN_UI).origin}/api/v2/spans`;
 const S3 = {
   S3_ENDPOINT: env.S3_ENDPOINT ?? "http://127.0.0.1:9000",
   S3_REGION: env.S3_REGION ?? "us-east-1",
@@ -56,6 +60,8 @@ function startChild(name: string, script: string, childEnv: Record<string, strin
         TMPDIR: tmpdir(),
         OTEL_SERVICE_NAME: name,
         OTEL_EXPORTER_OTLP_ENDPOINT: OTLP,
+        OTEL_TRACES_EXPORTER: "otlp,zipkin",
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT: ZIPKIN_SPANS,
         ADMIN_HOST: "127.0.0.1",
         ...childEnv,
       },
@@ -150,6 +156,8 @@ async function adminQuery(sql: string): Promise<void> {
 
 export interface E2EStack {
   readonly gatewayUrl: string;
+  /** The gateway's admin server (/metrics, /readyz). */
+  readonly gatewayAdminUrl: string;
   readonly topics: {
     readonly requested: string;
     readonly completed: string;
@@ -263,6 +271,7 @@ export async function startE2EStack(): Promise<E2EStack> {
       PUBLIC_BASE_URL: `http://127.0.0.1:${String(port.gateway)}`,
       STORAGE_URL: `http://127.0.0.1:${String(port.rpc)}`,
       REDIS_URL: env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      WEB_TRACE_URL: `${ZIPKIN_UI}traces/{trace_id}`,
     });
     track(gateway);
     await Promise.all([
@@ -272,6 +281,7 @@ export async function startE2EStack(): Promise<E2EStack> {
     ]);
     return {
       gatewayUrl: `http://127.0.0.1:${String(port.gateway)}`,
+      gatewayAdminUrl: `http://127.0.0.1:${String(port.gatewayAdmin)}`,
       topics,
       children: { gateway, storage, worker },
       stop,

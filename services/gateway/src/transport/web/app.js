@@ -59,9 +59,10 @@ function renditionList(gif) {
   const states = renditionStates(gif);
   const own = states.filter((r) => r.state !== "giphy");
   const summary = document.createElement("summary");
+  const others = states.length - own.length;
   summary.textContent =
-    own.map((r) => `${r.name}: ${r.state}`).join(", ") +
-    (states.length > own.length ? ` · ${states.length - own.length} more from Giphy` : "");
+    own.map((r) => `${r.name}: ${r.state}`).join(", ") + (others > 0 ? ` · +${others}` : "");
+  summary.title = others > 0 ? `${others} more renditions, served from Giphy` : "";
   const list = document.createElement("ul");
   for (const r of states) {
     const item = document.createElement("li");
