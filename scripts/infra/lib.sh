@@ -103,12 +103,17 @@ log_tail() {
   fi
 }
 
-# wait_for <name> <seconds> <command...>: run the check every 0.5 s until it succeeds.
-# On timeout: clear error + log tail, exit 1. Also fails fast if the server's process died.
+# wait_for <name> <seconds> <command...>: run the check every 0.5 s until it succeeds, saying
+# every $PROGRESS_EVERY s (10) how long it has waited. On timeout: clear error + log tail,
+# exit 1. Also fails fast if the server's process died.
 wait_for() {
   local name="$1" secs="$2"; shift 2
-  local deadline=$((SECONDS + secs))
+  local deadline=$((SECONDS + secs)) t0=$SECONDS next=$((SECONDS + ${PROGRESS_EVERY:-10}))
   until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$next" ]; then
+      say "... still waiting for $name: $((SECONDS - t0))s (at most ${secs}s)"
+      next=$((SECONDS + ${PROGRESS_EVERY:-10}))
+    fi
     if ! server_pid "$name" >/dev/null; then
       log_tail "$name"
       die "$name exited during startup (log: $LOG_DIR/$name.log)"
@@ -152,3 +157,80 @@ kafka_java() {
 
 # Content hash of files, for stamp files ("rebuild when the inputs changed").
 hash_files() { cat "$@" | sha256sum | cut -c1-16; }
+
+# --- install steps side by side, with progress --------------------------------------------
+# step_start <name> <command...>  runs the command (a function is fine) in the background,
+#                                 its output in $STEP_DIR/<name>.log
+# step_after <name...>            (inside a step) waits until those steps of this run ended,
+#                                 and fails when one of them failed
+# step_wait                       waits for every started step: says when each one ends, and
+#                                 every $PROGRESS_EVERY s (default 10) which ones still run and
+#                                 for how long; on failure prints the failed step's log tail
+# Each step runs under `set -e` in its own subshell, so a failing command ends that step only.
+STEP_DIR="$LOG_DIR/install"
+PROGRESS_EVERY="${PROGRESS_EVERY:-10}"
+STEPS=()
+declare -A STEP_T0=()
+
+# 1m05s / 42s
+fmt_secs() { if [ "$1" -ge 60 ]; then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); else printf '%ds' "$1"; fi; }
+
+step_start() {
+  local name="$1"; shift
+  mkdir -p "$STEP_DIR"
+  rm -f "$STEP_DIR/$name.rc"
+  printf '===== %s %s =====\n' "$(date -Is)" "$name" >"$STEP_DIR/$name.log"
+  STEPS+=("$name")
+  STEP_T0[$name]=$SECONDS
+  (
+    set +e
+    (set -e; "$@") >>"$STEP_DIR/$name.log" 2>&1 </dev/null
+    echo $? >"$STEP_DIR/$name.rc.tmp" && mv "$STEP_DIR/$name.rc.tmp" "$STEP_DIR/$name.rc"
+  ) &
+}
+
+step_after() {
+  local dep known rc
+  for dep in "$@"; do
+    # Only steps started in this run count (one that was up to date never started).
+    known=0
+    for s in "${STEPS[@]}"; do [ "$s" = "$dep" ] && known=1; done
+    [ "$known" = 1 ] || continue
+    until [ -f "$STEP_DIR/$dep.rc" ]; do sleep 0.5; done
+    rc="$(cat "$STEP_DIR/$dep.rc")"
+    [ "$rc" = 0 ] || { echo "not run: step '$dep' failed (exit $rc)"; return 1; }
+  done
+}
+
+step_wait() {
+  local next=$((SECONDS + PROGRESS_EVERY)) name rc running failed=() line
+  local -A reported=()
+  while :; do
+    running=()
+    for name in "${STEPS[@]}"; do
+      if [ ! -f "$STEP_DIR/$name.rc" ]; then running+=("$name"); continue; fi
+      [ -n "${reported[$name]:-}" ] && continue
+      reported[$name]=1
+      rc="$(cat "$STEP_DIR/$name.rc")"
+      if [ "$rc" = 0 ]; then
+        say "$name: done in $(fmt_secs $((SECONDS - STEP_T0[$name])))"
+      else
+        failed+=("$name")
+        printf 'ERROR: %s failed (exit %s) after %s; last lines of %s:\n' "$name" "$rc" \
+          "$(fmt_secs $((SECONDS - STEP_T0[$name])))" "$STEP_DIR/$name.log" >&2
+        tail -n 40 "$STEP_DIR/$name.log" | sed 's/^/    /' >&2
+      fi
+    done
+    [ "${#running[@]}" -eq 0 ] && break
+    if [ "$SECONDS" -ge "$next" ]; then
+      line=""
+      for name in "${running[@]}"; do line+="${line:+, }$name $(fmt_secs $((SECONDS - STEP_T0[$name])))"; done
+      say "... still running: $line (logs: $STEP_DIR/)"
+      next=$((SECONDS + PROGRESS_EVERY))
+    fi
+    sleep 1
+  done
+  wait
+  STEPS=()
+  [ "${#failed[@]}" -eq 0 ] || die "install failed: ${failed[*]} (full logs in $STEP_DIR/)"
+}
