@@ -31,9 +31,9 @@ ZIPKIN_DIR="$GIFMESH_CACHE/zipkin"
 ZIPKIN_JAR="$ZIPKIN_DIR/zipkin-server.jar"
 ZIPKIN_POM="$INFRA_DIR/zipkin/pom.xml"
 PROMETHEUS_BIN="${PROMETHEUS_BIN:-/usr/bin/prometheus}"
-# Spans Zipkin keeps in memory (oldest dropped first): about 100 MB of heap at most;
-# `make load` makes ~500 spans/s, so this holds the last few minutes of it.
-ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-60000}"
+# Spans Zipkin keeps in memory (oldest dropped first): about 40 MB of its 128 MB heap;
+# `make load` makes a few hundred spans/s, so this holds the last minute or two of it.
+ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-20000}"
 
 obs_port() { case "$1" in zipkin) echo "$ZIPKIN_PORT" ;; prometheus) echo "$PROMETHEUS_PORT" ;; esac; }
 obs_marker() { case "$1" in zipkin) echo "$ZIPKIN_JAR" ;; prometheus) echo "$GIFMESH_DATA/prometheus/prometheus.yml" ;; esac; }
@@ -101,15 +101,19 @@ obs_install() {
 # --- start ----------------------------------------------------------------------------
 obs_start_zipkin() {
   say "zipkin: starting (UI $ZIPKIN_UI, in-memory, at most $ZIPKIN_MAX_SPANS spans)"
-  # Serial GC, C1 only and a small heap: a developer's trace viewer, not a collector
-  # under production load (the cost is in docs/observability.md). Armeria's port is
+  # Serial GC, C1 only, a small heap and one Netty arena with little direct memory
+  # (Netty's default pooled arenas alone took ~100 MB of RSS under `make load`): a
+  # developer's trace viewer, not a collector under production load (the cost is in
+  # docs/observability.md). Armeria's port is
   # bound to loopback explicitly (server.address does not reach it). Every collector
   # but HTTP stays off: KAFKA_BOOTSTRAP_SERVERS and the like are unset here.
   spawn zipkin env -u KAFKA_BOOTSTRAP_SERVERS -u RABBIT_ADDRESSES -u RABBIT_URI -u ACTIVEMQ_URL \
     QUERY_PORT="$ZIPKIN_PORT" STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" \
     COLLECTOR_GRPC_ENABLED=false SELF_TRACING_ENABLED=false \
-    java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
-    -XX:ReservedCodeCacheSize=48m -Djava.awt.headless=true -jar "$ZIPKIN_JAR" \
+    java -Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+    -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m \
+    -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 \
+    -Djava.awt.headless=true -jar "$ZIPKIN_JAR" \
     '--armeria.ports[0].ip=127.0.0.1' "--armeria.ports[0].port=$ZIPKIN_PORT" '--armeria.ports[0].protocols[0]=http' \
     --logging.level.root=warn --logging.level.com.linecorp.armeria.server.Server=info
 }
@@ -202,7 +206,7 @@ obs_status() {
       if port_open "$(obs_port "$name")"; then state=foreign; else state=stopped; fi
       down=1
     fi
-    printf '%-10s %-9s %-8s %s\n' "$name" "$state" "$pid" "$(obs_address "$name")"
+    printf '%-9s %-9s %-8s %s\n' "$name" "$state" "$pid" "$(obs_address "$name")"
   done
   return "$down"
 }
