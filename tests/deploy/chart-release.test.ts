@@ -130,3 +130,13 @@ describe("chart defaults", () => {
     expect(() => renderChart({ set: ["kafka.brokers="] })).toThrow(/kafka.brokers is required/);
   });
 });
+
+describe("the gateway's web page in a cluster", () => {
+  const gatewayConfig = ofKind(renderChart(), "ConfigMap").find(
+    (c) => componentOf(c) === "gateway",
+  );
+
+  it("hides the trace link by default (the gateway's own default is a local Zipkin)", () => {
+    expect(gatewayConfig?.data?.WEB_TRACE_URL).toBe("off");
+  });
+});
