@@ -39,6 +39,9 @@ import { outboxStats } from "./infrastructure/db/outbox-repository.ts";
 import { createCircuitBreaker } from "./infrastructure/giphy/circuit-breaker.ts";
 import type { StorageGaugeSources } from "./metrics.ts";
 
+/** How long one health probe of PostgreSQL may take before it counts as a failure. */
+const HEALTH_PROBE_TIMEOUT_MS = 2_000;
+
 export interface StorageApp {
   readonly rpc: RpcServer;
   readonly database: Database;
@@ -227,12 +230,21 @@ export async function startStorage(
     { logger, signal },
   );
   let probe: NodeJS.Timeout | undefined;
+  let probing = false;
+  // Bounded, one at a time: a ping stuck on a dead connection must turn into
+  // NOT_SERVING, and must not let an older, slower answer overwrite a newer one.
   const probeOnce = async (): Promise<void> => {
-    const ok = await database.ping().then(
-      () => true,
-      () => false,
-    );
-    health.set(ok);
+    if (probing) return;
+    probing = true;
+    try {
+      const ok = await database.ping(AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS)).then(
+        () => true,
+        () => false,
+      );
+      health.set(ok);
+    } finally {
+      probing = false;
+    }
   };
   void migrated.then(
     async () => {

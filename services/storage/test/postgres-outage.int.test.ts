@@ -51,7 +51,7 @@ beforeAll(async () => {
       GIPHY_BASE_URL: fixture.baseUrl,
       HEALTH_PROBE_INTERVAL_MS: "200",
       OTEL_SDK_DISABLED: "true",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: "5000",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -87,8 +87,13 @@ async function readyz(): Promise<number | undefined> {
   }
 }
 
+/** Waits for `check`; a timeout names what it waited for and ends with storage's output. */
 const until = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) =>
-  eventually(async () => ((await check()) ? true : undefined), timeoutMs, what);
+  eventually(async () => ((await check()) ? true : undefined), timeoutMs, what).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}\n--- storage output ---\n${output.slice(-6_000)}`);
+    },
+  );
 
 describe("with PostgreSQL unreachable", () => {
   it("reports not serving, answers unavailable, never exits, and serves again once it is back", async () => {
