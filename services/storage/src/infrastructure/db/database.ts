@@ -34,6 +34,17 @@ export function createDatabase(options: {
   pool.on("error", (error) => {
     options.logger.warn("idle postgres connection failed", { err: error });
   });
+  // The pool listens for errors only on IDLE clients. A checked-out client with no
+  // query in flight (a transaction between statements, e.g. the relay waiting for
+  // Kafka) that PostgreSQL terminates (57P01 on shutdown or failover) emits "error"
+  // with no listener, and an unhandled "error" event kills the process: storage then
+  // stayed down after PostgreSQL returned. With a listener the client is only marked
+  // broken: its next query fails, and the pool discards it on release.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => {
+      options.logger.warn("postgres connection failed", { err: error });
+    });
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
