@@ -149,16 +149,17 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# Kafka's JVMs keep their temp files (lz4's native library, perf data) under .data, not in
-# /tmp: the JVM ignores TMPDIR, and every start would leave new files there.
-kafka_jvm_tmp() {
-  mkdir -p "$GIFMESH_DATA/kafka/tmp"
-  echo "-Djava.io.tmpdir=$GIFMESH_DATA/kafka/tmp"
+# Our JVMs (Kafka, Zipkin) keep their temp files (native libraries such as lz4's and
+# brotli4j's) under .data/<server>/tmp, not in /tmp: the JVM ignores TMPDIR, and every
+# start would leave new files there. Pair it with -XX:-UsePerfData (no hsperfdata).
+jvm_tmp_flag() {
+  mkdir -p "$GIFMESH_DATA/$1/tmp"
+  echo "-Djava.io.tmpdir=$GIFMESH_DATA/$1/tmp"
 }
 
 # Java with Kafka's jars on the classpath. Tools log at WARN; the broker passes its own level.
 kafka_java() {
-  java "$(kafka_jvm_tmp)" -XX:-UsePerfData -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dgifmesh.kafka.level=warn \
+  java "$(jvm_tmp_flag kafka)" -XX:-UsePerfData -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dgifmesh.kafka.level=warn \
     -cp "$KAFKA_CLASSES:$KAFKA_LIBS/*" "$@"
 }
 

@@ -110,7 +110,7 @@ obs_start_zipkin() {
   spawn zipkin env -u KAFKA_BOOTSTRAP_SERVERS -u RABBIT_ADDRESSES -u RABBIT_URI -u ACTIVEMQ_URL \
     QUERY_PORT="$ZIPKIN_PORT" STORAGE_TYPE=mem MEM_MAX_SPANS="$ZIPKIN_MAX_SPANS" \
     COLLECTOR_GRPC_ENABLED=false SELF_TRACING_ENABLED=false \
-    java -Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
+    java "$(jvm_tmp_flag zipkin)" -XX:-UsePerfData -Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k \
     -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m \
     -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 \
     -Djava.awt.headless=true -jar "$ZIPKIN_JAR" \

@@ -117,7 +117,7 @@ PROPS
       >>"$LOG_DIR/kafka.log" 2>&1 || { log_tail kafka; die "kafka storage format failed"; }
   fi
   say "kafka: starting on 127.0.0.1:$KAFKA_PORT"
-  spawn kafka java "$(kafka_jvm_tmp)" -XX:-UsePerfData -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  spawn kafka java "$(jvm_tmp_flag kafka)" -XX:-UsePerfData -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dgifmesh.kafka.level=info -Dlog4j2.shutdownHookEnabled=false \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$props"
 }
