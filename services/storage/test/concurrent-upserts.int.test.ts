@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
 import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
-import { createTestDatabase } from "./helpers.ts";
+import { createTestDatabase, testGif } from "./helpers.ts";
 
 let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
@@ -25,24 +25,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-const gif = (id: string) => ({
-  id,
-  slug: id,
-  title: id,
-  url: "",
-  rating: "g" as const,
-  username: "",
-  altText: "",
-  embedUrl: "",
-  bitlyUrl: "",
-  sourceUrl: "",
-  sourceTld: "",
-  sourcePostUrl: "",
-  isSticker: false,
-  importedAt: null,
-  trendingAt: null,
-  user: null,
-  renditions: [
+const gif = (id: string) =>
+  testGif(id, [
     {
       name: "original",
       url: `https://media.example/${id}.gif`,
@@ -55,8 +39,7 @@ const gif = (id: string) => ({
       webpUrl: "",
       webpSizeBytes: 0,
     },
-  ],
-});
+  ]);
 
 describe("upsertGifs", () => {
   it("pages sharing GIFs in different orders, saved at once, never deadlock", async () => {

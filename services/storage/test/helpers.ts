@@ -2,6 +2,7 @@
 // storage instance on free ports with private topics, a collector of Kafka messages.
 // Each registers the removal of what it creates (database, topics, consumer groups)
 // for the end of the test file, so a failing test leaves nothing behind either.
+import type { GifMetadata } from "../src/domain/gif.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Writable } from "node:stream";
 import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
@@ -154,4 +155,27 @@ export async function createTopics(kafka: Kafka, topics: StorageTopics): Promise
     { topic: topics.failed, numPartitions: 1 },
     { topic: topics.resultsDeadLetter, numPartitions: 1 },
   ]);
+}
+
+/** A minimal GIF as the Giphy mapper yields it, for tests that write GIFs directly. */
+export function testGif(id: string, renditions: GifMetadata["renditions"] = []): GifMetadata {
+  return {
+    id,
+    slug: id,
+    title: id,
+    url: "",
+    rating: "g",
+    username: "",
+    altText: "",
+    embedUrl: "",
+    bitlyUrl: "",
+    sourceUrl: "",
+    sourceTld: "",
+    sourcePostUrl: "",
+    isSticker: false,
+    importedAt: null,
+    trendingAt: null,
+    user: null,
+    renditions,
+  };
 }

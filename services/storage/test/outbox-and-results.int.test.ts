@@ -25,6 +25,7 @@ import {
   startTestStorage,
   testKafka,
   uniqueGroup,
+  testGif,
   uniqueTopics,
 } from "./helpers.ts";
 
@@ -47,25 +48,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const gif = (id: string) => ({
-  id,
-  slug: id,
-  title: id,
-  url: "",
-  rating: "g" as const,
-  username: "",
-  altText: "",
-  embedUrl: "",
-  bitlyUrl: "",
-  sourceUrl: "",
-  sourceTld: "",
-  sourcePostUrl: "",
-  isSticker: false,
-  importedAt: null,
-  trendingAt: null,
-  user: null,
-  renditions: [],
-});
+const gif = (id: string) => testGif(id);
 
 describe("outbox relay", () => {
   it("two relays together publish every row exactly once, in order per GIF", async () => {
