@@ -12,3 +12,4 @@ export {
   ARCHIVE_TOPIC_PARTITIONS,
   ARCHIVE_TOPICS,
 } from "./topics.ts";
+export { bearer, STORAGE_RPC_AUTH_HEADER, tokenMatches } from "./storage-rpc-auth.ts";
