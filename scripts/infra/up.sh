@@ -55,8 +55,10 @@ start_postgres() {
   # A stale postmaster.pid from a killed server is handled by postgres itself.
   say "postgres: starting on 127.0.0.1:$PG_PORT"
   # setsid: the server gets its own session, like the others (see spawn in lib.sh).
+  # shared_buffers 64 MB (default 128): the local data set is a few MB, and every
+  # backend that touches a shared page counts it in its RSS (the 2.5 GB local budget).
   setsid runuser -u postgres -- "$PG_BIN/pg_ctl" start -D "$data" -l "$log" -w -t 60 -s \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_SOCKET_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB" \
     || { log_tail postgres; die "postgres failed to start"; }
   head -n1 "$data/postmaster.pid" >"$(pid_file postgres)"
 }
@@ -117,7 +119,7 @@ PROPS
       >>"$LOG_DIR/kafka.log" 2>&1 || { log_tail kafka; die "kafka storage format failed"; }
   fi
   say "kafka: starting on 127.0.0.1:$KAFKA_PORT"
-  spawn kafka java "$(jvm_tmp_flag kafka)" -XX:-UsePerfData -Xms128m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  spawn kafka java "$(jvm_tmp_flag kafka)" -XX:-UsePerfData -Xms64m -Xmx256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dgifmesh.kafka.level=info -Dlog4j2.shutdownHookEnabled=false \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$props"
 }
