@@ -42,3 +42,20 @@ export OTEL_TRACES_EXPORTER="${OTEL_TRACES_EXPORTER:-otlp,zipkin}"
 zipkin_ui="${ZIPKIN_UI:-http://127.0.0.1:9411/zipkin/}"
 export WEB_TRACE_URL="${WEB_TRACE_URL:-${zipkin_ui%/}/traces/{trace_id}}"
 unset zipkin_ui
+
+# Storage's RPC is authenticated by a bearer token that storage and the gateway share
+# (docs/security.md). `make up` stays zero-config: the first run writes a random token
+# into .data/secrets (mode 600, git-ignored) and every later run reuses it, so a
+# restarted gateway keeps talking to a running storage. Reflection (grpcurl, buf curl
+# without .proto files) is on for the local stack only; it is behind the same token.
+if [ -z "${STORAGE_RPC_TOKEN:-}" ]; then
+  gifmesh_token_file="${GIFMESH_DATA:?}/secrets/storage-rpc-token"
+  if [ ! -s "$gifmesh_token_file" ]; then
+    (umask 077 && mkdir -p "${gifmesh_token_file%/*}" &&
+      head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$gifmesh_token_file")
+  fi
+  STORAGE_RPC_TOKEN="$(cat "$gifmesh_token_file")"
+  export STORAGE_RPC_TOKEN
+  unset gifmesh_token_file
+fi
+export STORAGE_RPC_REFLECTION="${STORAGE_RPC_REFLECTION:-true}"

@@ -11,7 +11,7 @@ gifmesh is up.
   Web page            http://127.0.0.1:8080/
   Giphy-style API     curl 'http://127.0.0.1:8080/v1/gifs/search?q=cat&limit=5'
   OpenAPI             http://127.0.0.1:8080/openapi.json
-  Storage RPC (h2c)   http://127.0.0.1:50051  (buf curl --protocol grpc --http2-prior-knowledge --reflect ...)
+  Storage RPC (h2c)   http://127.0.0.1:${STORAGE_RPC_PORT:-50051}  (a bearer token: see "Storage RPC" below)
   Traces (Zipkin UI)  ${ZIPKIN_UI}  (the web page links each search to its trace)
   Traces API (Jaeger) ${JAEGER_UI}/api/traces/<trace id>  (JSON; this Jaeger has no UI)
   Prometheus          ${PROMETHEUS_UI}/  (alerts: ${PROMETHEUS_UI}/classic/alerts, targets: /classic/targets)
@@ -19,4 +19,9 @@ gifmesh is up.
   Giphy               $giphy
   Logs                make logs   (files in ${GIFMESH_DATA}/logs)
   Stop                make down
+
+Storage RPC, with the local token (written on the first make up):
+  buf curl --protocol grpc --http2-prior-knowledge --reflect \\
+    -H "authorization: Bearer \$(cat ${GIFMESH_DATA}/secrets/storage-rpc-token)" \\
+    --data '{"id":"<gif id>"}' http://127.0.0.1:${STORAGE_RPC_PORT:-50051}/gifmesh.storage.v1.StorageService/GetGif
 TXT
