@@ -27,6 +27,7 @@ import type { StorageMetrics } from "./metrics.ts";
 import { startResultsConsumer } from "./transport/kafka/archive-results-consumer.ts";
 import { createHealthState, healthRoutes, type HealthState } from "./transport/rpc/health.ts";
 import { createReflection, reflectionRoutes } from "./transport/rpc/reflection.ts";
+import { createRpcAuthGate } from "./transport/rpc/rpc-auth.ts";
 import { startRpcServer, type RpcServer } from "./transport/rpc/rpc-server.ts";
 import { storageRoutes } from "./transport/rpc/storage-handlers.ts";
 import {
@@ -200,8 +201,12 @@ export async function startStorage(
         },
       })(router);
       healthRoutes(health)(router);
-      reflectionRoutes(reflection)(router);
+      if (config.STORAGE_RPC_REFLECTION) reflectionRoutes(reflection)(router);
     },
+    readMaxBytes: config.STORAGE_RPC_MAX_REQUEST_BYTES,
+    ...(config.STORAGE_RPC_TOKEN
+      ? { requestGate: createRpcAuthGate(config.STORAGE_RPC_TOKEN) }
+      : {}),
     interceptors: [
       createServerTracingInterceptor({ tracerName: "gifmesh-storage" }),
       ...(deps.registry
@@ -213,8 +218,15 @@ export async function startStorage(
       : {}),
     corsOrigins: config.CORS_ORIGINS,
   });
+  if (config.STORAGE_RPC_TOKEN === undefined)
+    logger.warn(
+      "storage rpc is unauthenticated: STORAGE_RPC_TOKEN is unset (local/dev mode only)",
+      { host: config.STORAGE_RPC_HOST },
+    );
   logger.info("storage rpc listening", {
     url: rpc.url,
+    authenticated: config.STORAGE_RPC_TOKEN !== undefined,
+    reflection: config.STORAGE_RPC_REFLECTION,
     giphy: config.GIPHY_USES_FIXTURE ? "fixture" : "giphy",
     giphyBaseUrl: config.GIPHY_BASE_URL,
   });

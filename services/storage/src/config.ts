@@ -1,7 +1,7 @@
 // Storage's environment variables. When GIPHY_API_KEY is unset, storage talks to the
 // offline Giphy fixture (http://127.0.0.1:8089/v1/ with the fixture's public key);
 // setting the key switches to the real API without a code change.
-import { baseConfigSchema, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
+import { baseConfigSchema, bool, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { z } from "zod";
 
@@ -10,10 +10,25 @@ export const FIXTURE_API_KEY = "gifmesh-fixture-key";
 const FIXTURE_BASE_URL = "http://127.0.0.1:8089/v1/";
 const GIPHY_BASE_URL = "https://api.giphy.com/v1/";
 
+/** `*`, or an origin exactly as browsers send it: no path, no trailing slash. */
+const corsOrigin = z
+  .string()
+  .regex(/^(\*|https?:\/\/[^/\s]+)$/i, "entries must be * or scheme://host[:port]");
+
 export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
   .extend({
-    STORAGE_RPC_HOST: str("0.0.0.0"),
+    /** Loopback unless told otherwise: Helm and compose set 0.0.0.0 (and a token). */
+    STORAGE_RPC_HOST: str("127.0.0.1"),
     STORAGE_RPC_PORT: port(50051),
+    /**
+     * Shared secret callers send as `authorization: Bearer <token>`; unset = no
+     * authentication (local/dev mode, warned about at start). gRPC health is exempt.
+     */
+    STORAGE_RPC_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** gRPC server reflection (buf curl --reflect, grpcurl); off unless asked for. */
+    STORAGE_RPC_REFLECTION: bool(false),
+    /** Largest request message accepted (after decompression); requests are a few hundred bytes. */
+    STORAGE_RPC_MAX_REQUEST_BYTES: int({ default: 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
     DATABASE_URL: str("postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh"),
     /** Connections for RPC calls (searches, gets). */
     DATABASE_POOL_MAX: int({ default: 10, min: 1, max: 200 }),
@@ -36,6 +51,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
     GIPHY_TIMEOUT_MS: durationMs(3_000),
     GIPHY_RETRIES: int({ default: 2, min: 0, max: 10 }),
+    /** Largest Giphy answer read (decoded bytes); a page of 50 GIFs is well under 1 MiB. */
+    GIPHY_MAX_RESPONSE_BYTES: int({ default: 8 * 1024 * 1024, min: 1024 }),
     /**
      * The Giphy circuit breaker (infrastructure/giphy/circuit-breaker.ts): it opens when
      * at least FAILURE_RATE_PERCENT of the calls in the last WINDOW failed and the window
@@ -54,7 +71,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     OUTBOX_RETRY_MAX_MS: durationMs(5_000),
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),
-    CORS_ORIGINS: csv([]),
+    /** Origins (scheme://host[:port]) browsers may call from; `*` = any, without credentials. */
+    CORS_ORIGINS: csv([]).pipe(z.array(corsOrigin)),
   })
   .transform((config) => ({
     ...config,

@@ -82,6 +82,7 @@ export function uniqueGroup(prefix: string): string {
 export async function startTestStorage(
   env: Record<string, string>,
   topics: StorageTopics,
+  logger: Logger = quietLogger(),
 ): Promise<{ app: StorageApp; abort: AbortController }> {
   const config = loadConfig(storageConfigSchema, {
     STORAGE_RPC_HOST: "127.0.0.1",
@@ -96,7 +97,7 @@ export async function startTestStorage(
     createMetrics({ service: "storage-test", defaultMetrics: false }),
   );
   const started = await startStorage(config, {
-    logger: quietLogger(),
+    logger,
     metrics,
     signal: abort.signal,
     topics,

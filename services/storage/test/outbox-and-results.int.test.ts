@@ -264,7 +264,12 @@ describe("reflection and health through buf curl", () => {
   it("lists services, calls search by reflection and reports SERVING", async () => {
     const fixture = await createFixtureServer({ port: 0 });
     const { app, abort } = await startTestStorage(
-      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl },
+      // Reflection is opt-in (off by default since issue 13); make up turns it on.
+      {
+        DATABASE_URL: database.url,
+        GIPHY_BASE_URL: fixture.baseUrl,
+        STORAGE_RPC_REFLECTION: "true",
+      },
       topics,
     );
     const run = promisify(execFile);

@@ -50,6 +50,78 @@ export function rawH2(origin: string) {
         stream.end(body);
       });
     },
+    /**
+     * Sends `head`, then up to `totalBytes` of `fill` bytes as fast as flow control
+     * lets it, and stops writing as soon as the server answers. Returns the answer
+     * and how many body bytes the server had taken by then: a server that refuses a
+     * body early has taken far fewer than `totalBytes`. Never ends the body, unless
+     * all of it was sent.
+     */
+    sendUntilAnswered(
+      path: string,
+      headers: Record<string, string>,
+      head: Uint8Array,
+      totalBytes: number,
+      timeoutMs = 10_000,
+    ): Promise<RawAnswer & { readonly bytesSent: number; readonly answeredEarly: boolean }> {
+      return new Promise((resolve, reject) => {
+        const stream = session.request({ ":method": "POST", ":path": path, ...headers });
+        const chunks: Buffer[] = [];
+        let answerHeaders: http2.IncomingHttpHeaders | undefined;
+        let trailers: http2.IncomingHttpHeaders = {};
+        let sent = 0;
+        let sentAtAnswer: number | undefined;
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        const pump = (): void => {
+          while (answerHeaders === undefined && sent < totalBytes) {
+            const piece = chunk.subarray(0, Math.min(chunk.length, totalBytes - sent));
+            sent += piece.length;
+            if (!stream.write(piece)) {
+              stream.once("drain", pump);
+              return;
+            }
+          }
+          if (answerHeaders === undefined && sent >= totalBytes) stream.end();
+        };
+        stream.on("response", (h: http2.IncomingHttpHeaders) => {
+          answerHeaders = h;
+          sentAtAnswer = sent;
+        });
+        stream.on("trailers", (t: http2.IncomingHttpHeaders) => {
+          trailers = t;
+        });
+        stream.on("data", (data: Buffer) => {
+          chunks.push(data);
+        });
+        const finish = (): void => {
+          if (answerHeaders === undefined) {
+            reject(new Error(`no answer after ${sent} of ${totalBytes} bytes`));
+            return;
+          }
+          resolve({
+            status: Number(answerHeaders[":status"]),
+            headers: answerHeaders,
+            trailers,
+            body: Buffer.concat(chunks),
+            bytesSent: sentAtAnswer ?? sent,
+            answeredEarly: (sentAtAnswer ?? sent) < totalBytes,
+          });
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+        };
+        stream.on("end", finish);
+        // A reset after the answer (the server refusing the rest of the body) is the point.
+        stream.on("error", (error: Error) => {
+          if (answerHeaders === undefined) reject(error);
+          else finish();
+        });
+        stream.setTimeout(timeoutMs, () => {
+          finish();
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+        });
+        stream.write(head);
+        pump();
+      });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         session.close(() => {

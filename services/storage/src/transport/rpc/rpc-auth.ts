@@ -1,0 +1,34 @@
+// Who may call storage's RPC: callers that present the shared token
+// (STORAGE_RPC_TOKEN) as `authorization: Bearer <token>`. The check runs as
+// connect-es's request gate, after the headers arrive and before any byte of the
+// body is read, decompressed or parsed, so an unauthenticated caller costs storage
+// a header parse and nothing more, whatever body it declares.
+//
+// One exception: grpc.health.v1 (Check and Watch). The kubelet's gRPC liveness and
+// readiness probes cannot send headers, and health answers only SERVING or
+// NOT_SERVING, which tells a caller nothing a TCP connect would not. Reflection is
+// not exempt: with a token set, the schema is only shown to those holding it.
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { Health, STORAGE_RPC_AUTH_HEADER, tokenMatches } from "@gifmesh/shared/contracts";
+
+/** The stable code in `gifmesh-error-code` of a refused call (and in its message). */
+export const UNAUTHENTICATED_CODE = "RPC.UNAUTHENTICATED";
+
+/** Services every caller may use without the token. */
+const OPEN_SERVICES: ReadonlySet<string> = new Set([Health.typeName]);
+
+export type RequestGate = (context: HandlerContext) => void;
+
+/** A request gate that refuses every call without the token, health excepted. */
+export function createRpcAuthGate(token: string): RequestGate {
+  return (context) => {
+    if (OPEN_SERVICES.has(context.service.typeName)) return;
+    if (tokenMatches(token, context.requestHeader.get(STORAGE_RPC_AUTH_HEADER))) return;
+    // The same answer for a missing, malformed and wrong token: no oracle.
+    throw new ConnectError(
+      `${UNAUTHENTICATED_CODE}: a valid bearer token is required`,
+      Code.Unauthenticated,
+      new Headers({ "gifmesh-error-code": UNAUTHENTICATED_CODE }),
+    );
+  };
+}
