@@ -71,9 +71,32 @@ app.kubernetes.io/part-of: gifmesh
       {{- end }}
 {{- end }}
 
+{{/* Static S3 keys from a Secret, or nothing: the AWS SDK's default credential chain (IRSA, EKS Pod Identity, instance profile). */}}
 {{- define "gifmesh.s3SecretEnv" -}}
+{{- if eq .Values.s3.credentials "static" }}
 {{ include "gifmesh.secretEnv" (dict "root" . "name" "S3_ACCESS_KEY_ID" "secret" .Values.s3.existingSecret "key" .Values.s3.accessKeyIdKey) }}
 {{ include "gifmesh.secretEnv" (dict "root" . "name" "S3_SECRET_ACCESS_KEY" "secret" .Values.s3.existingSecret "key" .Values.s3.secretAccessKeyKey) }}
+{{- else if ne .Values.s3.credentials "default-chain" }}
+{{- fail "s3.credentials must be static or default-chain" }}
+{{- end }}
+{{- end }}
+
+{{/* The services listen on loopback unless told otherwise; in a pod they must listen on the pod's address. */}}
+{{- define "gifmesh.listenConfigData" -}}
+ADMIN_HOST: "0.0.0.0"
+{{- end }}
+
+{{/* The Secret holding the bearer token storage requires on every RPC (the gateway sends it). */}}
+{{- define "gifmesh.storageRpcTokenSecret" -}}
+{{- default (include "gifmesh.componentName" (dict "root" . "component" "storage-rpc-token")) .Values.storage.rpcAuth.existingSecret -}}
+{{- end }}
+
+{{- define "gifmesh.storageRpcTokenEnv" -}}
+- name: STORAGE_RPC_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "gifmesh.storageRpcTokenSecret" . }}
+      key: {{ .Values.storage.rpcAuth.tokenKey }}
 {{- end }}
 
 {{- define "gifmesh.databaseEnv" -}}
