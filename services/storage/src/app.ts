@@ -153,6 +153,7 @@ export async function startStorage(
     apiKey: config.GIPHY_API_KEY,
     timeoutMs: config.GIPHY_TIMEOUT_MS,
     retries: config.GIPHY_RETRIES,
+    maxResponseBytes: config.GIPHY_MAX_RESPONSE_BYTES,
     breaker,
     onAttempt: (endpoint, outcome, seconds) => {
       metrics.giphyCalls.inc({ endpoint, outcome });

@@ -1,6 +1,11 @@
 // The Giphy v1 HTTP client: timeouts, jittered retries on network errors and 5xx,
 // a failure-rate circuit breaker consulted per attempt, zod-validated responses mapped to domain types. The API key
 // goes only into the request URL; errors, logs and spans name the path alone.
+//
+// Outside input is bounded: a body is read only on a 2xx and only up to
+// maxResponseBytes (read-capped.ts), and redirects are not followed at all. Giphy's
+// API does not redirect, and a followed redirect could downgrade https to http
+// (with the api_key in the URL) or lead anywhere; a 3xx is a bad response instead.
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
 import { redactString } from "@gifmesh/shared/logging";
@@ -12,6 +17,7 @@ import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import type { CallOutcome, CircuitBreaker } from "./circuit-breaker.ts";
 import { toGifMetadata } from "./giphy-mapper.ts";
 import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
+import { BodyTooLargeError, readCappedText } from "./read-capped.ts";
 
 export interface GiphyClientOptions {
   /** Ends in /v1/. */
@@ -19,6 +25,8 @@ export interface GiphyClientOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly retries: number;
+  /** Largest body read (decoded bytes); larger is GIPHY.BAD_RESPONSE. Default 8 MiB. */
+  readonly maxResponseBytes?: number;
   /** Shared with the owner, which exports its state (metrics); none: every call is made. */
   readonly breaker?: CircuitBreaker;
   /** Observes each HTTP attempt (metrics): outcome is "ok" or a GIPHY.* code. */
@@ -26,6 +34,9 @@ export interface GiphyClientOptions {
 }
 
 const tracer = trace.getTracer("gifmesh-storage");
+
+/** Default cap of one Giphy answer: a full page of 50 GIFs is a few hundred KiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** An attempt with less time than this is not started. */
 const MIN_ATTEMPT_MS = 50;
@@ -71,6 +82,7 @@ const NO_BREAKER: CircuitBreaker = {
 
 export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
   const breaker = options.breaker ?? NO_BREAKER;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   /**
    * One attempt in a CLIENT span `GET <url.template>` (HTTP semantic conventions;
@@ -134,6 +146,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       response = await fetch(url, {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         headers: { accept: "application/json" },
+        redirect: "manual",
       });
     } catch (error) {
       signal?.throwIfAborted();
@@ -146,12 +159,14 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     }
     const status = response.status;
     onStatus(status);
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      body = undefined;
-    }
+    // Only a 2xx body is used; any other is dropped unread.
+    if (status < 200 || status >= 300) await response.body?.cancel().catch(() => undefined);
+    if (status >= 300 && status < 400)
+      throw new AttemptError(
+        "GIPHY.BAD_RESPONSE",
+        `giphy ${endpoint}: redirect ${status} not followed`,
+        false,
+      );
     if (status === 429)
       throw new AttemptError("GIPHY.RATE_LIMITED", `giphy ${endpoint}: rate limited`, false);
     if (status === 401 || status === 403)
@@ -173,7 +188,9 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         `giphy ${endpoint}: request rejected (${status})`,
         false,
       );
-    const parsed = schema.safeParse(body);
+    const parsed = schema.safeParse(
+      await readJson(response, maxResponseBytes, endpoint, signal, timeout, timeoutMs),
+    );
     if (!parsed.success)
       throw new AttemptError(
         "GIPHY.BAD_RESPONSE",
@@ -296,6 +313,44 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       return data === undefined ? [] : data.data.gifs.map(toGifMetadata);
     },
   };
+}
+
+/**
+ * The 2xx body as JSON (undefined if it is not JSON: the schema then refuses it),
+ * read with the cap. Over the cap is GIPHY.BAD_RESPONSE, not retried: the same
+ * request would get the same answer. A timeout or network error while reading is
+ * GIPHY.UNAVAILABLE, as before the body.
+ */
+async function readJson(
+  response: Response,
+  maxBytes: number,
+  endpoint: string,
+  signal: AbortSignal | undefined,
+  timeout: AbortSignal,
+  timeoutMs: number,
+): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readCappedText(response, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError)
+      throw new AttemptError(
+        "GIPHY.BAD_RESPONSE",
+        `giphy ${endpoint}: response larger than ${String(maxBytes)} bytes`,
+        false,
+      );
+    signal?.throwIfAborted();
+    throw new AttemptError(
+      "GIPHY.UNAVAILABLE",
+      `giphy ${endpoint}: ${timeout.aborted ? `timed out after ${String(timeoutMs)} ms` : `network error (${networkCode(error)})`} while reading the body`,
+      true,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function networkCode(error: unknown): string {
