@@ -355,28 +355,37 @@ export declare type ArchivedMedia = Message<"gifmesh.gif.v1.ArchivedMedia"> & {
 export declare const ArchivedMediaSchema: GenMessage<ArchivedMedia>;
 
 /**
- * Facts measured by parsing the media, never copied from metadata.
+ * Facts measured by parsing the media, never copied from metadata. Producers keep
+ * every value in the range stated here (consumers store them as signed 32-bit
+ * integers) and consumers may refuse values outside it.
  *
  * @generated from message gifmesh.gif.v1.MediaFacts
  */
 export declare type MediaFacts = Message<"gifmesh.gif.v1.MediaFacts"> & {
   /**
+   * 1 to 65535 (a GIF's sizes are 16-bit).
+   *
    * @generated from field: uint32 width = 1;
    */
   width: number;
 
   /**
+   * 1 to 65535.
+   *
    * @generated from field: uint32 height = 2;
    */
   height: number;
 
   /**
+   * 1 to 2147483647 (2^31 - 1), saturating.
+   *
    * @generated from field: uint32 frame_count = 3;
    */
   frameCount: number;
 
   /**
-   * Sum of the frame delays.
+   * Sum of the frame delays, 0 to 2147483647 (2^31 - 1, about 24.8 days),
+   * saturating: the maximum means "at least this long".
    *
    * @generated from field: uint32 duration_ms = 4;
    */

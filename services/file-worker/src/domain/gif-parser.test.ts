@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeGif } from "../../test/make-gif.ts";
 import { ArchiveError } from "./archive-error.ts";
 import { createGifParser } from "./gif-parser.ts";
+import { checkedFacts, MEDIA_FACT_MAX } from "./media-facts.ts";
 
 function parse(bytes: Uint8Array, chunkSize = bytes.length) {
   const parser = createGifParser();
@@ -87,5 +88,50 @@ describe("createGifParser", () => {
     zero[6] = 0;
     zero[7] = 0;
     expect(malformed(() => parse(zero))).toMatch(/zero logical screen/);
+  });
+});
+
+/**
+ * A valid GIF of `frames` 1×1 frames, each with the longest delay GIF can express
+ * (65535 hundredths of a second), built byte by byte: 23 bytes a frame.
+ */
+function longGif(frames: number): Buffer {
+  const hex = (text: string) => Buffer.from(text.replace(/\s/g, ""), "hex");
+  const header = Buffer.concat([Buffer.from("GIF89a"), hex("0100 0100 00 00 00")]); // 1×1, no color table
+  const frame = Buffer.concat([
+    hex("21 f9 04 00 ffff 00 00"), // graphic control extension: delay 65535
+    hex("2c 0000 0000 0100 0100 80"), // image descriptor 1×1, 2-entry local color table
+    hex("000000 ffffff"), // the color table
+    hex("02 02 4401 00"), // LZW minimum code size 2, one 2-byte sub-block, terminator
+  ]);
+  return Buffer.concat([header, ...Array<Buffer>(frames).fill(frame), hex("3b")]);
+}
+
+describe("facts stay within the contract's ranges", () => {
+  it("a 3,300-frame GIF of maximal delays reports the saturated duration, not 2,162,655,000 ms", () => {
+    const gif = longGif(3_300);
+    expect(gif.length).toBeLessThan(120 * 1024);
+    const facts = parse(gif, 4096);
+    expect(facts.frameCount).toBe(3_300);
+    expect(facts.durationMs).toBe(MEDIA_FACT_MAX);
+    expect(checkedFacts(facts)).toEqual(facts);
+  });
+
+  it("below the bound the sum is exact", () => {
+    expect(parse(longGif(3_000)).durationMs).toBe(3_000 * 655_350);
+  });
+
+  it("checkedFacts refuses anything outside the ranges", () => {
+    const good = { width: 1, height: 1, frameCount: 1, durationMs: 0 };
+    for (const bad of [
+      { ...good, durationMs: MEDIA_FACT_MAX + 1 },
+      { ...good, durationMs: -1 },
+      { ...good, durationMs: 1.5 },
+      { ...good, frameCount: 0 },
+      { ...good, frameCount: 2 ** 32 },
+      { ...good, width: 65_536 },
+      { ...good, height: 0 },
+    ])
+      malformed(() => checkedFacts(bad));
   });
 });

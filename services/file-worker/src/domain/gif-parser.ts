@@ -2,14 +2,19 @@
 // width, height, frame count and total duration from the file itself while the bytes
 // stream past, holding at most one small structure (≤ 256 bytes) in memory. Pixel
 // data (LZW sub-blocks) is skipped, never decoded. Nothing is trusted from metadata.
+// Frame count and duration saturate at the contract's bound (media-facts.ts).
 import { ArchiveError } from "./archive-error.ts";
+import { checkedFacts, saturatingAdd } from "./media-facts.ts";
 
 /** What the worker records about a GIF. */
 export interface GifFacts {
   readonly width: number;
   readonly height: number;
   readonly frameCount: number;
-  /** Sum of the graphic control extensions' delays, in milliseconds (delay 0 counts as 0). */
+  /**
+   * Sum of the graphic control extensions' delays, in milliseconds (delay 0 counts
+   * as 0), saturated at MEDIA_FACT_MAX; frameCount saturates there too.
+   */
   readonly durationMs: number;
 }
 
@@ -90,8 +95,8 @@ export function createGifParser(): GifParser {
         return;
       case "imageDescriptor":
         if (u16(4) === 0 || u16(6) === 0) throw malformed("empty frame");
-        frameCount += 1;
-        durationMs += pendingDelayMs;
+        frameCount = saturatingAdd(frameCount, 1);
+        durationMs = saturatingAdd(durationMs, pendingDelayMs);
         pendingDelayMs = 0;
         next("lzwMinCodeSize", 1, colorTableBytes(u8(8)));
         return;
@@ -130,7 +135,7 @@ export function createGifParser(): GifParser {
       if (state !== "trailer")
         throw malformed(state === "header" && have < 6 ? "too short" : "truncated");
       if (frameCount === 0) throw malformed("no image");
-      return { width, height, frameCount, durationMs };
+      return checkedFacts({ width, height, frameCount, durationMs });
     },
   };
 }
