@@ -27,7 +27,8 @@ export interface RetryBudget {
 }
 
 export interface HandleRequestDeps {
-  readonly decode: (value: Buffer | null) => ArchiveJob;
+  /** Decodes and validates the payload; the key must agree with it (request-codec.ts). */
+  readonly decode: (value: Buffer | null, key: Buffer | null) => ArchiveJob;
   readonly archive: ArchiveMedia;
   readonly publisher: ResultPublisher;
   readonly retry: RetryBudget;
@@ -44,7 +45,7 @@ export function createHandleRequest(deps: HandleRequestDeps): HandleRequest {
     const attempt = (attempts.get(id) ?? 0) + 1;
     let job: ArchiveJob | undefined;
     try {
-      job = deps.decode(raw.value);
+      job = deps.decode(raw.value, raw.key);
       const media = await deps.archive(job, signal);
       await deps.publisher.completed(job, media);
       attempts.delete(id);

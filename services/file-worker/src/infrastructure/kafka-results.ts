@@ -15,6 +15,7 @@ import { trace } from "@opentelemetry/api";
 import { withProducerSpan } from "@gifmesh/shared/tracing";
 import { ArchiveError } from "../domain/archive-error.ts";
 import type { ResultPublisher } from "../application/ports.ts";
+import { deadLetterCopy } from "./dead-letter-copy.ts";
 
 /** Topic names; configurable so tests can use their own. */
 export interface ResultTopics {
@@ -95,25 +96,17 @@ export function createKafkaResultPublisher(
 
     async failed(job, raw, error, attempts) {
       const failedAt = new Date().toISOString();
-      const dlq: KafkaJS.TopicMessages = {
-        topic: topics.deadLetter,
-        messages: [
-          {
-            key: raw.key,
-            value: raw.value,
-            headers: {
-              ...raw.headers,
-              [DLQ_HEADERS.code]: error.code,
-              [DLQ_HEADERS.reason]: error.message.slice(0, 1024),
-              [DLQ_HEADERS.attempts]: String(attempts),
-              [DLQ_HEADERS.topic]: raw.topic,
-              [DLQ_HEADERS.partition]: String(raw.partition),
-              [DLQ_HEADERS.offset]: raw.offset,
-              [DLQ_HEADERS.failedAt]: failedAt,
-            },
-          },
-        ],
-      };
+      // Bounded, so that an oversized original cannot make its copy unpublishable.
+      const copy = deadLetterCopy(raw, {
+        [DLQ_HEADERS.code]: error.code,
+        [DLQ_HEADERS.reason]: error.message.slice(0, 1024),
+        [DLQ_HEADERS.attempts]: String(attempts),
+        [DLQ_HEADERS.topic]: raw.topic,
+        [DLQ_HEADERS.partition]: String(raw.partition),
+        [DLQ_HEADERS.offset]: raw.offset,
+        [DLQ_HEADERS.failedAt]: failedAt,
+      });
+      const dlq: KafkaJS.TopicMessages = { topic: topics.deadLetter, messages: [copy] };
       if (job === undefined) return send([dlq]);
       const event = create(ArchiveFailedSchema, {
         eventId: randomUUID(),

@@ -46,6 +46,16 @@ export interface ArchiveConsumer {
 
 const tracer = trace.getTracer("gifmesh-file-worker");
 
+/** Keys longer than this are shown cut, with their size: a key can be up to a megabyte. */
+const SHOWN_KEY_CHARS = 128;
+
+/** The message key as logs and spans show it (GIF ids are at most 64 characters). */
+export function shownKey(key: Buffer | null): string | undefined {
+  if (key === null) return undefined;
+  if (key.length <= SHOWN_KEY_CHARS) return key.toString();
+  return `${key.subarray(0, SHOWN_KEY_CHARS).toString()}… (${key.length} bytes)`;
+}
+
 export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveConsumer {
   const { consumer, metrics, logger } = options;
   const inFlight = new Set<Promise<Outcome>>();
@@ -59,7 +69,7 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
       topic: raw.topic,
       partition: raw.partition,
       offset: raw.offset,
-      gif_id: raw.key?.toString(),
+      gif_id: shownKey(raw.key),
     });
     if (outcome.kind === "retry")
       log.warn("archive attempt failed; will retry", {
@@ -85,7 +95,7 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
             topic: raw.topic,
             partition: raw.partition,
             offset: raw.offset,
-            key: raw.key,
+            key: shownKey(raw.key),
             consumerGroup: options.groupId,
           }),
         },

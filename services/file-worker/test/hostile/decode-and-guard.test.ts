@@ -206,3 +206,22 @@ describe("URL guard", () => {
     );
   });
 });
+
+describe("message key", () => {
+  const value = request("https://media.giphy.com/media/abc/giphy.gif"); // gif_id abc123
+
+  it("must be the request's gif_id, or absent", () => {
+    for (const key of [Buffer.from("abc123"), null, Buffer.alloc(0)])
+      expect(decodeArchiveRequest(value, key).gifId).toBe("abc123");
+  });
+
+  it.each([
+    ["another id", Buffer.from("someone-else")],
+    ["a megabyte", Buffer.alloc(1_000_000, 0x61)],
+    ["the id plus a NUL", Buffer.from("abc123\u0000")],
+  ])("is ARCHIVE.BAD_MESSAGE when it is %s", (_what, key) => {
+    expect(() => decodeArchiveRequest(value, key)).toThrow(
+      expect.objectContaining({ code: "ARCHIVE.BAD_MESSAGE" }) as Error,
+    );
+  });
+});
