@@ -150,6 +150,42 @@ describe("createLogger", () => {
     });
   });
 
+  it("keeps outside values inside their field: no forged fields, lines or control bytes", () => {
+    const stream = new PassThrough();
+    let raw = "";
+    stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+    const logger = createLogger({ service: "test-svc", stream });
+    const forged = '","level":"error","admin":true}\n{"level":"error","message":"forged';
+    const hostile = {
+      user_agent: `curl/8 ${forged}\r\n\u2028\u2029\u001b[31m\u009b31m\u007f\u0000\ud800`,
+      path: "/v1/gifs/%0a\n{}",
+      key: Buffer.from('{"a":1}\n').toString(),
+      headers: { 'x-"evil"\n': "v\n", level: "error" },
+      level: "error",
+      message: "overridden?",
+      service: "other",
+      trace_id: "f".repeat(32),
+    };
+    logger.info(`GET ${forged}`, hostile);
+    logger.warn("second");
+    const lines = raw.split("\n");
+    expect(lines).toHaveLength(3); // two lines, then the empty rest after the last newline
+    expect(lines[2]).toBe("");
+    const first = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
+    // winston appends a `message` in metadata to the message: text, inside the field.
+    expect(first).toMatchObject({ level: "info", service: "test-svc" });
+    expect(first.message).toBe(`GET ${forged} overridden?`);
+    expect(first).not.toHaveProperty("admin");
+    expect(first).not.toHaveProperty("trace_id");
+    expect(first).toMatchObject({ meta_service: "other", meta_trace_id: "f".repeat(32) });
+    expect(first.user_agent).toBe(hostile.user_agent);
+    expect(first.headers).toEqual(hostile.headers);
+    expect(JSON.parse(lines[1] ?? "")).toMatchObject({ level: "warn", message: "second" });
+    // Control characters, line separators and lone surrogates are escaped, not written.
+    // eslint-disable-next-line no-control-regex -- finding control bytes is the point
+    expect(lines[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/);
+  });
+
   it("child loggers add their metadata", () => {
     const { logger, lines } = capture();
     logger.child({ component: "outbox" }).warn("lagging", { rows: 2 });

@@ -1,13 +1,43 @@
 // Keeps secrets out of logs (an architecture invariant). Keys that name a secret
 // are blanked at any depth; inside strings, secret query parameters and URL
 // passwords are masked, because URLs are what services log most.
+//
+// Redaction runs on every logged string, and many of them come from outside (a
+// User-Agent, a path, a Kafka key). So it must take time linear in the input: each
+// pattern below starts on a literal or a separator that none of its repeated parts
+// can contain, so two attempts never rescan the same run of characters, and a
+// failed attempt gives up after one pass over its run (no nested or adjacent
+// quantifiers that could split a run two ways). redact.test.ts pins the growth.
+// The earlier URL pattern began with a scheme (`[a-z][a-z0-9+.-]*://`) tried at
+// every word boundary, which made `"a." * 7900 + "="` cost a third of a second.
+import {
+  MAX_KEY_CHARS,
+  MAX_STACK_CHARS,
+  MAX_STRING_CHARS,
+  scanWindow,
+  spend,
+  truncateString,
+  TRUNCATED,
+} from "./truncate.ts";
+import type { LineBudget } from "./truncate.ts";
 
 /** Key names whose values are never logged. */
-export const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential/i;
+export const SECRET_KEY =
+  /pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential|private[_-]?key/i;
 /** Query parameters that are secret although their name is not in SECRET_KEY. */
 const SECRET_PARAM = /^(sig|signature|x-amz-signature|key)$/i;
-const QUERY_PARAM = /([?&;])([^=&;\s#"'?]+)=([^&;\s#"']*)/g;
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)@/gi;
+/**
+ * `name=value` after `?`, `&`, `;`, whitespace or at the start: query strings, and
+ * libpq-style `host=h password=p` lists. A value ends at the next separator or `?`,
+ * so `?next=/a?api_key=K` still masks `api_key`.
+ */
+const QUERY_PARAM = /(^|[?&;\s])([^=&;\s#"'?]+)=([^&;\s#"'?]*)/g;
+/**
+ * The password of `scheme://user:password@host`, anchored on `://` (the scheme is not
+ * needed to find it). The password runs to the last `@` of the authority, as in a URL
+ * parser, so a password containing `@` is masked whole.
+ */
+const URL_PASSWORD = /(:\/\/[^:/?#\s@]*:)[^/?#\s]+@/g;
 const MAX_DEPTH = 10;
 
 export const REDACTED = "[REDACTED]";
@@ -22,47 +52,99 @@ export function redactString(value: string): string {
     .replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
+/**
+ * `value` redacted and cut to `max` characters. Only a window of twice `max` is
+ * scanned: what lies beyond it is dropped anyway, and a megabyte string then costs
+ * what 8 KiB does. Masking happens before the cut, never after it, so the cut
+ * cannot leave the first half of a password unmasked.
+ */
+export function redactBounded(value: string, max: number = MAX_STRING_CHARS): string {
+  if (value.length <= max) return redactString(value);
+  return truncateString(redactString(scanWindow(value, 2 * max)), max, value.length);
+}
+
+/** Options of {@link redactValue} and {@link serializeError}. */
+export interface RedactOptions {
+  /** Shared by all values of one line, so a line stays bounded; default: unbounded. */
+  readonly budget?: LineBudget;
+  /** @internal objects on the current path (cycle detection). */
+  readonly seen?: WeakSet<object>;
+  /** @internal nesting depth of the value. */
+  readonly depth?: number;
+}
+
 /** A plain, JSON-safe view of an Error: name, message, stack, code and cause. */
-export function serializeError(
-  error: Error,
-  seen: WeakSet<object> = new WeakSet(),
-): Record<string, unknown> {
+export function serializeError(error: Error, options: RedactOptions = {}): Record<string, unknown> {
   const { code, cause } = error as Error & { code?: unknown; cause?: unknown };
-  const out: Record<string, unknown> = { name: error.name, message: redactString(error.message) };
-  if (code !== undefined) out.code = code;
-  if (error.stack !== undefined) out.stack = redactString(error.stack);
-  if (cause !== undefined) out.cause = redactValue(cause, seen, 1);
+  const out: Record<string, unknown> = {
+    name: redactValue(error.name, options),
+    message: redactValue(error.message, options),
+  };
+  if (code !== undefined) out.code = redactValue(code, options);
+  if (error.stack !== undefined) {
+    const stack = redactBounded(error.stack, MAX_STACK_CHARS);
+    out.stack = options.budget && !spend(options.budget, stack.length) ? TRUNCATED : stack;
+  }
+  if (cause !== undefined) out.cause = redactValue(cause, { ...options, depth: 1 });
   return out;
 }
 
 /**
  * Returns a redacted, JSON-safe copy of `value`: secret keys become "[REDACTED]",
- * strings are scrubbed, Errors serialised, cycles and deep nesting cut off.
+ * strings are scrubbed and cut to a few KiB, Errors serialised, cycles and deep
+ * nesting cut off, and, with a `budget`, whatever exceeds it replaced by a marker.
  */
-export function redactValue(
-  value: unknown,
-  seen: WeakSet<object> = new WeakSet(),
-  depth = 0,
-): unknown {
-  if (typeof value === "string") return redactString(value);
+export function redactValue(value: unknown, options: RedactOptions = {}): unknown {
+  const { budget, depth = 0 } = options;
+  if (typeof value === "string") {
+    const text = redactBounded(value);
+    return budget && !spend(budget, text.length) ? TRUNCATED : text;
+  }
+  if (budget && !spend(budget, 1)) return TRUNCATED;
   if (typeof value === "bigint") return value.toString();
   if (typeof value !== "object" || value === null) return value;
+  const seen = options.seen ?? new WeakSet<object>();
   if (seen.has(value)) return "[Circular]";
-  if (depth >= MAX_DEPTH) return "[Truncated]";
+  if (depth >= MAX_DEPTH) return TRUNCATED;
   seen.add(value);
+  const inner: RedactOptions = { seen, depth: depth + 1, ...(budget ? { budget } : {}) };
   try {
-    if (value instanceof Error) return serializeError(value, seen);
-    if (Buffer.isBuffer(value)) return `[Buffer ${value.length} bytes]`;
+    if (value instanceof Error) return serializeError(value, { ...inner, depth });
+    if (Buffer.isBuffer(value)) return `[Buffer ${String(value.length)} bytes]`;
     if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value))
-      return value.map((item: unknown) => redactValue(item, seen, depth + 1));
-    if (value instanceof Map) return redactValue(Object.fromEntries(value), seen, depth);
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) ? REDACTED : redactValue(item, seen, depth + 1);
-    }
-    return out;
+    if (Array.isArray(value)) return redactArray(value, inner);
+    if (value instanceof Map) return redactValue(Object.fromEntries(value), { ...inner, depth });
+    return redactEntries(Object.entries(value), inner);
   } finally {
     seen.delete(value);
   }
+}
+
+function redactArray(items: readonly unknown[], options: RedactOptions): unknown[] {
+  const out: unknown[] = [];
+  for (const item of items) {
+    if (options.budget && options.budget.remaining <= 0) {
+      out.push(`[Truncated ${String(items.length - out.length)} more items]`);
+      break;
+    }
+    out.push(redactValue(item, options));
+  }
+  return out;
+}
+
+/** Built with fromEntries, so a key such as "__proto__" stays a plain field. */
+function redactEntries(
+  entries: readonly (readonly [string, unknown])[],
+  options: RedactOptions,
+): Record<string, unknown> {
+  const out: [string, unknown][] = [];
+  for (const [key, item] of entries) {
+    if (options.budget && !spend(options.budget, Math.min(key.length, MAX_KEY_CHARS))) {
+      out.push(["[truncated]", `${String(entries.length - out.length)} more keys`]);
+      break;
+    }
+    const shownKey = truncateString(key, MAX_KEY_CHARS);
+    out.push([shownKey, SECRET_KEY.test(key) ? REDACTED : redactValue(item, options)]);
+  }
+  return Object.fromEntries(out);
 }
