@@ -13,3 +13,17 @@ export {
   ARCHIVE_TOPICS,
 } from "./topics.ts";
 export { bearer, STORAGE_RPC_AUTH_HEADER, tokenMatches } from "./storage-rpc-auth.ts";
+export {
+  DEAD_LETTER_HEADERS,
+  DEAD_LETTER_MAX_BYTES,
+  deadLetterCopy,
+  MAX_KEPT_KEY_BYTES,
+  TRUNCATION_HEADERS,
+  type DeadLetterCopy,
+} from "./dead-letter.ts";
+export {
+  ARCHIVE_CONTENT_TYPES,
+  contentAddressedKey,
+  isArchiveContentType,
+  parseContentAddressedKey,
+} from "./object-key.ts";

@@ -5,9 +5,9 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { ArchiveError, toArchiveError } from "../domain/archive-error.ts";
 import type { ArchiveJob, ArchivedMedia } from "../domain/archive-job.ts";
-import { contentAddressedKey } from "../domain/object-key.ts";
 import { spoolAndInspect } from "./inspect-media.ts";
 import type { MediaDownloader, ObjectSink } from "./ports.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ARCHIVE_CODES, ArchiveError, retryClassOf, toArchiveError } from "./archive-error.ts";
 import { sniffMediaType } from "./magic-bytes.ts";
-import { contentAddressedKey } from "./object-key.ts";
+import { contentAddressedKey } from "@gifmesh/shared/contracts";
 
 describe("ArchiveError", () => {
   it("classifies every code in one table", () => {

@@ -9,13 +9,14 @@ import {
   ARCHIVE_EVENT_SCHEMA_VERSION,
   ArchiveCompletedSchema,
   ArchiveFailedSchema,
+  DEAD_LETTER_HEADERS,
+  deadLetterCopy,
   MediaFactsSchema,
 } from "@gifmesh/shared/contracts";
 import { trace } from "@opentelemetry/api";
 import { withProducerSpan } from "@gifmesh/shared/tracing";
 import { ArchiveError } from "../domain/archive-error.ts";
 import type { ResultPublisher } from "../application/ports.ts";
-import { deadLetterCopy } from "./dead-letter-copy.ts";
 
 /** Topic names; configurable so tests can use their own. */
 export interface ResultTopics {
@@ -24,16 +25,8 @@ export interface ResultTopics {
   readonly deadLetter: string;
 }
 
-/** Header names stamped on dead-lettered messages. */
-export const DLQ_HEADERS = {
-  code: "x-gifmesh-error-code",
-  reason: "x-gifmesh-error-reason",
-  attempts: "x-gifmesh-attempts",
-  topic: "x-gifmesh-original-topic",
-  partition: "x-gifmesh-original-partition",
-  offset: "x-gifmesh-original-offset",
-  failedAt: "x-gifmesh-failed-at",
-} as const;
+/** Header names stamped on dead-lettered messages (the shared dead-letter contract). */
+export const DLQ_HEADERS = DEAD_LETTER_HEADERS;
 
 const tracer = trace.getTracer("gifmesh-file-worker");
 

@@ -1,8 +1,8 @@
 // The dead-letter copy stays publishable whatever the original's size, keeps the
-// worker's own headers, and says what it cut.
+// consumer's own headers, and says what it cut.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DEAD_LETTER_MAX_BYTES, deadLetterCopy, MAX_KEPT_KEY_BYTES } from "./dead-letter-copy.ts";
+import { DEAD_LETTER_MAX_BYTES, deadLetterCopy, MAX_KEPT_KEY_BYTES } from "./dead-letter.ts";
 
 const own = { "x-gifmesh-error-code": "ARCHIVE.BAD_MESSAGE", "x-gifmesh-error-reason": "why" };
 const size = (c: ReturnType<typeof deadLetterCopy>) =>

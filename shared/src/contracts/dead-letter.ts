@@ -1,5 +1,8 @@
-// The dead-letter copy of a request, bounded so that it can always be published.
-// The copy is the original key, value and headers plus the worker's own headers.
+// The dead-letter contract of gifmesh's two dead-letter topics (the file worker's
+// for requests, storage's for results): the header names that say why a message is
+// there, and the copy, bounded so that it can always be published.
+//
+// The copy is the original key, value and headers plus the consumer's own headers.
 // Whoever produced the original chose its size: another client's limits (Java's
 // max.request.size, compression, which the broker checks compressed) can let in a
 // message larger than our producer's message.max.bytes (librdkafka: 1,000,000
@@ -7,10 +10,25 @@
 // outage forever, stalling the partition behind it, which is the thing a
 // dead-letter topic exists to prevent.
 //
-// So a copy over DEAD_LETTER_MAX_BYTES keeps the worker's headers, drops the
+// So a copy over DEAD_LETTER_MAX_BYTES keeps the consumer's headers, drops the
 // original headers, cuts the key to MAX_KEPT_KEY_BYTES and the value to what is
 // left, and says so: x-gifmesh-truncated, with the original sizes and SHA-256s.
 import { createHash } from "node:crypto";
+
+/** Headers stamped on every dead-lettered message; one tool reads both topics. */
+export const DEAD_LETTER_HEADERS = {
+  /** Stable code, e.g. ARCHIVE.BAD_MESSAGE, EVENT.MALFORMED. */
+  code: "x-gifmesh-error-code",
+  /** Human-readable reason, at most 1024 characters. */
+  reason: "x-gifmesh-error-reason",
+  /** Processing attempts (the file worker's). */
+  attempts: "x-gifmesh-attempts",
+  topic: "x-gifmesh-original-topic",
+  partition: "x-gifmesh-original-partition",
+  offset: "x-gifmesh-original-offset",
+  /** ISO 8601. */
+  failedAt: "x-gifmesh-failed-at",
+} as const;
 
 /**
  * Key + value + headers of a copy: librdkafka's 1,000,000-byte default less room for
@@ -44,7 +62,7 @@ const headerBytes = (headers: Readonly<Record<string, string>>): number =>
 const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
 /**
- * The message to publish on the dead-letter topic for `original`, with `own`
+ * The message to publish on a dead-letter topic for `original`, with `own`
  * headers (code, reason, ...) taking precedence over the original's.
  */
 export function deadLetterCopy(
