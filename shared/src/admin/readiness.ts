@@ -1,6 +1,9 @@
 // Readiness is the conjunction of named dependency checks (database reachable,
 // broker connected, bucket present). They run in parallel, each bounded by a
-// timeout, so one hung dependency cannot hang the probe.
+// timeout, so one hung dependency cannot hang the probe. What a check reports is
+// a stable code from a closed set, never the dependency's own error message: that
+// message can carry hosts, users and internals, and /readyz answers anyone who
+// can reach the admin port. The message goes to the log instead (readiness-probe.ts).
 import { redactString } from "../logging/index.ts";
 
 /** One dependency a service needs before it can do useful work. */
@@ -20,11 +23,25 @@ export interface ReadinessCheck {
   readonly optional?: boolean;
 }
 
-/** Outcome of one check. */
+/** Why a check is not ok: a closed set, so dashboards and runbooks can rely on it. */
+export const READINESS_CODE = {
+  /** The check rejected. */
+  failed: "READINESS.FAILED",
+  /** The check did not settle within its timeout. */
+  timeout: "READINESS.TIMEOUT",
+  /** An earlier run ignored its abort signal and has still not settled: not run again. */
+  stillRunning: "READINESS.STILL_RUNNING",
+  /** No probe has finished yet (the service just started). */
+  notChecked: "READINESS.NOT_CHECKED",
+} as const;
+export type ReadinessCode = (typeof READINESS_CODE)[keyof typeof READINESS_CODE];
+
+/** Outcome of one check, as /readyz shows it. */
 export interface CheckResult {
   readonly status: "ok" | "fail";
+  /** Set when status is "fail". */
+  readonly code?: ReadinessCode;
   readonly durationMs: number;
-  readonly error?: string;
 }
 
 /** Outcome of all checks. */
@@ -35,52 +52,97 @@ export interface ReadinessReport {
   /** Optional checks that failed (the service serves, degraded). */
   readonly degraded: readonly string[];
   readonly checks: Readonly<Record<string, CheckResult>>;
+  /** Why each failed check failed, redacted: for the log only, never for a response. */
+  readonly causes: Readonly<Record<string, string>>;
 }
 
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
-  const controller = new AbortController();
+/** Runs of each check that have not settled yet, so a stuck check is never stacked. */
+export type RunningChecks = Map<ReadinessCheck, Promise<unknown>>;
+
+interface Outcome {
+  readonly result: CheckResult;
+  readonly cause?: string;
+}
+
+function describeError(error: unknown): string {
+  return redactString(error instanceof Error ? error.message : String(error));
+}
+
+async function runCheck(
+  check: ReadinessCheck,
+  timeoutMs: number,
+  running: RunningChecks,
+): Promise<Outcome> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (running.has(check)) {
+    const result = { status: "fail", code: READINESS_CODE.stillRunning, durationMs: 0 } as const;
+    return { result, cause: "an earlier run has not settled (it ignores its abort signal)" };
+  }
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  const timedOut = Symbol("timeout");
+  const timeout = new Promise<typeof timedOut>((resolve) => {
     timer = setTimeout(() => {
-      const error = new Error(`timed out after ${timeoutMs} ms`);
-      reject(error); // first, so the race reports the timeout rather than the check's abort error
-      controller.abort(error);
+      resolve(timedOut); // first, so the race reports the timeout rather than the check's abort error
+      controller.abort(new Error(`timed out after ${String(timeoutMs)} ms`));
     }, timeoutMs);
   });
+  const run = Promise.resolve()
+    .then(() => check.check(controller.signal))
+    .finally(() => running.delete(check));
+  running.set(check, run);
   try {
-    await Promise.race([check.check(controller.signal), timeout]);
-    return { status: "ok", durationMs: Math.round(performance.now() - started) };
+    if ((await Promise.race([run, timeout])) === timedOut) {
+      const result = {
+        status: "fail",
+        code: READINESS_CODE.timeout,
+        durationMs: elapsed(),
+      } as const;
+      return { result, cause: `timed out after ${String(timeoutMs)} ms` };
+    }
+    return { result: { status: "ok", durationMs: elapsed() } };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      status: "fail",
-      durationMs: Math.round(performance.now() - started),
-      error: redactString(message),
-    };
+    const result = { status: "fail", code: READINESS_CODE.failed, durationMs: elapsed() } as const;
+    return { result, cause: describeError(error) };
   } finally {
     clearTimeout(timer);
+    run.catch(() => undefined); // a late rejection after the timeout is not unhandled
   }
 }
 
-/** Runs every check in parallel, each with its own timeout (default `timeoutMs`). */
+/**
+ * Runs every check in parallel, each with its own timeout (default `timeoutMs`).
+ * With `running` shared between calls, a check whose earlier run is still pending
+ * is reported `READINESS.STILL_RUNNING` instead of being started a second time.
+ */
 export async function runReadiness(
   checks: readonly ReadinessCheck[],
   timeoutMs: number,
+  running: RunningChecks = new Map(),
 ): Promise<ReadinessReport> {
-  const results = await Promise.all(
-    checks.map((check) => runCheck(check, check.timeoutMs ?? timeoutMs)),
+  const outcomes = await Promise.all(
+    checks.map((check) => runCheck(check, check.timeoutMs ?? timeoutMs, running)),
   );
-  const entries = checks.map((check, i) => [check.name, results[i]] as const);
   const failed = (optional: boolean) =>
     checks
-      .filter((check, i) => (check.optional ?? false) === optional && results[i]?.status !== "ok")
+      .filter(
+        (check, i) => (check.optional ?? false) === optional && outcomes[i]?.result.status !== "ok",
+      )
       .map((check) => check.name);
   const failing = failed(false);
+  const causes: Record<string, string> = {};
+  checks.forEach((check, i) => {
+    const cause = outcomes[i]?.cause;
+    if (cause !== undefined) causes[check.name] = cause;
+  });
   return {
     ready: failing.length === 0,
     failing,
     degraded: failed(true),
-    checks: Object.fromEntries(entries) as Record<string, CheckResult>,
+    checks: Object.fromEntries(
+      checks.map((check, i) => [check.name, outcomes[i]?.result]),
+    ) as Record<string, CheckResult>,
+    causes,
   };
 }

@@ -38,7 +38,7 @@ describe("loadConfig", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
       OTEL_SDK_DISABLED: false,
       SHUTDOWN_TIMEOUT_MS: 10_000,
-      ADMIN_HOST: "0.0.0.0",
+      ADMIN_HOST: "127.0.0.1",
       ADMIN_PORT: 9466,
       DATABASE_URL: "postgres://db",
       S3_SECRET_ACCESS_KEY: "s",
