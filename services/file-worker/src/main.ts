@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const adminServer = await startAdminServer({
     host: config.ADMIN_HOST,
     port: config.ADMIN_PORT,
+    token: config.ADMIN_TOKEN,
     registry,
     logger,
     readiness: [

@@ -45,6 +45,7 @@ const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
 const admin = await startAdminServer({
   host: config.ADMIN_HOST,
   port: config.ADMIN_PORT,
+  token: config.ADMIN_TOKEN,
   registry,
   logger,
   readiness: [

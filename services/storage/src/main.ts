@@ -22,6 +22,7 @@ shutdown.onShutdown("storage", () => app.close());
 const admin = await startAdminServer({
   host: config.ADMIN_HOST,
   port: config.ADMIN_PORT,
+  token: config.ADMIN_TOKEN,
   registry,
   logger,
   readiness: app.readiness,
