@@ -29,7 +29,12 @@ export function loadConfig<S extends z.ZodType>(
 function describe(issue: z.core.$ZodIssue, input: Record<string, string>): ConfigProblem {
   const variable = issue.path.map(String).join(".") || "(environment)";
   const [first] = issue.path;
-  const unset = issue.path.length === 1 && typeof first === "string" && !(first in input);
+  // A refinement's (custom) message says why an unset variable is needed: keep it.
+  const unset =
+    issue.code !== "custom" &&
+    issue.path.length === 1 &&
+    typeof first === "string" &&
+    !(first in input);
   return { variable, problem: unset ? "is required but not set" : withoutInput(issue.message) };
 }
 

@@ -5,6 +5,19 @@
 import type { KafkaJS } from "@confluentinc/kafka-javascript";
 
 export { createKafka, kafkaJs, type KafkaLogLevel, type KafkaOptions } from "./client.ts";
+export {
+  kafkaConnection,
+  kafkaConnectionProblems,
+  kafkaConnectionShape,
+  refineKafkaConnection,
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  type KafkaConnection,
+  type KafkaConnectionConfig,
+  type KafkaSaslMechanism,
+  type KafkaSecurityProperties,
+  type KafkaSecurityProtocol,
+} from "./connection-config.ts";
 export { createProducer, type ProducerOptions } from "./producer.ts";
 export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from "./ensure-topics.ts";
 export { headersToStrings } from "./headers.ts";

@@ -29,4 +29,10 @@ export {
 } from "./cleanup.ts";
 export { testId, testRunId, TEST_RUN_ENV } from "./test-run.ts";
 export { createTempDir, type TempDir } from "./temp-dir.ts";
+export {
+  createTestPki,
+  type IssueOptions,
+  type TestCertificate,
+  type TestPki,
+} from "./test-pki.ts";
 export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";

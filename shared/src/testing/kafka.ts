@@ -33,6 +33,16 @@ export interface PrivateKafkaOptions {
   readonly numPartitions?: number;
   /** Extra server.properties lines, e.g. { "log.retention.ms": "60000" }. */
   readonly properties?: Readonly<Record<string, string>>;
+  /**
+   * Client listeners besides PLAINTEXT (which stays the inter-broker one), by name,
+   * each on its own free port: e.g. `{ SASL_SSL: "SASL_SSL" }`. Their settings go in
+   * `properties` as `listener.name.<name lower case>.<key>`.
+   */
+  readonly listeners?: Readonly<
+    Record<string, "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL">
+  >;
+  /** Extra `kafka-storage format` arguments, e.g. `["--add-scram", "SCRAM-SHA-512=[name=u,password=p]"]`. */
+  readonly formatArgs?: readonly string[];
   /** Bound on each start (format + JVM + "Kafka Server started"); default 90 s. */
   readonly startTimeoutMs?: number;
 }
@@ -42,24 +52,39 @@ export interface PrivateKafka extends PrivateServerLife {
   readonly brokers: readonly string[];
   readonly port: number;
   readonly controllerPort: number;
+  /** The port of each extra listener of {@link PrivateKafkaOptions.listeners}. */
+  readonly listenerPorts: Readonly<Record<string, number>>;
   readonly dataDir: string;
 }
 
 function properties(
   port: number,
   controllerPort: number,
+  listenerPorts: Readonly<Record<string, number>>,
   logDir: string,
   options: PrivateKafkaOptions,
 ) {
+  const extra = Object.entries(listenerPorts);
+  const client = [
+    `PLAINTEXT://127.0.0.1:${port}`,
+    ...extra.map(([n, p]) => `${n}://127.0.0.1:${p}`),
+  ];
+  const protocols = Object.entries(options.listeners ?? {}).map(
+    ([n, protocol]) => `${n}:${protocol}`,
+  );
   const props: Record<string, string> = {
     "process.roles": "broker,controller",
     "node.id": "1",
     "controller.quorum.voters": `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    "advertised.listeners": `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: [...client, `CONTROLLER://127.0.0.1:${controllerPort}`].join(","),
+    "advertised.listeners": client.join(","),
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
-    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "listener.security.protocol.map": [
+      "CONTROLLER:PLAINTEXT",
+      "PLAINTEXT:PLAINTEXT",
+      ...protocols,
+    ].join(","),
     "log.dirs": logDir,
     "num.partitions": String(options.numPartitions ?? 3),
     "auto.create.topics.enable": "false",
@@ -89,9 +114,17 @@ function clusterId(): string {
 
 /** Creates the broker's config and data dir and starts it. */
 export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Promise<PrivateKafka> {
-  const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
+  const taken = new Set<number>();
+  const nextPort = async (): Promise<number> => {
+    let candidate = await freePort();
+    while (taken.has(candidate)) candidate = await freePort();
+    taken.add(candidate);
+    return candidate;
+  };
+  const port = await nextPort();
+  const controllerPort = await nextPort();
+  const listenerPorts: Record<string, number> = {};
+  for (const name of Object.keys(options.listeners ?? {})) listenerPorts[name] = await nextPort();
   const dataDir = mkdtempSync(join(tmpdir(), "gifmesh-kafka-"));
   // The JVM's own temp files (lz4-java and snappy unpack native libraries there and
   // leave them behind) go into the data dir, and no hsperfdata file into /tmp: a
@@ -100,7 +133,10 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
   mkdirSync(javaTmp);
   const jvmTemp = [`-Djava.io.tmpdir=${javaTmp}`, "-XX:-UsePerfData"];
   const propsFile = join(dataDir, "server.properties");
-  writeFileSync(propsFile, properties(port, controllerPort, join(dataDir, "log"), options));
+  writeFileSync(
+    propsFile,
+    properties(port, controllerPort, listenerPorts, join(dataDir, "log"), options),
+  );
   const timeoutMs = options.startTimeoutMs ?? 90_000;
   let formatted = false;
 
@@ -118,6 +154,7 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
       "-c",
       propsFile,
       "--ignore-formatted",
+      ...(options.formatArgs ?? []),
     ]);
     const deadline = Date.now() + timeoutMs;
     while (tool.exited() === undefined && Date.now() < deadline) await sleep(100);
@@ -164,7 +201,7 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
   }
 
   return startPrivateServer(
-    { brokers: [`127.0.0.1:${port}`], port, controllerPort, dataDir },
+    { brokers: [`127.0.0.1:${port}`], port, controllerPort, listenerPorts, dataDir },
     // A controlled shutdown of a broker can take a while: 30 s before SIGKILL.
     { launch, graceMs: 30_000, dataDir },
   );
