@@ -10,16 +10,20 @@
 //   OTEL_TRACES_EXPORTER         otlp (default), zipkin, both (otlp,zipkin) or none
 //   OTEL_EXPORTER_ZIPKIN_ENDPOINT default http://127.0.0.1:9411/api/v2/spans
 //   OTEL_SDK_DISABLED            "true" exports nothing but still propagates context
+//   TRACE_TRUST_INCOMING         continue received trace context and baggage; default
+//                                true, false for a package marked `"gifmesh": { "edge": true }`
+//                                (the gateway): incoming-trust.ts
 // main.ts keeps calling startTracing(), which then reuses this SDK.
 import { readFileSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join } from "node:path";
 import { createAddHookMessageChannel } from "import-in-the-middle";
 import { DEFAULT_ZIPKIN_ENDPOINT, parseTraceExporters } from "./exporters.ts";
+import { resolveTrustIncoming, type EdgeMarker } from "./incoming-trust.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { markPreloaded, startSdk } from "./start-tracing.ts";
 
-interface EntryPackage {
+interface EntryPackage extends EdgeMarker {
   readonly name?: string;
   readonly version?: string;
 }
@@ -43,6 +47,7 @@ const env = process.env;
 const pkg = entryPackage();
 const serviceName = env.OTEL_SERVICE_NAME ?? pkg.name?.replace(/^@[^/]+\//, "") ?? "unknown";
 const enabled = !/^(true|1|yes|on)$/i.test(env.OTEL_SDK_DISABLED ?? "");
+const trustIncoming = resolveTrustIncoming(env.TRACE_TRUST_INCOMING, pkg);
 
 if (enabled) {
   // Only modules an instrumentation hooks are wrapped; everything else (our .ts
@@ -59,13 +64,14 @@ if (enabled) {
     exporters: parseTraceExporters(env.OTEL_TRACES_EXPORTER),
     zipkinEndpoint: env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? DEFAULT_ZIPKIN_ENDPOINT,
     enabled,
-    instrumentations: createInstrumentations(),
+    trustIncoming,
+    instrumentations: createInstrumentations({ trustIncoming }),
   });
   markPreloaded(tracing, serviceName);
   await waitForAllMessagesAcknowledged();
 } else {
   markPreloaded(
-    startSdk({ serviceName, otlpEndpoint: "http://127.0.0.1:1", enabled }),
+    startSdk({ serviceName, otlpEndpoint: "http://127.0.0.1:1", enabled, trustIncoming }),
     serviceName,
   );
 }

@@ -2,7 +2,8 @@
 // collector such as Jaeger (and, when asked, to Zipkin too: exporters.ts), the W3C
 // trace context crosses every boundary.
 // With tracing disabled, context still propagates, so a trace started upstream
-// is not cut in two by a service that does not export its own spans.
+// is not cut in two by a service that does not export its own spans. At the edge
+// (trustIncoming false, incoming-trust.ts) nothing received is continued.
 import { context, diag, DiagLogLevel, propagation } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -11,6 +12,7 @@ import {
   W3CTraceContextPropagator,
 } from "@opentelemetry/core";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import type { TextMapPropagator } from "@opentelemetry/api";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { Logger } from "../logging/index.ts";
@@ -19,6 +21,7 @@ import {
   DEFAULT_ZIPKIN_ENDPOINT,
   type TraceExporterName,
 } from "./exporters.ts";
+import { untrustingPropagator } from "./incoming-trust.ts";
 
 /** Options for {@link startTracing}. */
 export interface TracingOptions {
@@ -35,6 +38,11 @@ export interface TracingOptions {
   readonly instrumentations?: NodeSDKConfiguration["instrumentations"];
   /** Receives the SDK's own warnings and errors (e.g. an unreachable collector). */
   readonly logger?: Logger;
+  /**
+   * Continue the trace context and baggage that requests and messages carry
+   * (TRACE_TRUST_INCOMING); false at the edge. Default true.
+   */
+  readonly trustIncoming?: boolean;
 }
 
 /** Handle returned by {@link startTracing}. */
@@ -60,14 +68,21 @@ export function markPreloaded(tracing: Tracing, serviceName: string): void {
   preloaded = { shutdown: () => tracing.shutdown(), serviceName };
 }
 
-/** Registers the W3C trace-context and baggage propagators and an AsyncLocalStorage context manager. */
-export function registerContextPropagation(): void {
+/** W3C trace context and baggage; with `trustIncoming` false, for injection only. */
+function w3cPropagator(trustIncoming = true): TextMapPropagator {
+  const w3c = new CompositePropagator({
+    propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+  });
+  return trustIncoming ? w3c : untrustingPropagator(w3c);
+}
+
+/**
+ * Registers the W3C trace-context and baggage propagators (extracting nothing when
+ * `trustIncoming` is false) and an AsyncLocalStorage context manager.
+ */
+export function registerContextPropagation(options: { trustIncoming?: boolean } = {}): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
-  );
+  propagation.setGlobalPropagator(w3cPropagator(options.trustIncoming));
 }
 
 /**
@@ -109,7 +124,9 @@ function attachDiagLogger(logger: Logger | undefined): void {
 /** Starts the SDK (or, disabled, only the propagators). Used by startTracing and the preload. */
 export function startSdk(options: TracingOptions): Tracing {
   if (!options.enabled) {
-    registerContextPropagation();
+    registerContextPropagation(
+      options.trustIncoming === undefined ? {} : { trustIncoming: options.trustIncoming },
+    );
     return { shutdown: () => Promise.resolve() };
   }
   const sdk = new NodeSDK({
@@ -125,9 +142,7 @@ export function startSdk(options: TracingOptions): Tracing {
       zipkinEndpoint: options.zipkinEndpoint ?? DEFAULT_ZIPKIN_ENDPOINT,
     }),
     contextManager: new AsyncLocalStorageContextManager(),
-    textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
+    textMapPropagator: w3cPropagator(options.trustIncoming),
     instrumentations: options.instrumentations ?? [],
     metricReaders: [],
     logRecordProcessors: [],
