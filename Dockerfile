@@ -61,10 +61,14 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       tini libssl3 zlib1g libzstd1 liblz4-1 libsasl2-2 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
+# The services listen on loopback unless told; in a container they must listen on
+# its address. 16 MB semi-spaces and two malloc arenas: the memory settings the local
+# stack measures with (scripts/stack/env.sh says why).
 ENV NODE_ENV=production \
     HOME=/tmp \
     ADMIN_HOST=0.0.0.0 \
-    NODE_OPTIONS=--enable-source-maps
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=16" \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/package.json ./
 COPY --from=deps /app/node_modules ./node_modules
@@ -84,7 +88,8 @@ FROM runtime AS gateway
 COPY --from=deps /app/services/gateway/node_modules services/gateway/node_modules
 COPY services/gateway/package.json services/gateway/
 COPY services/gateway/src services/gateway/src
-ENV HEALTHCHECK_URL=http://127.0.0.1:9464/healthz
+ENV HEALTHCHECK_URL=http://127.0.0.1:9464/healthz \
+    GATEWAY_HOST=0.0.0.0
 EXPOSE 8080 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/gifmesh/healthcheck.mjs"]
@@ -95,7 +100,8 @@ FROM runtime AS storage
 COPY --from=deps /app/services/storage/node_modules services/storage/node_modules
 COPY services/storage/package.json services/storage/
 COPY services/storage/src services/storage/src
-ENV HEALTHCHECK_URL=http://127.0.0.1:9465/healthz
+ENV HEALTHCHECK_URL=http://127.0.0.1:9465/healthz \
+    STORAGE_RPC_HOST=0.0.0.0
 EXPOSE 50051 9465
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/gifmesh/healthcheck.mjs"]

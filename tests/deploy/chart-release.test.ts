@@ -12,6 +12,7 @@ const SECRET_VARS = [
   "S3_SECRET_ACCESS_KEY",
   "GIPHY_API_KEY",
   "GATEWAY_API_KEYS",
+  "STORAGE_RPC_TOKEN",
 ];
 const SCALED = ["gateway", "storage", "file-worker"];
 
@@ -51,8 +52,12 @@ describe("the migration Job", () => {
 describe.each(Object.entries(VALUES_SETS))("chart with %s values", (_name, valuesFiles) => {
   const objects = renderChart({ valuesFiles });
 
-  it("creates no Secret and inlines no credential", () => {
-    expect(ofKind(objects, "Secret")).toEqual([]);
+  it("creates no Secret but the storage RPC token it generates, and inlines no credential", () => {
+    // The operator's credentials live in Secrets the chart only names; the one Secret it
+    // makes holds a random token no operator chose (tests/deploy/chart-hardening.test.ts).
+    expect(ofKind(objects, "Secret").map((s) => s.metadata.name)).toEqual([
+      "gifmesh-storage-rpc-token",
+    ]);
     for (const obj of [...ofKind(objects, "Deployment"), ...ofKind(objects, "Job")]) {
       for (const env of envOf(obj).filter((e) => SECRET_VARS.includes(e.name))) {
         expect(env.value, `${obj.metadata.name}: ${env.name} must not be inline`).toBeUndefined();

@@ -73,8 +73,23 @@ describe("docker-compose.yml", () => {
         "s3-init",
         "storage",
         "storage-migrate",
+        "storage-rpc-token",
       ].sort(),
     );
+  });
+
+  it("gives storage and the gateway a generated RPC token, never a value in the file", () => {
+    const init = services["storage-rpc-token"];
+    expect(init?.restart).toBe("no");
+    for (const name of ["storage", "gateway"]) {
+      const command = (services[name] as { command?: readonly string[] } | undefined)?.command;
+      expect(command, name).toContain("--env-file=/run/gifmesh/storage-rpc.env");
+      expect(JSON.stringify(services[name]), name).not.toMatch(/STORAGE_RPC_TOKEN/);
+    }
+    const storage = services["storage"] as { depends_on?: Record<string, unknown> } | undefined;
+    expect(storage?.depends_on?.["storage-rpc-token"]).toEqual({
+      condition: "service_completed_successfully",
+    });
   });
 
   it("publishes ports on loopback only", () => {
