@@ -12,6 +12,7 @@ import {
   type Env,
 } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
 import { s3ConfigShape } from "@gifmesh/shared/s3";
 import { z } from "zod";
 
@@ -30,9 +31,10 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):\d{1,5}$/i, "entries must be host:port");
 
-export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
+const configFields = baseConfigSchema({ adminPort: 9466 }).extend({
   ...s3ConfigShape,
-  KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
+  /** KAFKA_BROKERS and TLS/SASL (docs/security.md, "Kafka TLS/SASL"). */
+  ...kafkaConnectionShape,
   KAFKA_CLIENT_ID: str("gifmesh-file-worker"),
   KAFKA_GROUP_ID: str("gifmesh-file-worker"),
   KAFKA_MAX_BATCH_SIZE: int({ default: 32, min: 1, max: 1000 }),
@@ -69,6 +71,8 @@ export const configSchema = baseConfigSchema({ adminPort: 9466 }).extend({
   /** PUT with If-None-Match: * (412 = already stored) instead of HeadObject first; falls back by itself if unsupported. */
   S3_CONDITIONAL_PUT: bool(true),
 });
+
+export const configSchema = configFields.superRefine(refineKafkaConnection);
 
 export type WorkerConfig = z.output<typeof configSchema>;
 

@@ -3,7 +3,7 @@
 // in order on SIGTERM (stop fetching, drain in-flight work, commit, disconnect).
 import { ARCHIVE_TOPIC_PARTITIONS } from "@gifmesh/shared/contracts";
 import { startAdminServer } from "@gifmesh/shared/admin";
-import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
+import { createKafka, createProducer, ensureTopics, kafkaConnection } from "@gifmesh/shared/kafka";
 import { retryUntil } from "@gifmesh/shared/lifecycle";
 import { startServiceRuntime } from "@gifmesh/shared/runtime";
 import {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const metrics = createWorkerMetrics(registry);
   const s3 = createS3Client(s3ClientOptions(config));
   const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
+    ...kafkaConnection(config),
     clientId: config.KAFKA_CLIENT_ID,
     logger,
   });

@@ -2,7 +2,7 @@
 // server, the outbox relay and the results consumer. main.ts adds process concerns
 // (signals, tracing); integration tests call this directly with their own config.
 import type { ReadinessCheck } from "@gifmesh/shared/admin";
-import { createKafka, createProducer, ensureTopics } from "@gifmesh/shared/kafka";
+import { createKafka, createProducer, ensureTopics, kafkaConnection } from "@gifmesh/shared/kafka";
 import {
   ARCHIVE_TOPIC_PARTITIONS,
   file_gifmesh_storage_v1_storage,
@@ -105,7 +105,7 @@ export async function startStorage(
   });
   const health = createHealthState(false);
   const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
+    ...kafkaConnection(config),
     clientId: config.KAFKA_CLIENT_ID,
     logger,
   });

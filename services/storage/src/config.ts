@@ -3,6 +3,7 @@
 // setting the key switches to the real API without a code change.
 import { baseConfigSchema, bool, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
 import { z } from "zod";
 
 /** The fixture's key (not a secret) and the two default base URLs. */
@@ -38,7 +39,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     DATABASE_STATEMENT_TIMEOUT_MS: durationMs(10_000),
     /** How often gRPC health re-checks PostgreSQL. */
     HEALTH_PROBE_INTERVAL_MS: durationMs(2_000),
-    KAFKA_BROKERS: csv(["127.0.0.1:9092"]),
+    /** KAFKA_BROKERS and TLS/SASL (docs/security.md, "Kafka TLS/SASL"). */
+    ...kafkaConnectionShape,
     KAFKA_CLIENT_ID: str("gifmesh-storage"),
     /** Consumer group of the archive-results consumer. */
     KAFKA_RESULTS_GROUP: str("gifmesh-storage"),
@@ -88,7 +90,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
       message: "TLS_CERT_FILE and TLS_KEY_FILE must be set together",
       path: ["TLS_CERT_FILE"],
     },
-  );
+  )
+  .superRefine(refineKafkaConnection);
 
 function withTrailingSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
