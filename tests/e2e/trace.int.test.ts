@@ -28,8 +28,11 @@ const running = (): E2EStack => {
   if (!stack) throw new Error("the private stack did not start");
   return stack;
 };
-const traceId = randomBytes(16).toString("hex");
+// The caller's own trace: the gateway (the edge) starts a new one and links this one.
+const callerTraceId = randomBytes(16).toString("hex");
 const callerSpanId = randomBytes(8).toString("hex");
+/** The gateway's trace, from its x-trace-id response header. */
+let traceId = "";
 let found: JaegerTrace | undefined;
 
 /** Polls Jaeger until the trace holds storage's consume of the archive result (the last hop). */
@@ -60,16 +63,19 @@ beforeAll(async () => {
   // "cat" matches GIFs in the fixture's catalogue (a query matching none gives an
   // empty page, hence nothing to archive); the trace id's prefix keeps the query,
   // and so the gateway's cache key in the shared Redis, unique to this run.
-  const q = `cat e2e${traceId.slice(0, 8)}`;
+  const q = `cat e2e${callerTraceId.slice(0, 8)}`;
   const search = await fetch(
     // A client's api_key (the gateway runs in open mode and ignores it) must never
     // reach a span: it is checked below on every span of the trace.
     `${stack.gatewayUrl}/v1/gifs/search?q=${encodeURIComponent(q)}&limit=2&api_key=${CLIENT_KEY}`,
     {
-      headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
+      headers: { traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
     },
   );
   expect(search.status).toBe(200);
+  traceId = search.headers.get("x-trace-id") ?? "";
+  expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(traceId).not.toBe(callerTraceId);
   // Each service exports its spans in its own batches (every few seconds), so the
   // last hop's span can reach Jaeger before the gateway's: wait for both ends.
   found = await waitForTrace(
@@ -158,10 +164,14 @@ describe("one search, one trace", () => {
     for (const [what, span] of Object.entries(spans))
       expect(span, `${what} span missing; trace has:\n${names.join("\n")}`).toBeDefined();
 
-    // Parent-child: the gateway's server span continues our caller's span, every
-    // other span's parent is in the trace, and the asynchronous hops are children.
+    // Parent-child: the gateway's server span is the root and links our caller's span
+    // (the edge continues no client trace), every other span's parent is in the trace,
+    // and the asynchronous hops are children.
     const ids = new Set(t.spans.map((s) => s.spanID));
-    expect(parentOf(http as JaegerSpan)).toBe(callerSpanId);
+    expect(parentOf(http as JaegerSpan)).toBeUndefined();
+    expect(http?.references).toContainEqual(
+      expect.objectContaining({ traceID: callerTraceId, spanID: callerSpanId }),
+    );
     for (const s of t.spans)
       if (s !== http)
         expect(ids.has(parentOf(s) ?? ""), `${s.operationName} is orphaned`).toBe(true);
