@@ -125,6 +125,8 @@ describe("with PostgreSQL unreachable", () => {
 
     await proxy.cut();
     await until("NOT_SERVING while cut", async () => (await healthStatus()) === Status.NOT_SERVING);
+    // /readyz shows the admin server's own probe, which runs on its own schedule.
+    await until("/readyz 503 while cut", async () => (await readyz()) === 503);
     const notReady = await fetch(`${adminUrl}/readyz`);
     expect(notReady.status).toBe(503);
     expect(((await notReady.json()) as { failing: string[] }).failing).toContain("postgres");
