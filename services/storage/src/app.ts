@@ -23,8 +23,13 @@ import { migrateToLatest } from "./infrastructure/db/migrator.ts";
 import { createGiphyClient } from "./infrastructure/giphy/giphy-client.ts";
 import { createDeadLetter } from "./infrastructure/kafka/dead-letter.ts";
 import { createOutboxRelay, type OutboxRelay } from "./infrastructure/outbox/outbox-relay.ts";
+import { failParkedRequests } from "./infrastructure/outbox/park-archive-request.ts";
+import { createRetentionJob } from "./infrastructure/retention/retention-job.ts";
 import type { StorageMetrics } from "./metrics.ts";
-import { startResultsConsumer } from "./transport/kafka/archive-results-consumer.ts";
+import {
+  startResultsConsumer,
+  type ResultsConsumer,
+} from "./transport/kafka/archive-results-consumer.ts";
 import { createHealthState, healthRoutes, type HealthState } from "./transport/rpc/health.ts";
 import { createReflection, reflectionRoutes } from "./transport/rpc/reflection.ts";
 import { createRpcAuthGate } from "./transport/rpc/rpc-auth.ts";
@@ -119,6 +124,11 @@ export async function startStorage(
     batchSize: config.OUTBOX_BATCH_SIZE,
     pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
     retryMaxMs: config.OUTBOX_RETRY_MAX_MS,
+    parkAfterRejections: config.OUTBOX_PARK_AFTER_REJECTIONS,
+    onParked: failParkedRequests(topics.requested),
+    onRowsParked: (n) => {
+      metrics.outboxParked.inc(n);
+    },
     onPublished: (n) => {
       metrics.outboxPublished.inc(n);
     },
@@ -136,6 +146,29 @@ export async function startStorage(
     },
     onArchiveRequested: (count) => {
       metrics.archiveRequested.inc(count);
+    },
+    rerequest: {
+      backoffMs: config.ARCHIVE_REREQUEST_BACKOFF_MS,
+      maxRerequests: config.ARCHIVE_REREQUEST_MAX,
+    },
+    onRerequested: (count) => {
+      metrics.archiveRerequested.inc(count);
+    },
+  });
+  const retention = createRetentionJob({
+    db: background.db,
+    logger: logger.child({ component: "retention" }),
+    searchResultsDays: config.RETENTION_SEARCH_RESULTS_DAYS,
+    searchTtlMs: Math.max(config.SEARCH_TTL_SECONDS, config.TRENDING_TTL_SECONDS) * 1000,
+    outboxSentDays: config.RETENTION_OUTBOX_SENT_DAYS,
+    processedEventsDays: config.RETENTION_PROCESSED_EVENTS_DAYS,
+    intervalMs: config.RETENTION_INTERVAL_MS,
+    batchSize: config.RETENTION_BATCH_SIZE,
+    onPruned: (table, rows) => {
+      metrics.retentionPruned.inc({ table }, rows);
+    },
+    onError: () => {
+      metrics.retentionErrors.inc();
     },
   });
   const breaker = createCircuitBreaker({
@@ -264,6 +297,7 @@ export async function startStorage(
       await probeOnce();
       probe = setInterval(() => void probeOnce(), config.HEALTH_PROBE_INTERVAL_MS);
       relay.start();
+      if (config.RETENTION_INTERVAL_MS > 0) retention.start();
     },
     () => undefined,
   );
@@ -272,6 +306,7 @@ export async function startStorage(
   const consumer = kafka.consumer({
     kafkaJS: { groupId: config.KAFKA_RESULTS_GROUP, fromBeginning: true, autoCommit: false },
   });
+  let results: ResultsConsumer | undefined;
   const consumerStarted = migrated
     .then(() =>
       retryUntil(
@@ -286,10 +321,17 @@ export async function startStorage(
               numPartitions: ARCHIVE_TOPIC_PARTITIONS.resultsDeadLetter,
             },
           ]);
-          await startResultsConsumer({
+          results = await startResultsConsumer({
             consumer,
             db: background.db,
             topics: [topics.completed, topics.failed],
+            requestedTopic: topics.requested,
+            retry: { initialMs: 200, maxMs: config.RESULTS_RETRY_MAX_MS },
+            onRetry: (topic) => {
+              metrics.resultRetries.inc({
+                event: topic === topics.completed ? "completed" : "failed",
+              });
+            },
             deadLetter,
             logger: logger.child({ component: "results" }),
             onOutcome: (topic, outcome) => {
@@ -334,7 +376,9 @@ export async function startStorage(
         clearInterval(probe);
         await rpc.close();
         await relay.stop();
+        await retention.stop();
         await consumerStarted;
+        results?.stop();
         await consumer.disconnect().catch(() => undefined);
         await deadLetter.close();
         await background.close();

@@ -5,6 +5,7 @@ import { baseConfigSchema, bool, csv, durationMs, int, port, str } from "@gifmes
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
 import { z } from "zod";
+import { refineDatabaseTls, withDatabaseTls } from "./infrastructure/db/database-tls.ts";
 
 /** The fixture's key (not a secret) and the two default base URLs. */
 export const FIXTURE_API_KEY = "gifmesh-fixture-key";
@@ -31,6 +32,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     /** Largest request message accepted (after decompression); requests are a few hundred bytes. */
     STORAGE_RPC_MAX_REQUEST_BYTES: int({ default: 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
     DATABASE_URL: str("postgres://gifmesh:gifmesh@127.0.0.1:5432/gifmesh"),
+    /** CA of the server's certificate: TLS with verify-full (docs/security.md, "PostgreSQL TLS"). */
+    DATABASE_SSL_CA_FILE: str().optional(),
     /** Connections for RPC calls (searches, gets). */
     DATABASE_POOL_MAX: int({ default: 10, min: 1, max: 200 }),
     /** Separate connections for background work: outbox relay, results consumer, gauges. */
@@ -71,6 +74,22 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     OUTBOX_POLL_INTERVAL_MS: durationMs(500),
     OUTBOX_SEND_TIMEOUT_MS: durationMs(10_000),
     OUTBOX_RETRY_MAX_MS: durationMs(5_000),
+    /** Refusals for good (too large, invalid topic) after which an outbox row is parked. */
+    OUTBOX_PARK_AFTER_REJECTIONS: int({ default: 3, min: 1, max: 100 }),
+    /** Cap of the results consumer's backoff on a transient failure (PostgreSQL down...). */
+    RESULTS_RETRY_MAX_MS: durationMs(30_000),
+    /**
+     * A GIF failed with a transient code is requested again on a later search, after
+     * BACKOFF × 2^n (n = re-requests so far), at most MAX times; 0 turns it off.
+     */
+    ARCHIVE_REREQUEST_BACKOFF_MS: durationMs(3_600_000),
+    ARCHIVE_REREQUEST_MAX: int({ default: 5, min: 0, max: 30 }),
+    /** The retention job (docs/operations.md, "Retention"); interval 0 turns it off. */
+    RETENTION_INTERVAL_MS: durationMs(3_600_000),
+    RETENTION_SEARCH_RESULTS_DAYS: int({ default: 30, min: 1 }),
+    RETENTION_OUTBOX_SENT_DAYS: int({ default: 30, min: 1 }),
+    RETENTION_PROCESSED_EVENTS_DAYS: int({ default: 30, min: 1 }),
+    RETENTION_BATCH_SIZE: int({ default: 1_000, min: 1, max: 100_000 }),
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),
     /** Origins (scheme://host[:port]) browsers may call from; `*` = any, without credentials. */
@@ -91,7 +110,9 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
       path: ["TLS_CERT_FILE"],
     },
   )
-  .superRefine(refineKafkaConnection);
+  .superRefine(refineKafkaConnection)
+  .superRefine(refineDatabaseTls)
+  .transform(withDatabaseTls);
 
 function withTrailingSlash(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;

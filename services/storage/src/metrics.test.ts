@@ -20,7 +20,7 @@ describe("storage metrics", () => {
         queries += 1;
         return fail
           ? Promise.reject(new Error("postgres down"))
-          : Promise.resolve({ backlog: 7, oldestAgeSeconds: 42.5 });
+          : Promise.resolve({ backlog: 7, oldestAgeSeconds: 42.5, parked: 2 });
       },
       logger,
     });
@@ -33,6 +33,7 @@ describe("storage metrics", () => {
     );
     expect(text).toMatch(/^gifmesh_outbox_backlog\{service="storage"\} 7$/m);
     expect(text).toMatch(/^gifmesh_outbox_oldest_age_seconds\{service="storage"\} 42.5$/m);
+    expect(text).toMatch(/^gifmesh_outbox_parked\{service="storage"\} 2$/m);
     expect(queries).toBe(1);
 
     state = "half-open";

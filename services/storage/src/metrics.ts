@@ -49,8 +49,35 @@ export function createStorageMetrics(registry: Registry) {
     }),
     resultsConsumed: new Counter({
       name: METRIC.archiveResults,
-      help: "Archive result events applied by storage, by event and outcome",
+      help: "Archive result events handled by storage, by event and outcome (malformed, unbound and rejected went to the dead-letter topic)",
       labelNames: ["event", "outcome"],
+      registers,
+    }),
+    resultRetries: new Counter({
+      name: METRIC.archiveResultRetries,
+      help: "Archive result events to be retried after a transient failure (partition paused for a backoff)",
+      labelNames: ["event"],
+      registers,
+    }),
+    outboxParked: new Counter({
+      name: METRIC.outboxParked,
+      help: "Outbox rows parked because Kafka refused them for good (too large, invalid topic)",
+      registers,
+    }),
+    archiveRerequested: new Counter({
+      name: METRIC.archiveRerequested,
+      help: "Failed GIFs requested again under the re-request policy",
+      registers,
+    }),
+    retentionPruned: new Counter({
+      name: METRIC.retentionPruned,
+      help: "Rows deleted by the retention job, by table",
+      labelNames: ["table"],
+      registers,
+    }),
+    retentionErrors: new Counter({
+      name: METRIC.retentionErrors,
+      help: "Retention passes that failed (the next pass retries)",
       registers,
     }),
   };
@@ -90,6 +117,7 @@ export function bindStorageGauges(registry: Registry, sources: StorageGaugeSourc
         (stats) => {
           backlog.set(stats.backlog);
           oldest.set(stats.oldestAgeSeconds);
+          parked.set(stats.parked);
         },
         (error: unknown) => {
           sources.logger.debug("outbox gauges not refreshed", { err: error });
@@ -100,13 +128,19 @@ export function bindStorageGauges(registry: Registry, sources: StorageGaugeSourc
       }));
   const backlog = new Gauge({
     name: METRIC.outboxBacklog,
-    help: "Outbox rows not yet published to Kafka (saturates at 100000)",
+    help: "Outbox rows not yet published to Kafka, parked ones aside (saturates at 100000)",
     registers: [registry],
     collect: refresh,
   });
   const oldest = new Gauge({
     name: METRIC.outboxOldestAge,
-    help: "Age of the oldest unpublished outbox row, 0 when none",
+    help: "Age of the oldest unpublished outbox row (parked ones aside), 0 when none",
+    registers: [registry],
+    collect: refresh,
+  });
+  const parked = new Gauge({
+    name: METRIC.outboxParkedRows,
+    help: "Outbox rows parked now (never published; see docs/operations.md), saturates at 100000",
     registers: [registry],
     collect: refresh,
   });

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { ArchiveCompletedSchema, ArchiveFailedSchema } from "@gifmesh/shared/contracts";
+import { ArchiveCompletedSchema } from "@gifmesh/shared/contracts";
 import { createProducer, headersToStrings } from "@gifmesh/shared/kafka";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
 import { Kysely, PostgresDialect } from "kysely";
@@ -15,7 +15,6 @@ import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import { enqueue, countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../src/infrastructure/outbox/outbox-relay.ts";
-import { applyResult } from "../src/transport/kafka/result-events.ts";
 import {
   collectTopic,
   createTestDatabase,
@@ -28,6 +27,7 @@ import {
   testGif,
   uniqueTopics,
 } from "./helpers.ts";
+import { applyValue, completedEvent, failedEvent, requestArchive } from "./result-events.ts";
 
 let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
@@ -110,60 +110,44 @@ describe("outbox relay", () => {
 });
 
 describe("archive results", () => {
-  const completed = (gifId: string, eventId = randomUUID()) =>
-    Buffer.from(
-      toBinary(
-        ArchiveCompletedSchema,
-        create(ArchiveCompletedSchema, {
-          eventId,
-          gifId,
-          rendition: "original",
-          objectKey: `sha256/${gifId}.gif`,
-          sha256: "ab".repeat(32),
-          sizeBytes: 1234n,
-          contentType: "image/gif",
-          facts: { width: 10, height: 20, frameCount: 3, durationMs: 300 },
-        }),
-      ),
-    );
-  const failed = (gifId: string, eventId = randomUUID()) =>
-    Buffer.from(
-      toBinary(
-        ArchiveFailedSchema,
-        create(ArchiveFailedSchema, {
-          eventId,
-          gifId,
-          code: "ARCHIVE.TOO_LARGE",
-          reason: "too big",
-          attempts: 3,
-        }),
-      ),
-    );
+  // Every result must answer a request storage wrote (apply-result.ts): each GIF
+  // gets its ArchiveRequested outbox row first.
+  const requests = new Map<string, string>();
+  const requestFor = async (gifId: string) => {
+    const known = requests.get(gifId);
+    if (known !== undefined) return known;
+    const eventId = await requestArchive(db, gifId, topics.requested);
+    requests.set(gifId, eventId);
+    return eventId;
+  };
+  const completed = async (gifId: string, eventId = randomUUID()) =>
+    completedEvent(gifId, await requestFor(gifId), { eventId });
+  const failed = async (gifId: string, eventId = randomUUID()) =>
+    failedEvent(gifId, await requestFor(gifId), { eventId });
+  const ctx = () => ({ topic: "t", requestedTopic: topics.requested, now: new Date() });
 
   it("applies once per event id and never regresses archived to failed", async () => {
     await upsertGifs(db, [gif("resultgif1"), gif("resultgif2")], new Date());
     const eventId = randomUUID();
-    expect(
-      await applyResult(db, "completed", "t", completed("resultgif1", eventId), new Date()),
-    ).toBe("applied");
-    expect(
-      await applyResult(db, "completed", "t", completed("resultgif1", eventId), new Date()),
-    ).toBe("duplicate");
-    expect(await applyResult(db, "failed", "t", failed("resultgif1"), new Date())).toBe("ignored");
-    const row = await findGifRow(db, "resultgif1");
-    expect(row?.archive_state).toBe("archived");
-    expect(row?.archive_sha256).toBe("ab".repeat(32));
-    expect(row?.archive_frame_count).toBe(3);
-
-    expect(await applyResult(db, "failed", "t", failed("resultgif2"), new Date())).toBe("applied");
-    expect((await findGifRow(db, "resultgif2"))?.archive_state).toBe("failed");
-    expect(await applyResult(db, "completed", "t", completed("resultgif2"), new Date())).toBe(
+    expect(await applyValue(db, "completed", await completed("resultgif1", eventId), ctx())).toBe(
       "applied",
     );
+    expect(await applyValue(db, "completed", await completed("resultgif1", eventId), ctx())).toBe(
+      "duplicate",
+    );
+    expect(await applyValue(db, "failed", await failed("resultgif1"), ctx())).toBe("ignored");
+    const row = await findGifRow(db, "resultgif1");
+    expect(row?.archive_state).toBe("archived");
+    expect(row?.archive_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(row?.archive_frame_count).toBe(3);
+
+    expect(await applyValue(db, "failed", await failed("resultgif2"), ctx())).toBe("applied");
+    expect((await findGifRow(db, "resultgif2"))?.archive_state).toBe("failed");
+    expect(await applyValue(db, "completed", await completed("resultgif2"), ctx())).toBe("applied");
     expect((await findGifRow(db, "resultgif2"))?.archive_state).toBe("archived");
-    expect(
-      await applyResult(db, "completed", "t", Buffer.from("not protobuf \xff\xff"), new Date()),
-    ).toBe("malformed");
+    expect(await applyValue(db, "completed", Buffer.from("not protobuf \xff\xff"), ctx())).toBe(
+      "malformed",
+    );
   });
 
   it("the running service consumes results from Kafka", async () => {
@@ -181,8 +165,8 @@ describe("archive results", () => {
       await producer.send({
         topic: topics.completed,
         messages: [
-          { key: "resultgif2", value: completed("resultgif2") },
-          { key: "resultgifX", value: completed("resultgifX") },
+          { key: "resultgif2", value: await completed("resultgif2") },
+          { key: "resultgifX", value: await completed("resultgifX") },
           // Malformed: not protobuf, then a valid message without an object key.
           {
             key: "resultgif4",
@@ -199,12 +183,12 @@ describe("archive results", () => {
             ),
           },
           // After the malformed ones on the same partition: still applied.
-          { key: "resultgif4", value: completed("resultgif4") },
+          { key: "resultgif4", value: await completed("resultgif4") },
         ],
       });
       await producer.send({
         topic: topics.failed,
-        messages: [{ key: "resultgif3", value: failed("resultgif3") }],
+        messages: [{ key: "resultgif3", value: await failed("resultgif3") }],
       });
       await eventually(
         async () =>
@@ -234,7 +218,7 @@ describe("archive results", () => {
         traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       });
       expect(first?.headers["x-gifmesh-error-reason"]).toMatch(/not a ArchiveCompleted message/);
-      expect(second?.headers["x-gifmesh-error-reason"]).toBe("object_key is empty");
+      expect(second?.headers["x-gifmesh-error-reason"]).toBe("schema_version is missing");
       expect(second?.headers["x-gifmesh-original-offset"]).toBe("3");
       // Committed past everything: the group's next offset is the end of the partition.
       const admin = kafka.admin();

@@ -31,6 +31,11 @@ export const METRIC = {
   outboxPublishErrors: "gifmesh_outbox_publish_errors_total",
   outboxBacklog: "gifmesh_outbox_backlog",
   outboxOldestAge: "gifmesh_outbox_oldest_age_seconds",
+  /** Outbox rows parked because they can never be published (counter, and gauge of those now parked). */
+  outboxParked: "gifmesh_outbox_parked_total",
+  outboxParkedRows: "gifmesh_outbox_parked",
+  /** Failed GIFs storage asked for again (domain/archive-rerequest.ts). */
+  archiveRerequested: "gifmesh_archive_rerequested_total",
   archiveConsumed: "gifmesh_archive_consumed_total",
   /** Worker outcomes. Label: result (completed, deduplicated, failed, dead_lettered). */
   archiveProcessed: "gifmesh_archive_processed_total",
@@ -41,8 +46,16 @@ export const METRIC = {
   archiveDownloadDuration: "gifmesh_archive_download_duration_seconds",
   archiveUploadDuration: "gifmesh_archive_upload_duration_seconds",
   archiveInFlight: "gifmesh_archive_in_flight",
-  /** Results applied by storage. Labels: event (completed, failed), outcome (applied, duplicate, ignored, malformed). */
+  /**
+   * Results handled by storage. Labels: event (completed, failed), outcome (applied,
+   * duplicate, ignored; dead-lettered: malformed, unbound, rejected).
+   */
   archiveResults: "gifmesh_archive_results_total",
+  /** Results storage will retry after a transient failure (backoff). Label: event. */
+  archiveResultRetries: "gifmesh_archive_result_retries_total",
+  // Retention (storage). Label: table (search_results, outbox, processed_events).
+  retentionPruned: "gifmesh_retention_pruned_rows_total",
+  retentionErrors: "gifmesh_retention_errors_total",
   // Kafka consumers. Labels: topic, partition (as of the last fetched batch).
   kafkaConsumerLag: "gifmesh_kafka_consumer_lag",
 } as const;

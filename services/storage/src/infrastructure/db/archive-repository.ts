@@ -1,6 +1,7 @@
 // Archive state transitions driven by the file worker's result events. The rules
 // that make duplicates and reordering harmless live in the WHERE clauses:
-// archived is final; a failure never overwrites an archived GIF.
+// archived is final; a failure never overwrites an archived GIF. A result is bound
+// to the request it answers through `findArchiveRequest` (the outbox row).
 import type { Kysely } from "kysely";
 import type { DB } from "./schema.ts";
 
@@ -78,4 +79,31 @@ export async function markEventProcessed(
     .returning("event_id")
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** An ArchiveRequested row of the outbox, as a result is bound to it. */
+export interface ArchiveRequestRow {
+  readonly gifId: string;
+  readonly topic: string;
+  readonly payload: Buffer;
+}
+
+/**
+ * The outbox row of the ArchiveRequested event `eventId` names, if storage wrote
+ * one (sent or not: a send acknowledged just before a crash stays unsent). The
+ * caller checks the GIF, topic and rendition. `eventId` must be a UUID (the column
+ * is uuid; anything else is a data error, not "absent").
+ */
+export async function findArchiveRequest(
+  db: Kysely<DB>,
+  eventId: string,
+): Promise<ArchiveRequestRow | undefined> {
+  const row = await db
+    .selectFrom("outbox")
+    .select(["aggregate_id", "topic", "payload"])
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
+  return row === undefined
+    ? undefined
+    : { gifId: row.aggregate_id, topic: row.topic, payload: row.payload };
 }

@@ -1,6 +1,7 @@
 // CatalogStore over PostgreSQL: the adapter behind the use cases. `saveFromGiphy`
 // is the transactional-outbox write: GIF upserts, the result page and one
-// ArchiveRequested row per NEW GIF commit together or not at all.
+// ArchiveRequested row per NEW GIF (and per failed GIF the re-request policy says
+// is due, domain/archive-rerequest.ts) commit together or not at all.
 import { randomUUID } from "node:crypto";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -13,8 +14,9 @@ import { injectTraceHeaders, withSpan } from "@gifmesh/shared/tracing";
 import { trace } from "@opentelemetry/api";
 import type { Kysely } from "kysely";
 import type { CatalogStore, Clock, OutboxNotifier } from "../../application/ports.ts";
+import type { RerequestPolicy } from "../../domain/archive-rerequest.ts";
 import { ARCHIVED_RENDITION, type GifMetadata, type StoredGif } from "../../domain/gif.ts";
-import { findGifRow, findGifRows, upsertGifs } from "./gif-repository.ts";
+import { claimDueRerequests, findGifRow, findGifRows, upsertGifs } from "./gif-repository.ts";
 import { enqueue, type NewOutboxMessage } from "./outbox-repository.ts";
 import { applyDeadline, bounded } from "./call-bounds.ts";
 import { withDb } from "./pg-errors.ts";
@@ -98,6 +100,10 @@ export function createCatalogStore(deps: {
   requestedTopic?: string;
   /** Counts the ArchiveRequested rows of each committed write (metrics). */
   onArchiveRequested?: (count: number) => void;
+  /** When a failed GIF is asked for again; default never. */
+  rerequest?: RerequestPolicy;
+  /** Counts the re-requests among them (metrics). */
+  onRerequested?: (count: number) => void;
 }): CatalogStore {
   const { db, clock } = deps;
   return {
@@ -116,6 +122,7 @@ export function createCatalogStore(deps: {
     async saveFromGiphy(input) {
       const now = clock.now();
       let requested = 0;
+      let rerequested = 0;
       input.call?.signal?.throwIfAborted();
       const gifs = await withDb(() =>
         db.transaction().execute(async (trx) => {
@@ -130,8 +137,24 @@ export function createCatalogStore(deps: {
               now,
             );
           const fresh = input.gifs.filter((gif) => inserted.delete(gif.id));
-          await writeOutbox(trx, fresh, now, input.traceHeaders, deps.requestedTopic);
-          requested = fresh.length;
+          const due = deps.rerequest
+            ? await claimDueRerequests(
+                trx,
+                input.gifs.map((g) => g.id),
+                deps.rerequest,
+                now,
+              )
+            : new Set<string>();
+          const again = input.gifs.filter((gif) => due.delete(gif.id));
+          await writeOutbox(
+            trx,
+            [...fresh, ...again],
+            now,
+            input.traceHeaders,
+            deps.requestedTopic,
+          );
+          requested = fresh.length + again.length;
+          rerequested = again.length;
           return loadGifs(
             trx,
             input.gifs.map((g) => g.id),
@@ -139,6 +162,7 @@ export function createCatalogStore(deps: {
         }),
       );
       if (requested > 0) deps.onArchiveRequested?.(requested);
+      if (rerequested > 0) deps.onRerequested?.(rerequested);
       deps.notify?.();
       return gifs;
     },

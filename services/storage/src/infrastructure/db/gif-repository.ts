@@ -1,7 +1,9 @@
 // GIF and rendition rows. Plain functions of `db` so they run inside the caller's
 // transaction. Upserts are idempotent: the same GIF seen twice is one row, and
-// `inserted` tells which GIFs are new (and so need an archive request).
+// `inserted` tells which GIFs are new (and so need an archive request);
+// `claimDueRerequests` tells which failed ones are due to be asked for again.
 import { sql, type Kysely } from "kysely";
+import { isRerequestDue, type RerequestPolicy } from "../../domain/archive-rerequest.ts";
 import type { GifMetadata } from "../../domain/gif.ts";
 import type { DB, GifRow, RenditionRow } from "./schema.ts";
 
@@ -125,4 +127,54 @@ export async function findGifRows(
 
 export async function findGifRow(db: Kysely<DB>, id: string): Promise<GifRow | undefined> {
   return db.selectFrom("gifs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Flips the failed GIFs among `ids` that the re-request policy says are due back
+ * to pending (one more re-request counted) and returns their ids; the caller writes
+ * their ArchiveRequested rows in the same transaction. `archive_state = 'failed'`
+ * in the UPDATE makes two concurrent searches re-request a GIF once: the second
+ * waits for the first's row lock, then finds it pending.
+ */
+export async function claimDueRerequests(
+  db: Kysely<DB>,
+  ids: readonly string[],
+  policy: RerequestPolicy,
+  now: Date,
+): Promise<Set<string>> {
+  if (ids.length === 0 || policy.maxRerequests <= 0 || policy.backoffMs <= 0) return new Set();
+  const failed = await db
+    .selectFrom("gifs")
+    .select(["id", "archive_failure_code", "archive_failed_at", "archive_rerequests"])
+    .where("id", "in", [...ids])
+    .where("archive_state", "=", "failed")
+    .execute();
+  const due = failed
+    .filter((row) =>
+      isRerequestDue(
+        {
+          code: row.archive_failure_code ?? "",
+          failedAt: row.archive_failed_at ?? now,
+          rerequests: row.archive_rerequests,
+        },
+        policy,
+        now,
+      ),
+    )
+    .map((row) => row.id)
+    .sort();
+  if (due.length === 0) return new Set();
+  const claimed = await db
+    .updateTable("gifs")
+    .set((eb) => ({
+      archive_state: "pending",
+      archive_requested_at: now,
+      archive_rerequests: eb("archive_rerequests", "+", 1),
+      updated_at: now,
+    }))
+    .where("id", "in", due)
+    .where("archive_state", "=", "failed")
+    .returning("id")
+    .execute();
+  return new Set(claimed.map((row) => row.id));
 }

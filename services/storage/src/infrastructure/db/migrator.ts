@@ -5,9 +5,11 @@
 import type { Kysely } from "kysely";
 import { Migrator, type Migration, type MigrationResult } from "kysely/migration";
 import * as initial from "./migrations/0001-initial.ts";
+import * as hardening from "./migrations/0002-parking-retention-rerequests.ts";
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
+  "0002-parking-retention-rerequests": hardening,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Migrator works on any schema

@@ -46,6 +46,8 @@ export interface GifsTable {
   archive_failure_reason: string | null;
   archive_attempts: number | null;
   archive_failed_at: NullableTimestamp;
+  /** How often storage asked again after a failure (migration 0002). */
+  archive_rerequests: Generated<number>;
   first_seen_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -83,6 +85,10 @@ export interface OutboxTable {
   sent_at: NullableTimestamp;
   attempts: Generated<number>;
   last_error: string | null;
+  /** Set when the row can never be published (migration 0002); it keeps sent_at null. */
+  parked_at: NullableTimestamp;
+  /** Publishes refused for good (message too large, invalid topic...); parked at a bound. */
+  rejections: Generated<number>;
 }
 
 export interface ProcessedEventsTable {

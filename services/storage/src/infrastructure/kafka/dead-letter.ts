@@ -1,17 +1,15 @@
 // The dead-letter topic of storage's results consumer: a message storage cannot
-// apply (it can never become valid) is copied there unchanged (key, value, original
-// headers) with headers saying why, so no data is lost and the partition moves on.
-// Header names are the file worker's, so one tool reads both dead-letter topics.
-import type { KafkaMessage, Producer } from "@gifmesh/shared/kafka";
+// apply (malformed, not bound to a request, refused by PostgreSQL as data) is
+// copied there with headers saying why, so no data is lost and the partition moves
+// on. Header names and the size bound are the shared dead-letter contract
+// (@gifmesh/shared/contracts, dead-letter.ts), so one tool reads both dead-letter
+// topics, and a copy always fits what our producer may send: an oversized original
+// (another client's limits) is cut and says so, instead of being refused and
+// retried as an outage forever.
+import { DEAD_LETTER_HEADERS, deadLetterCopy } from "@gifmesh/shared/contracts";
+import { headersToStrings, type KafkaMessage, type Producer } from "@gifmesh/shared/kafka";
 
-export const DEAD_LETTER_HEADERS = {
-  code: "x-gifmesh-error-code",
-  reason: "x-gifmesh-error-reason",
-  topic: "x-gifmesh-original-topic",
-  partition: "x-gifmesh-original-partition",
-  offset: "x-gifmesh-original-offset",
-  failedAt: "x-gifmesh-failed-at",
-} as const;
+export { DEAD_LETTER_HEADERS } from "@gifmesh/shared/contracts";
 
 export interface DeadLetterInput {
   readonly topic: string;
@@ -37,24 +35,22 @@ export function createDeadLetter(
       throw error;
     });
     await connected;
-    await producer.send({
-      topic,
-      messages: [
-        {
-          key: input.message.key,
-          value: input.message.value,
-          headers: {
-            ...input.message.headers,
-            [DEAD_LETTER_HEADERS.code]: input.code,
-            [DEAD_LETTER_HEADERS.reason]: input.reason.slice(0, 1024),
-            [DEAD_LETTER_HEADERS.topic]: input.topic,
-            [DEAD_LETTER_HEADERS.partition]: String(input.partition),
-            [DEAD_LETTER_HEADERS.offset]: input.message.offset,
-            [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-          },
-        },
-      ],
-    });
+    const copy = deadLetterCopy(
+      {
+        key: input.message.key,
+        value: input.message.value,
+        headers: headersToStrings(input.message.headers),
+      },
+      {
+        [DEAD_LETTER_HEADERS.code]: input.code,
+        [DEAD_LETTER_HEADERS.reason]: input.reason.slice(0, 1024),
+        [DEAD_LETTER_HEADERS.topic]: input.topic,
+        [DEAD_LETTER_HEADERS.partition]: String(input.partition),
+        [DEAD_LETTER_HEADERS.offset]: input.message.offset,
+        [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
+      },
+    );
+    await producer.send({ topic, messages: [copy] });
   };
   return Object.assign(publish, {
     async close() {

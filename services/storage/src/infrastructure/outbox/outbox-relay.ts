@@ -3,6 +3,14 @@
 // the idempotent acks=all producer, and marks the rows sent in the same transaction
 // only after the broker acknowledged. A broker outage rolls the transaction back,
 // so rows stay unsent and are retried with backoff: delayed, never lost.
+//
+// A row that can never be published (too large for the topic, an invalid topic:
+// producer-errors.ts) must not hold back the rows after it. When a batch is refused
+// for such a reason, its rows are sent one by one: the good ones are marked sent,
+// the refused one counts a rejection, and after `parkAfterRejections` of them it is
+// parked (parked_at, last_error, a log line, a metric, and `onParked` in the same
+// transaction, which marks its GIF failed). A parked row keeps sent_at null, so
+// its GIF's later rows stay behind it (per-GIF order holds); other GIFs flow.
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
 import type { Producer } from "@gifmesh/shared/kafka";
@@ -10,8 +18,9 @@ import type { Logger } from "@gifmesh/shared/logging";
 import { ROOT_CONTEXT, context, trace } from "@opentelemetry/api";
 import { endSpan, extractTraceContext, startProducerSpan } from "@gifmesh/shared/tracing";
 import type { Kysely } from "kysely";
-import { claimBatch, markSent, recordFailure } from "../db/outbox-repository.ts";
-import type { DB } from "../db/schema.ts";
+import { claimBatch, markSent, recordFailure, recordRejections } from "../db/outbox-repository.ts";
+import type { DB, OutboxRow } from "../db/schema.ts";
+import { unpublishableReason } from "../kafka/producer-errors.ts";
 
 export interface OutboxRelayOptions {
   readonly db: Kysely<DB>;
@@ -20,6 +29,12 @@ export interface OutboxRelayOptions {
   readonly batchSize: number;
   readonly pollIntervalMs: number;
   readonly retryMaxMs: number;
+  /** Refusals for good after which a row is parked; default 3. */
+  readonly parkAfterRejections?: number;
+  /** Runs in the transaction that parks `rows` (e.g. marks their GIFs failed). */
+  readonly onParked?: (trx: Kysely<DB>, rows: readonly OutboxRow[]) => Promise<void>;
+  /** Counts parked rows (metrics). */
+  readonly onRowsParked?: (count: number) => void;
   /** Observes each cycle (metrics). */
   readonly onPublished?: (count: number) => void;
   readonly onError?: (error: unknown) => void;
@@ -50,6 +65,79 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let connected = false;
   let loop: Promise<void> | undefined;
 
+  const parkAfter = options.parkAfterRejections ?? 3;
+
+  /**
+   * Sends the batch; when it is refused for a reason about a message, sends each
+   * row alone (one row per GIF per batch, so their order does not matter) and
+   * returns the rows refused for good with their errors. Throws on anything else.
+   */
+  async function sendAll(
+    messages: readonly { topic: string; message: OutboxMessage }[],
+    rows: readonly OutboxRow[],
+  ): Promise<Map<string, unknown>> {
+    const byTopic = new Map<string, OutboxMessage[]>();
+    for (const { topic, message } of messages)
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    try {
+      await producer.sendBatch({
+        topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })),
+      });
+      return new Map();
+    } catch (error) {
+      if (unpublishableReason(error) === undefined) throw error;
+    }
+    const results = await Promise.allSettled(
+      messages.map(({ topic, message }) => producer.send({ topic, messages: [message] })),
+    );
+    const failed = new Map<string, unknown>();
+    let outage: Error | undefined;
+    results.forEach((result, i) => {
+      const row = rows[i];
+      if (result.status === "fulfilled" || row === undefined) return;
+      if (unpublishableReason(result.reason) === undefined)
+        outage ??=
+          result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+      else failed.set(row.id, result.reason);
+    });
+    // A row that failed for a reason a retry may cure: roll the whole cycle back
+    // (what was sent is sent again later: at least once, deduplicated downstream).
+    if (outage !== undefined) throw outage;
+    return failed;
+  }
+
+  /** Counts the refusals, parks the rows that reached the bound, and says so. */
+  async function reject(
+    trx: Kysely<DB>,
+    rows: readonly OutboxRow[],
+    failed: ReadonlyMap<string, unknown>,
+  ): Promise<void> {
+    for (const row of rows) {
+      const error = failed.get(row.id);
+      if (error === undefined) continue;
+      const reason =
+        unpublishableReason(error) ?? (error instanceof Error ? error.message : "refused");
+      const parked = await recordRejections(trx, [row.id], reason, parkAfter, new Date());
+      logger[parked.length > 0 ? "error" : "warn"](
+        parked.length > 0
+          ? "outbox row can never be published; parked"
+          : "outbox row refused by Kafka; will retry",
+        {
+          outboxId: row.id,
+          eventId: row.event_id,
+          topic: row.topic,
+          aggregateId: row.aggregate_id,
+          reason,
+          rejections: row.rejections + 1,
+        },
+      );
+      if (parked.length > 0) {
+        await options.onParked?.(trx, parked);
+        options.onRowsParked?.(parked.length);
+      }
+    }
+  }
+
   async function runOnce(): Promise<number> {
     if (!connected) {
       await producer.connect();
@@ -70,27 +158,35 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             extractTraceContext(row.headers, ROOT_CONTEXT),
           ),
         );
-        const byTopic = new Map<string, OutboxMessage[]>();
-        rows.forEach((row, i) => {
-          const message = {
+        const messages = rows.map((row, i) => ({
+          topic: row.topic,
+          message: {
             key: row.message_key,
             value: row.payload,
             headers: { ...row.headers, ...spans[i]?.headers, "gifmesh-event-id": row.event_id },
-          };
-          byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), message]);
-        });
+          },
+        }));
+        let failed: Map<string, unknown>;
         try {
-          await producer.sendBatch({
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
+          failed = await sendAll(messages, rows);
         } catch (error) {
           for (const { span } of spans) endSpan(span, error);
           throw error;
         }
-        for (const { span } of spans) endSpan(span);
-        await markSent(trx, claimedIds, new Date());
-        options.onPublished?.(rows.length);
-        return rows.length;
+        rows.forEach((row, i) => {
+          const span = spans[i]?.span;
+          if (span) endSpan(span, failed.get(row.id));
+        });
+        const sent = rows.filter((row) => !failed.has(row.id));
+        await markSent(
+          trx,
+          sent.map((row) => row.id),
+          new Date(),
+        );
+        await reject(trx, rows, failed);
+        claimedIds = [];
+        if (sent.length > 0) options.onPublished?.(sent.length);
+        return sent.length;
       });
     } catch (error) {
       await recordFailure(

@@ -1,56 +1,159 @@
 // Consumes the file worker's results (archive.completed / archive.failed) and
-// updates archive state, one transaction per message keyed on event id (see
-// result-events.ts). Offsets are committed only after the database commit. A
-// malformed message can never become valid: it goes to the dead-letter topic with
-// the reason in its headers, and only once the broker acknowledged that copy is
-// its offset committed; if the dead-letter publish fails, the message is retried.
+// updates archive state, one transaction per message keyed on event id
+// (apply-result.ts). Offsets are committed only after the database commit, or after
+// the broker acknowledged the message's dead-letter copy. No message stalls its
+// partition, and none is dropped because a dependency was down. Every failure is
+// classified once, here:
+// - malformed (result-events.ts), not bound to a request (apply-result.ts), or
+//   refused by PostgreSQL as data (pg-error-class.ts): it can never apply, so it
+//   goes to the dead-letter topic with a stable code and the reason, and the
+//   partition moves on;
+// - anything else (PostgreSQL or Kafka unreachable, timeouts, deadlocks): the
+//   partition is paused, the message is handed back to the client (thrown, so it
+//   seeks back to it), and the partition resumes after an exponential backoff with
+//   jitter. Other partitions keep flowing; nothing is committed past the message.
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { backoffDelay } from "@gifmesh/shared/lifecycle";
 import type { Consumer, EachMessagePayload } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
 import { ROOT_CONTEXT, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
 import type { Kysely } from "kysely";
 import type { DeadLetter } from "../../infrastructure/kafka/dead-letter.ts";
+import { classifyDatabaseError, sqlState } from "../../infrastructure/db/pg-error-class.ts";
 import type { DB } from "../../infrastructure/db/schema.ts";
-import { applyEvent, decodeResult, type ResultOutcome } from "./result-events.ts";
+import { applyResult, UnboundResultError, type AppliedOutcome } from "./apply-result.ts";
+import { decodeResult } from "./result-events.ts";
 
-export type { ResultOutcome } from "./result-events.ts";
+/** Stable codes of a result event storage cannot apply (DLQ header, logs). */
+export const RESULT_ERROR_CODES = {
+  /** Undecodable, or a field outside what the contract and the schema allow. */
+  malformed: "EVENT.MALFORMED",
+  /** request_event_id names no ArchiveRequested row of this GIF and rendition. */
+  unbound: "EVENT.UNBOUND",
+  /** PostgreSQL refused it as data (SQLSTATE class 22, 23, 54). */
+  rejected: "EVENT.DATABASE_REJECTED",
+} as const;
 
-/** Stable code of a result event storage cannot apply. */
-export const MALFORMED_EVENT = "EVENT.MALFORMED";
+/** Kept for callers of the earlier name. */
+export const MALFORMED_EVENT = RESULT_ERROR_CODES.malformed;
+
+/** What became of one message; the three dead-lettered kinds name their code. */
+export type ResultOutcome = AppliedOutcome | keyof typeof RESULT_ERROR_CODES;
 
 export interface ResultsConsumerOptions {
   readonly consumer: Consumer;
   readonly db: Kysely<DB>;
   readonly logger: Logger;
-  /** Where malformed messages go before their offset is committed. */
+  /** Where messages that can never apply go before their offset is committed. */
   readonly deadLetter: DeadLetter;
   /** [completed, failed] topics; default the contract's. */
   readonly topics?: readonly [string, string];
+  /** The topic storage's ArchiveRequested rows go to; results are bound to them. */
+  readonly requestedTopic?: string;
+  /** Backoff of a partition after a transient failure; defaults 200 ms doubling to 30 s. */
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number };
   readonly onOutcome?: (topic: string, outcome: ResultOutcome) => void;
+  /** A transient failure: the message will be retried after `delayMs`. */
+  readonly onRetry?: (topic: string, attempt: number, delayMs: number) => void;
 }
 
+export interface ResultsConsumer {
+  /** Clears the backoff timers (the consumer itself is disconnected by its owner). */
+  stop(): void;
+}
+
+/** A message that cannot apply, with its DLQ code and reason. */
+interface Unapplicable {
+  readonly kind: keyof typeof RESULT_ERROR_CODES;
+  readonly reason: string;
+}
+
+/** The delay floor: full jitter can draw 0, which must still not be a hot loop. */
+const MIN_RETRY_DELAY_MS = 50;
+
 /** Subscribes and runs; resolves once the consumer is running. */
-export async function startResultsConsumer(options: ResultsConsumerOptions): Promise<void> {
+export async function startResultsConsumer(
+  options: ResultsConsumerOptions,
+): Promise<ResultsConsumer> {
   const { consumer, db, logger, deadLetter } = options;
   const tracer = trace.getTracer("gifmesh-storage");
   const [completedTopic, failedTopic] = options.topics ?? [
     ARCHIVE_TOPICS.completed,
     ARCHIVE_TOPICS.failed,
   ];
+  const requestedTopic = options.requestedTopic ?? ARCHIVE_TOPICS.requested;
+  const retry = options.retry ?? { initialMs: 200, maxMs: 30_000 };
+  /** Consecutive transient failures per partition; reset by any settled message. */
+  const failures = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
 
-  async function handle({ topic, partition, message }: EachMessagePayload): Promise<ResultOutcome> {
-    const event = decodeResult(topic === completedTopic ? "completed" : "failed", message.value);
-    if (typeof event !== "string") return applyEvent(db, event, topic, new Date());
-    await deadLetter({ topic, partition, message, code: MALFORMED_EVENT, reason: event });
-    logger.error("malformed archive result sent to the dead-letter topic", {
-      code: MALFORMED_EVENT,
-      reason: event,
+  /** Applies the message, or says why it can never apply; throws only transient errors. */
+  async function attempt({
+    topic,
+    message,
+  }: EachMessagePayload): Promise<AppliedOutcome | Unapplicable> {
+    const kind = topic === completedTopic ? "completed" : "failed";
+    const event = decodeResult(kind, message.value, message.key);
+    if (typeof event === "string") return { kind: "malformed", reason: event };
+    try {
+      return await applyResult(db, event, { topic, requestedTopic, now: new Date() });
+    } catch (error) {
+      if (error instanceof UnboundResultError) return { kind: "unbound", reason: error.message };
+      if (classifyDatabaseError(error) === "data")
+        return {
+          kind: "rejected",
+          reason: `PostgreSQL ${sqlState(error) ?? "?"}: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      throw error;
+    }
+  }
+
+  async function handle(payload: EachMessagePayload): Promise<ResultOutcome> {
+    const { topic, partition, message } = payload;
+    const result = await attempt(payload);
+    if (typeof result === "string") return result;
+    const code = RESULT_ERROR_CODES[result.kind];
+    await deadLetter({ topic, partition, message, code, reason: result.reason });
+    logger.error("archive result sent to the dead-letter topic", {
+      code,
+      reason: result.reason,
       topic,
       partition,
       offset: message.offset,
     });
-    return "malformed";
+    return result.kind;
+  }
+
+  /** Pauses the partition for the backoff; the caller rethrows so the client seeks back. */
+  function backOff(payload: EachMessagePayload, error: unknown): void {
+    const { topic, partition, message } = payload;
+    const slot = `${topic}:${partition}`;
+    const attemptNo = (failures.get(slot) ?? 0) + 1;
+    failures.set(slot, attemptNo);
+    const delayMs = Math.max(
+      MIN_RETRY_DELAY_MS,
+      backoffDelay(attemptNo, { initial: retry.initialMs, max: retry.maxMs }),
+    );
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      try {
+        resume();
+      } catch {
+        // Disconnected meanwhile (shutdown or rebalance): nothing left to resume.
+      }
+    }, delayMs);
+    timers.add(timer);
+    options.onRetry?.(topic, attemptNo, delayMs);
+    logger.warn("archive result not applied; retrying after a backoff", {
+      err: error,
+      topic,
+      partition,
+      offset: message.offset,
+      attempt: attemptNo,
+      nextDelayMs: delayMs,
+    });
   }
 
   await consumer.connect();
@@ -68,7 +171,7 @@ export async function startResultsConsumer(options: ResultsConsumerOptions): Pro
             topic,
             partition,
             offset: message.offset,
-            key: message.key,
+            key: message.key?.subarray(0, 128),
           }),
         },
         parent,
@@ -79,6 +182,7 @@ export async function startResultsConsumer(options: ResultsConsumerOptions): Pro
             return result;
           } catch (error) {
             span.setStatus({ code: SpanStatusCode.ERROR });
+            backOff(payload, error);
             throw error;
           } finally {
             span.end();
@@ -86,9 +190,22 @@ export async function startResultsConsumer(options: ResultsConsumerOptions): Pro
         },
       );
       options.onOutcome?.(topic, outcome);
-      await consumer.commitOffsets([
-        { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-      ]);
+      try {
+        await consumer.commitOffsets([
+          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
+      } catch (error) {
+        // Redelivered after the backoff: a duplicate then, or a second dead-letter copy.
+        backOff(payload, error);
+        throw error;
+      }
+      failures.delete(`${topic}:${partition}`);
     },
   });
+  return {
+    stop() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
 }
