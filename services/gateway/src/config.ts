@@ -13,8 +13,14 @@ import {
 import { z } from "zod";
 import { DEFAULT_WEB_TRACE_URL, isTraceUrlTemplate } from "./transport/web-assets.ts";
 
-export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend({
-  GATEWAY_HOST: str("0.0.0.0"),
+const MiB = 1024 * 1024;
+/** An optional value; secrets among them are never logged (see docs/security.md). */
+const optional = () => z.string().min(1).optional();
+
+/** The variables, before the checks that relate two of them. */
+const gatewayVariables = baseConfigSchema({ adminPort: 9464 }).extend({
+  /** Loopback unless told otherwise: Helm and compose set 0.0.0.0. */
+  GATEWAY_HOST: str("127.0.0.1"),
   GATEWAY_PORT: port(8080),
   /** Public origin used in media URLs of archived GIFs. */
   PUBLIC_BASE_URL: url("http://127.0.0.1:8080"),
@@ -23,7 +29,18 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
   STORAGE_URL: url("http://127.0.0.1:50051"),
   STORAGE_TIMEOUT_MS: durationMs(3_000),
   STORAGE_RETRIES: int({ default: 2, min: 0, max: 5 }),
+  /** Sent to storage as `authorization: Bearer <token>` (storage's STORAGE_RPC_TOKEN). Secret. */
+  STORAGE_RPC_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** redis:// or rediss:// (TLS); may carry user:password, but see REDIS_USERNAME/PASSWORD. */
   REDIS_URL: url("redis://127.0.0.1:6379"),
+  /** ACL user and password; they override those in REDIS_URL. The password is a secret. */
+  REDIS_USERNAME: optional(),
+  REDIS_PASSWORD: optional(),
+  /** PEM CA bundle that signs Redis's certificate (default: Node's public CAs). */
+  REDIS_TLS_CA_FILE: optional(),
+  /** Client certificate and key, for a Redis with tls-auth-clients yes. */
+  REDIS_TLS_CERT_FILE: optional(),
+  REDIS_TLS_KEY_FILE: optional(),
   REDIS_COMMAND_TIMEOUT_MS: durationMs(250),
   S3_ENDPOINT: url("http://127.0.0.1:9000"),
   S3_REGION: str("us-east-1"),
@@ -34,7 +51,16 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
   /** Comma-separated client keys; empty = open mode. */
   GATEWAY_API_KEYS: csv([]),
   CORS_ORIGINS: csv(["*"]),
+  /**
+   * How many proxies in front of the gateway append to X-Forwarded-For; the client
+   * is the entry that many from the right (transport/middleware/client-ip.ts). 0 =
+   * ignore the header. Unset: 1 when TRUST_PROXY=true (the older switch), else 0.
+   */
+  TRUST_PROXY_HOPS: int({ min: 0, max: 10 }).optional(),
   TRUST_PROXY: bool(false),
+  /** Invalid API keys one client IP may present per window before it gets 429s. */
+  API_KEY_FAILURE_MAX: int({ default: 10, min: 1 }),
+  API_KEY_FAILURE_WINDOW_MS: durationMs(15 * 60_000),
   /** CSP img-src of the web page (space-separated sources in the header). */
   CSP_IMG_SOURCES: csv(["'self'", "data:", "https:", "http://127.0.0.1:*", "http://localhost:*"]),
   /**
@@ -51,6 +77,9 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
     ),
   CACHE_L1_TTL_MS: durationMs(5_000),
   CACHE_L1_MAX_ENTRIES: int({ default: 5_000, min: 1 }),
+  /** L1's bound in (estimated) bytes of heap, and the largest entry it keeps. */
+  CACHE_L1_MAX_BYTES: int({ default: 64 * MiB, min: MiB }),
+  CACHE_L1_MAX_ENTRY_BYTES: int({ default: MiB, min: 1024 }),
   CACHE_TTL_MS: durationMs(300_000),
   CACHE_STALE_MS: durationMs(3_600_000),
   CACHE_EMPTY_TTL_MS: durationMs(30_000),
@@ -61,4 +90,23 @@ export const gatewayConfigSchema = baseConfigSchema({ adminPort: 9464 }).extend(
   RATE_LIMIT_BATCH: int({ default: 50, min: 1, max: 10_000 }),
 });
 
+export const gatewayConfigSchema = gatewayVariables
+  .refine((c) => (c.REDIS_TLS_CERT_FILE === undefined) === (c.REDIS_TLS_KEY_FILE === undefined), {
+    message: "REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE must be set together",
+    path: ["REDIS_TLS_CERT_FILE"],
+  })
+  .refine(
+    (c) =>
+      c.REDIS_URL.startsWith("rediss:") ||
+      [c.REDIS_TLS_CA_FILE, c.REDIS_TLS_CERT_FILE].every((f) => f === undefined),
+    { message: "REDIS_TLS_* files need a rediss:// REDIS_URL", path: ["REDIS_URL"] },
+  );
+
 export type GatewayConfig = ReturnType<typeof gatewayConfigSchema.parse>;
+
+/** Trusted proxy hops: TRUST_PROXY_HOPS when set, else 1 for TRUST_PROXY=true, else 0. */
+export function trustedProxyHops(
+  config: Pick<GatewayConfig, "TRUST_PROXY" | "TRUST_PROXY_HOPS">,
+): number {
+  return config.TRUST_PROXY_HOPS ?? (config.TRUST_PROXY ? 1 : 0);
+}

@@ -6,9 +6,10 @@ import type { Redis } from "ioredis";
 import type { Logger } from "@gifmesh/shared/logging";
 import type { Registry } from "@gifmesh/shared/metrics";
 import { createGifQueries } from "./application/gif-queries.ts";
-import type { GatewayConfig } from "./config.ts";
+import { trustedProxyHops, type GatewayConfig } from "./config.ts";
 import { createGatewayMetrics } from "./infrastructure/gateway-metrics.ts";
 import { createGrpcGifStore } from "./infrastructure/grpc-gif-store.ts";
+import { createRedisFailureLimiter } from "./infrastructure/redis-failure-limiter.ts";
 import { createRedisRateLimiter } from "./infrastructure/redis-rate-limiter.ts";
 import { createS3MediaStore } from "./infrastructure/s3-media-store.ts";
 import type { StorageClient } from "./infrastructure/storage-transport.ts";
@@ -31,6 +32,8 @@ export function buildGateway(parts: GatewayParts) {
   const cache = createTwoLevelCache({
     redis,
     l1MaxEntries: config.CACHE_L1_MAX_ENTRIES,
+    l1MaxBytes: config.CACHE_L1_MAX_BYTES,
+    l1MaxEntryBytes: config.CACHE_L1_MAX_ENTRY_BYTES,
     ttls: {
       l1Ms: config.CACHE_L1_TTL_MS,
       freshMs: config.CACHE_TTL_MS,
@@ -51,6 +54,7 @@ export function buildGateway(parts: GatewayParts) {
       },
     },
   });
+  metrics.watchL1(() => cache.l1Usage());
   const store = createGrpcGifStore(parts.storage);
   const queries = createGifQueries({
     store,
@@ -69,14 +73,23 @@ export function buildGateway(parts: GatewayParts) {
       metrics.redisErrors.inc({ component: "rate_limit" });
     },
   });
+  const keyFailures = createRedisFailureLimiter({
+    redis,
+    max: config.API_KEY_FAILURE_MAX,
+    windowMs: config.API_KEY_FAILURE_WINDOW_MS,
+    onRedisError: () => {
+      metrics.redisErrors.inc({ component: "api_key_failures" });
+    },
+  });
   const app = createApp({
     queries,
     media: createS3MediaStore(parts.s3, config.S3_BUCKET),
     limiter,
+    keyFailures,
     logger,
     metrics,
     apiKeys: config.GATEWAY_API_KEYS,
-    trustProxy: config.TRUST_PROXY,
+    proxyHops: trustedProxyHops(config),
     corsOrigins: config.CORS_ORIGINS,
     redirectUnarchived: config.MEDIA_REDIRECT_UNARCHIVED,
     imgSources: config.CSP_IMG_SOURCES,

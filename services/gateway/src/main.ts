@@ -12,15 +12,11 @@ import { startServiceRuntime } from "@gifmesh/shared/runtime";
 import { bucketReadinessCheck, createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
 import { gatewayConfigSchema } from "./config.ts";
 import { buildGateway } from "./gateway.ts";
-import { createRedisClient } from "./infrastructure/redis-client.ts";
+import { createRedisClient, redisClientOptions } from "./infrastructure/redis-client.ts";
 import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
 
 const { config, logger, shutdown, registry } = startServiceRuntime("gateway", gatewayConfigSchema);
-const redis = createRedisClient({
-  url: config.REDIS_URL,
-  commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
-  logger,
-});
+const redis = createRedisClient({ ...redisClientOptions(config), logger });
 shutdown.onShutdown("redis", async () => {
   await redis.quit().catch(() => {
     redis.disconnect();
@@ -36,6 +32,7 @@ const storage = createStorageClient(
     baseUrl: config.STORAGE_URL,
     timeoutMs: config.STORAGE_TIMEOUT_MS,
     retries: config.STORAGE_RETRIES,
+    token: config.STORAGE_RPC_TOKEN,
     registry,
   }),
 );

@@ -114,8 +114,18 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** Starts the private stack; `worker: true` also runs the real file worker. */
-export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Also run the real file worker. */
+  readonly worker?: boolean;
+  /**
+   * Storage's STORAGE_RPC_TOKEN: storage then refuses calls without it, and the
+   * stack's own client (`storage`) sends it.
+   */
+  readonly storageToken?: string;
+}
+
+/** Starts the private stack. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const id = testId();
   const database = `gifmesh_gateway_test_${id}`;
   const topics = {
@@ -174,6 +184,7 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
       TOPIC_ARCHIVE_COMPLETED: topics.completed,
       TOPIC_ARCHIVE_FAILED: topics.failed,
       TOPIC_ARCHIVE_RESULTS_DLQ: topics.resultsDlq,
+      ...(options.storageToken === undefined ? {} : { STORAGE_RPC_TOKEN: options.storageToken }),
     });
     children.push(storage);
     cleanup.defer("storage", () => storage.stop());
@@ -205,7 +216,11 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
     return {
       fixture,
       storage: createStorageClient(
-        createStorageTransport({ baseUrl: storageUrl, timeoutMs: 5_000 }),
+        createStorageTransport({
+          baseUrl: storageUrl,
+          timeoutMs: 5_000,
+          token: options.storageToken,
+        }),
       ),
       storageUrl,
       storageAdminUrl: `http://127.0.0.1:${storageAdminPort}`,

@@ -1,7 +1,9 @@
 // Helpers for the gateway's integration tests: a gateway HTTP server on a free
 // port wired to real Redis and S3 (config from the environment of
-// scripts/infra/env.sh) and to the storage client a test passes in (the real
-// storage service of stack.ts), plus S3 helpers.
+// scripts/infra/env.sh, or the test's overrides: REDIS_*, S3_ENDPOINT,
+// STORAGE_RPC_TOKEN...) and to the storage client a test passes in (the real
+// storage service of stack.ts), plus S3 helpers. Its log lines are kept for tests
+// that check what is (never) logged.
 import { createHash } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -13,7 +15,7 @@ import { createS3Client } from "@gifmesh/shared/s3";
 import { freePort } from "@gifmesh/shared/testing";
 import { gatewayConfigSchema } from "../src/config.ts";
 import { buildGateway } from "../src/gateway.ts";
-import { createRedisClient } from "../src/infrastructure/redis-client.ts";
+import { createRedisClient, redisClientOptions } from "../src/infrastructure/redis-client.ts";
 import {
   createStorageClient,
   createStorageTransport,
@@ -22,9 +24,9 @@ import {
 
 export const env = process.env;
 
-export function testS3(): S3Client {
+export function testS3(endpoint = env.S3_ENDPOINT ?? "http://127.0.0.1:9000"): S3Client {
   return createS3Client({
-    endpoint: env.S3_ENDPOINT ?? "http://127.0.0.1:9000",
+    endpoint,
     region: env.S3_REGION ?? "us-east-1",
     accessKeyId: env.S3_ACCESS_KEY_ID ?? "gifmesh",
     secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? "gifmesh-secret",
@@ -53,6 +55,8 @@ export async function putArchived(
 export interface RunningGateway {
   readonly url: string;
   readonly registry: Registry;
+  /** Every line the gateway logged (JSON, one per line). */
+  logs(): string;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
 }
@@ -73,18 +77,29 @@ export async function startGateway(
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ...overrides,
   });
-  const logger = createLogger({ service: "gateway", level: "error", stream: new PassThrough() });
-  const registry = createMetrics({ service: "gateway", defaultMetrics: false });
-  const redis = createRedisClient({
-    url: config.REDIS_URL,
-    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+  const logStream = new PassThrough();
+  let logged = "";
+  logStream.on("data", (chunk: Buffer) => {
+    logged += chunk.toString();
   });
+  const logger = createLogger({
+    service: "gateway",
+    level: overrides.LOG_LEVEL === undefined ? "error" : config.LOG_LEVEL,
+    stream: logStream,
+  });
+  const registry = createMetrics({ service: "gateway", defaultMetrics: false });
+  const redis = createRedisClient({ ...redisClientOptions(config), logger });
   redis.on("error", () => undefined);
-  const s3 = testS3();
+  const s3 = testS3(overrides.S3_ENDPOINT);
   const storage =
     typeof storageOrUrl === "string"
       ? createStorageClient(
-          createStorageTransport({ baseUrl: storageOrUrl, timeoutMs: 5_000, registry }),
+          createStorageTransport({
+            baseUrl: storageOrUrl,
+            timeoutMs: 5_000,
+            registry,
+            token: config.STORAGE_RPC_TOKEN,
+          }),
         )
       : storageOrUrl;
   const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
@@ -106,6 +121,7 @@ export async function startGateway(
   return {
     url: `http://127.0.0.1:${port}`,
     registry,
+    logs: () => logged,
     async metric(name, labels = {}) {
       const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
       const values =

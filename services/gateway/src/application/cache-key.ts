@@ -30,9 +30,13 @@ export function gifKey(id: string): string {
   return `${CACHE_KEY_VERSION}:gif:${id}`;
 }
 
-/** Order matters (answers keep it), duplicates do not; long lists are hashed. */
-export function idsKey(ids: readonly string[]): string {
-  const unique = [...new Set(ids)].join(",");
+/**
+ * The key of a SET of ids: the caller passes them sorted and de-duplicated
+ * (ids-order.ts canonicalIds), so every order of one list shares one entry; the
+ * answer is re-ordered per request. Hashed, so 100 long ids make a short key.
+ */
+export function idsKey(canonical: readonly string[]): string {
+  const unique = canonical.join(",");
   const digest = createHash("sha256").update(unique).digest("base64url");
   return `${CACHE_KEY_VERSION}:ids:${digest}`;
 }

@@ -10,6 +10,7 @@ import type { Gif } from "@gifmesh/shared/contracts";
 import { toGiphyGif, type GifMapperOptions } from "../domain/gif-mapper.ts";
 import { ratingFromGiphy, type GiphyRating } from "../domain/rating.ts";
 import { gifKey, idsKey, normaliseQuery, searchKey, trendingKey } from "./cache-key.ts";
+import { canonicalIds, inRequestedOrder } from "./ids-order.ts";
 import type {
   CacheClass,
   CachedBody,
@@ -108,17 +109,21 @@ export function createGifQueries(deps: GifQueriesDeps) {
       });
     },
 
-    /** Found GIFs in the order asked; unknown ids are left out, as Giphy does. */
-    byIds(ids: readonly string[], options: CallOptions = {}): Promise<Answer<GifList>> {
-      const unique = [...new Set(ids)];
-      return cache.getOrLoad(idsKey(unique), async () => {
-        const { gifs } = await store.batchGet(unique, options);
+    /**
+     * Found GIFs in the order asked; unknown ids are left out, as Giphy does. Cached
+     * once per set of ids, whatever the order (ids-order.ts).
+     */
+    async byIds(ids: readonly string[], options: CallOptions = {}): Promise<Answer<GifList>> {
+      const { wanted, canonical } = canonicalIds(ids);
+      const answer = await cache.getOrLoad(idsKey(canonical), async () => {
+        const { gifs } = await store.batchGet(canonical, options);
         const value = {
-          data: gifs.map((g) => toGiphyGif(g, mapper)),
+          data: gifs.map((g) => toGiphyGif(g, mapper)).sort((a, b) => (a.id < b.id ? -1 : 1)),
           pagination: { total_count: gifs.length, count: gifs.length, offset: 0 },
         };
         return { value, cacheClass: classify(gifs) };
       });
+      return inRequestedOrder(answer, wanted);
     },
   };
 }

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   "REQUEST.QUERY_TOO_LONG": 414,
   "AUTH.MISSING_API_KEY": 401,
   "AUTH.INVALID_API_KEY": 403,
+  /** Too many invalid keys from one client IP: refused until the window ends. */
+  "AUTH.TOO_MANY_FAILURES": 429,
   RATE_LIMITED: 429,
   "GIF.NOT_FOUND": 404,
   "ROUTE.NOT_FOUND": 404,
@@ -19,6 +21,8 @@ export const ERROR_STATUS = {
   "STORAGE.UNAVAILABLE": 503,
   "STORAGE.TIMEOUT": 504,
   "STORAGE.FAILED": 502,
+  /** Storage refused the gateway's STORAGE_RPC_TOKEN: a misconfiguration, not the client's fault. */
+  "STORAGE.UNAUTHENTICATED": 503,
   INTERNAL: 500,
 } as const;
 

@@ -19,6 +19,8 @@ const STORAGE_CODE_MAP: Readonly<Record<string, ErrorCode>> = {
   "GIPHY.UNAUTHORIZED": "STORAGE.UNAVAILABLE",
   "DATABASE.UNAVAILABLE": "STORAGE.UNAVAILABLE",
   "GIPHY.REJECTED": "STORAGE.FAILED",
+  // Storage refused our STORAGE_RPC_TOKEN (services/storage/src/transport/rpc/rpc-auth.ts).
+  "RPC.UNAUTHENTICATED": "STORAGE.UNAUTHENTICATED",
   INTERNAL: "STORAGE.FAILED",
 };
 
@@ -31,6 +33,8 @@ const CONNECT_CODE_MAP: Partial<Record<Code, ErrorCode>> = {
   [Code.Unavailable]: "STORAGE.UNAVAILABLE",
   [Code.DeadlineExceeded]: "STORAGE.TIMEOUT",
   [Code.Canceled]: "STORAGE.UNAVAILABLE",
+  [Code.Unauthenticated]: "STORAGE.UNAUTHENTICATED",
+  [Code.PermissionDenied]: "STORAGE.UNAUTHENTICATED",
 };
 
 /**
@@ -130,4 +134,6 @@ const PUBLIC_MESSAGE: Partial<Record<ErrorCode, string>> = {
   "STORAGE.UNAVAILABLE": "storage is unavailable, retry later",
   "STORAGE.TIMEOUT": "storage did not answer in time",
   "STORAGE.FAILED": "storage failed",
+  // The client did nothing wrong, and learns nothing about the gateway's credentials.
+  "STORAGE.UNAUTHENTICATED": "service unavailable",
 };

@@ -1,6 +1,7 @@
 // The Connect client to the storage service: gRPC protocol over one reused HTTP/2
 // connection (h2c), with interceptors, outermost first: RED metrics, a client span with
-// W3C trace propagation, retries on UNAVAILABLE for idempotent reads only, and a
+// W3C trace propagation, retries on UNAVAILABLE for idempotent reads only, the
+// storage RPC token (`authorization: Bearer`, when STORAGE_RPC_TOKEN is set), and a
 // per-call deadline when the caller did not set one.
 import {
   Code,
@@ -18,7 +19,7 @@ import {
 } from "@gifmesh/shared/connect";
 import type { Registry } from "@gifmesh/shared/metrics";
 import { isTransportFailure } from "./storage-errors.ts";
-import { StorageService } from "@gifmesh/shared/contracts";
+import { bearer, STORAGE_RPC_AUTH_HEADER, StorageService } from "@gifmesh/shared/contracts";
 
 export interface StorageTransportOptions {
   /** e.g. "http://127.0.0.1:50051" */
@@ -27,6 +28,8 @@ export interface StorageTransportOptions {
   readonly timeoutMs: number;
   /** Extra attempts after UNAVAILABLE on idempotent methods (default 2). */
   readonly retries?: number;
+  /** Storage's STORAGE_RPC_TOKEN, sent on every call; none = no header (open storage). */
+  readonly token?: string | undefined;
   /** Where the client RED metrics (gifmesh_rpc_client_*) go; none when left out. */
   readonly registry?: Registry;
 }
@@ -36,6 +39,15 @@ export type StorageClient = Client<typeof StorageService>;
 /** Client span + W3C context headers on every call (shared RPC conventions). */
 export function tracingInterceptor(baseUrl: string): Interceptor {
   return createClientTracingInterceptor({ system: "grpc", baseUrl, tracerName: "gifmesh-gateway" });
+}
+
+/** Sends the shared token on every call (shared/src/contracts/storage-rpc-auth.ts). */
+export function authInterceptor(token: string): Interceptor {
+  const value = bearer(token);
+  return (next) => (req) => {
+    req.header.set(STORAGE_RPC_AUTH_HEADER, value);
+    return next(req);
+  };
 }
 
 function isIdempotent(level: MethodOptions_IdempotencyLevel): boolean {
@@ -85,6 +97,7 @@ export function createStorageTransport(options: StorageTransportOptions): Transp
         : []),
       tracingInterceptor(options.baseUrl),
       retryInterceptor(options.retries ?? 2),
+      ...(options.token === undefined ? [] : [authInterceptor(options.token)]),
     ],
   });
 }

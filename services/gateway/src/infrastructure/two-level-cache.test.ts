@@ -1,7 +1,12 @@
 // Cache rules with a controlled clock and no Redis (or a Redis that fails):
-// TTL per answer class, stale-while-revalidate, single flight, errors not cached.
+// TTL per answer class, stale-while-revalidate, single flight, errors not cached;
+// and L1's byte bound, with answers of real size (50 mapped GIFs, ~60 KB of JSON).
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import type { CacheClass } from "../application/ports.ts";
+import { toGiphyGif } from "../domain/gif-mapper.ts";
+import { fixtureGif } from "../testing/fake-storage.ts";
 import { createTwoLevelCache, type CacheRedis } from "./two-level-cache.ts";
 
 const ttls = { l1Ms: 1_000, freshMs: 10_000, staleMs: 60_000, emptyMs: 3_000, pendingMs: 2_000 };
@@ -9,7 +14,14 @@ const ttls = { l1Ms: 1_000, freshMs: 10_000, staleMs: 60_000, emptyMs: 3_000, pe
 function setup(redis?: CacheRedis) {
   let t = 1_000_000;
   let loads = 0;
-  const cache = createTwoLevelCache({ redis, ttls, l1MaxEntries: 10, now: () => t });
+  const cache = createTwoLevelCache({
+    redis,
+    ttls,
+    l1MaxEntries: 10,
+    l1MaxBytes: 1 << 20,
+    l1MaxEntryBytes: 1 << 20,
+    now: () => t,
+  });
   const load =
     (cacheClass: CacheClass = "normal") =>
     () => {
@@ -75,5 +87,77 @@ describe("two-level cache", () => {
     expect(await s.cache.getOrLoad("k", s.load())).toMatchObject({ value: "v1", outcome: "miss" });
     s.advance(2_000);
     expect(await s.cache.getOrLoad("k", s.load())).toMatchObject({ value: "v1", outcome: "l1" });
+  });
+});
+
+/** A page of 50 GIFs as the mapper builds it: what a search or ids answer holds. */
+function realPage(n: number) {
+  const data = Array.from({ length: 50 }, (_, i) =>
+    toGiphyGif(fixtureGif(`p${n}g${i}`, "archived"), { publicBaseUrl: "http://gw.test" }),
+  );
+  return { data, pagination: { total_count: 50, count: 50, offset: 0 } };
+}
+
+/**
+ * Heap and Buffer memory in use after full collections (gc exposed for this
+ * measurement). Freed Buffers' memory is released by a concurrent sweeper, hence
+ * the pause between two collections.
+ */
+async function memoryAfterGc(): Promise<number> {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
+describe("L1 byte bound", () => {
+  const MiB = 1024 * 1024;
+
+  it("keeps 300 distinct 50-GIF answers within CACHE_L1_MAX_BYTES, by memory too", async () => {
+    const maxBytes = 8 * MiB;
+    const cache = createTwoLevelCache({
+      redis: undefined,
+      ttls,
+      l1MaxEntries: 5_000,
+      l1MaxBytes: maxBytes,
+      l1MaxEntryBytes: MiB,
+    });
+    const before = await memoryAfterGc();
+    let jsonBytes = 0;
+    for (let n = 0; n < 300; n++) {
+      const { body } = await cache.getOrLoad(`ids:${n}`, () =>
+        Promise.resolve({ value: realPage(n), cacheClass: "normal" as const }),
+      );
+      jsonBytes += body.bytes.length;
+    }
+    const grown = (await memoryAfterGc()) - before;
+    expect(jsonBytes).toBeGreaterThan(300 * 50_000); // real sizes: ~18 MB of JSON asked for
+    // What the process kept: about the bound (measured 8.3 MB; the estimate, 2 x JSON per
+    // entry, is close), not 300 answers' worth (the count-only cache kept 33 MB here).
+    expect(grown, `memory grew by ${String(grown)} bytes`).toBeLessThan(1.5 * maxBytes);
+    expect(cache.l1Usage().bytes).toBeLessThanOrEqual(maxBytes);
+    expect(cache.l1Usage().entries).toBeLessThan(300);
+  });
+
+  it("does not keep an entry larger than CACHE_L1_MAX_ENTRY_BYTES in L1", async () => {
+    const s = { loads: 0 };
+    const cache = createTwoLevelCache({
+      redis: undefined,
+      ttls,
+      l1MaxEntries: 5_000,
+      l1MaxBytes: 8 * MiB,
+      l1MaxEntryBytes: 64 * 1024,
+    });
+    const load = () => {
+      s.loads++;
+      return Promise.resolve({ value: realPage(1), cacheClass: "normal" as const });
+    };
+    expect((await cache.getOrLoad("big", load)).outcome).toBe("miss");
+    expect((await cache.getOrLoad("big", load)).outcome).toBe("miss");
+    expect(s.loads).toBe(2);
+    expect(cache.l1Usage()).toEqual({ entries: 0, bytes: 0 });
   });
 });

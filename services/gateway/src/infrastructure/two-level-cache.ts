@@ -6,6 +6,10 @@
 // An entry is serialised ONCE, when it is stored: L1 keeps the value with its JSON
 // bytes and a strong hash, L2 keeps the JSON text, so a hit answers with cached
 // bytes instead of re-serialising a 50 KB page per request (bench/ANALYSIS.md).
+// L1 is bounded by BYTES as well as by count: a count alone let 5,000 entries of
+// any size pile up (300 distinct 50-GIF answers grew the process by 147 MB, with
+// a 512 Mi pod limit). An entry larger than the per-entry bound skips L1 (it is
+// still answered, and still shared through Redis).
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type {
@@ -71,10 +75,23 @@ function fromL2(raw: string): Entry<unknown> | undefined {
   return { v: JSON.parse(json) as unknown, body: encode(json), f, s };
 }
 
+/**
+ * What an L1 entry costs the heap, estimated: its JSON bytes, plus the parsed value
+ * (measured at 1.07 x the JSON for a 50-GIF page, so counted as the same again),
+ * plus the key (UTF-16) and a fixed overhead for the entry's own objects.
+ */
+export function l1EntrySize(key: string, body: CachedBody): number {
+  return 2 * body.bytes.length + 2 * key.length + 256;
+}
+
 export interface TwoLevelCacheOptions {
   readonly redis: CacheRedis | undefined;
   readonly ttls: CacheTtls;
   readonly l1MaxEntries: number;
+  /** Bound of L1's estimated size in bytes (l1EntrySize summed). */
+  readonly l1MaxBytes: number;
+  /** Entries estimated larger than this are not kept in L1. */
+  readonly l1MaxEntryBytes: number;
   readonly prefix?: string;
   readonly events?: Partial<CacheEvents>;
   readonly now?: () => number;
@@ -82,13 +99,16 @@ export interface TwoLevelCacheOptions {
 
 export function createTwoLevelCache(
   options: TwoLevelCacheOptions,
-): ResponseCache & { clearL1(): void } {
+): ResponseCache & { clearL1(): void; l1Usage(): { entries: number; bytes: number } } {
   const { redis, ttls } = options;
   const prefix = options.prefix ?? "gifmesh:gw:";
   const now = options.now ?? Date.now;
   const events = options.events ?? {};
   const l1 = new LRUCache<string, { entry: Entry<unknown>; until: number }>({
     max: options.l1MaxEntries,
+    maxSize: options.l1MaxBytes,
+    maxEntrySize: Math.min(options.l1MaxEntryBytes, options.l1MaxBytes),
+    sizeCalculation: (value, key) => l1EntrySize(key, value.entry.body),
   });
   const flights = new Map<string, Promise<Entry<unknown>>>();
 
@@ -182,6 +202,9 @@ export function createTwoLevelCache(
     },
     clearL1() {
       l1.clear();
+    },
+    l1Usage() {
+      return { entries: l1.size, bytes: l1.calculatedSize };
     },
   };
 }

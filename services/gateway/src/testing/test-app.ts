@@ -61,6 +61,8 @@ export function createTestApp(
   const cache = createTwoLevelCache({
     redis: undefined,
     l1MaxEntries: 100,
+    l1MaxBytes: 64 * 1024 * 1024,
+    l1MaxEntryBytes: 1024 * 1024,
     ttls: { l1Ms: 60_000, freshMs: 60_000, staleMs: 60_000, emptyMs: 60_000, pendingMs: 60_000 },
     events: {
       lookup: (level, outcome) => {
@@ -77,7 +79,7 @@ export function createTestApp(
     logger,
     metrics,
     apiKeys: [],
-    trustProxy: false,
+    proxyHops: 0,
     corsOrigins: ["*"],
     redirectUnarchived: false,
     ...overrides,

@@ -134,9 +134,8 @@ describe("other Giphy routes", () => {
     const many = gifListResponseSchema.parse(
       await (await app.request("/v1/gifs?ids=fail1,arch1,unknown")).json(),
     );
-    expect(many.data.map((g) => g.id)).toEqual(
-      ["arch1", "fail1"].filter((id) => many.data.some((g) => g.id === id)),
-    );
+    // The fake storage answers in its own order; the client gets the order it asked.
+    expect(many.data.map((g) => g.id)).toEqual(["fail1", "arch1"]);
     expect(many.pagination.count).toBe(2);
   });
 

@@ -10,6 +10,7 @@ import type { Logger } from "@gifmesh/shared/logging";
 import type { GifQueries } from "../application/gif-queries.ts";
 import { GatewayError } from "../domain/gateway-error.ts";
 import type { GatewayMetrics } from "../infrastructure/gateway-metrics.ts";
+import type { FailureLimiter } from "../infrastructure/redis-failure-limiter.ts";
 import type { RateLimiter } from "../infrastructure/redis-rate-limiter.ts";
 import type { MediaStore } from "../infrastructure/s3-media-store.ts";
 import "./context.ts";
@@ -21,17 +22,21 @@ import { responseHeaders } from "./middleware/response-headers.ts";
 import { gifRoutes } from "./routes/gifs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
+import { MEDIA_PREFIX } from "../domain/media-key.ts";
 import { DEFAULT_WEB_TRACE_URL, webRoutes } from "./web-assets.ts";
 
 export interface AppDeps {
   readonly queries: GifQueries;
   readonly media: MediaStore;
   readonly limiter: RateLimiter;
+  /** Counts invalid API keys per client IP (keyed mode); none = not limited. */
+  readonly keyFailures?: FailureLimiter;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   /** Accepted client keys; empty = open mode. */
   readonly apiKeys: readonly string[];
-  readonly trustProxy: boolean;
+  /** Proxies in front that append to X-Forwarded-For; 0 = ignore it (client-ip.ts). */
+  readonly proxyHops: number;
   /** Allowed CORS origins for the API; ["*"] allows any. */
   readonly corsOrigins: readonly string[];
   readonly redirectUnarchived: boolean;
@@ -111,13 +116,25 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use("/media/*", preflight);
   for (const path of ["/v1/*", "/", "/docs", "/assets/*", "/openapi.json"])
     app.use(path, compressWhenAsked());
-  app.use("/v1/*", apiKey({ keys: deps.apiKeys }));
-  // Media is rate-limited too (per key or IP): `/media/gifs/{id}` may ask storage, and
-  // through it Giphy, about an id nobody searched. It takes no API key, because
-  // browsers load it from <img> tags, which cannot send one.
+  const keyCheck = apiKey({
+    keys: deps.apiKeys,
+    failures: deps.keyFailures,
+    proxyHops: deps.proxyHops,
+    onFailure: (outcome) => {
+      deps.metrics.apiKeyFailures.inc({ outcome });
+    },
+  });
+  app.use("/v1/*", keyCheck);
+  // `/media/gifs/{id}` looks the id up in storage, which may ask Giphy about an id
+  // nobody searched: in keyed mode it needs a key, as /v1 does. The URLs the gateway
+  // itself hands out (archived renditions, and this route's redirects) are
+  // content-addressed `/media/<object key>` paths: they only read S3, never storage
+  // or Giphy, so they need no key, and browsers load them from <img> tags.
+  app.use(`${MEDIA_PREFIX}gifs/:id`, keyCheck);
+  // Media is rate-limited too (per key or IP).
   const limit = rateLimit({
     limiter: deps.limiter,
-    trustProxy: deps.trustProxy,
+    proxyHops: deps.proxyHops,
     onLimited: () => {
       deps.metrics.rateLimited.inc();
     },

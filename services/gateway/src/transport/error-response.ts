@@ -1,6 +1,9 @@
 // Giphy-style error bodies: `{ data: [], meta: { status, msg, response_id,
 // error_code, errors? } }`, with Retry-After when a retry may help. `onError`
-// uses this for every failure, so no error leaves as a bare 500 page.
+// uses this for every failure, so no error leaves as a bare 500 page. No error is
+// cacheable (`Cache-Control: no-store`, replacing whatever a handler set before it
+// failed): a 404 for media not archived yet, a 429 or a 503 must not outlive the
+// moment in a CDN or a browser cache.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { GatewayError } from "../domain/gateway-error.ts";
@@ -8,6 +11,7 @@ import { responseId } from "./response-id.ts";
 
 export function errorResponse(c: Context, err: GatewayError): Response {
   if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+  c.header("Cache-Control", "no-store");
   const meta = {
     status: err.status,
     msg: err.message,

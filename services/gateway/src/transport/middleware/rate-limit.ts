@@ -9,7 +9,8 @@ import { setOutHeader } from "./response-headers.ts";
 
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
-  readonly trustProxy: boolean;
+  /** Trusted proxy hops, to find the client IP (client-ip.ts). */
+  readonly proxyHops: number;
   readonly onLimited?: () => void;
 }
 
@@ -17,7 +18,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   return async (c, next) => {
     const keyId: string | undefined = c.get("clientKeyId");
     const client =
-      typeof keyId === "string" ? `key:${keyId}` : `ip:${clientIp(c, options.trustProxy)}`;
+      typeof keyId === "string" ? `key:${keyId}` : `ip:${clientIp(c, options.proxyHops)}`;
     const decision = await options.limiter.check(client);
     if (decision) {
       setOutHeader(c, "ratelimit-policy", `${decision.limit};w=${decision.windowSeconds}`);

@@ -1,5 +1,6 @@
-// The media endpoint over an in-memory store: ETag, 304, Range, HEAD, 404s and
-// the /media/gifs/{id} redirect.
+// The media endpoint over an in-memory store: ETag, 304, Range, HEAD, 404s, the
+// /media/gifs/{id} redirect, which answers are cacheable (only the successful
+// content-addressed ones), and which need an API key in keyed mode.
 import { describe, expect, it } from "vitest";
 import { OBJECT_KEY, SHA } from "../../testing/fake-storage.ts";
 import { createTestApp } from "../../testing/test-app.ts";
@@ -44,6 +45,7 @@ describe("/media/<object key>", () => {
     });
     expect(res.status).toBe(416);
     expect(res.headers.get("content-range")).toBe("bytes */17");
+    expect(res.headers.get("cache-control")).toBe("no-store");
   });
 
   it("HEAD gives the headers without a body", async () => {
@@ -84,5 +86,61 @@ describe("/media/gifs/{id}", () => {
     const res = await app.request("/media/gifs/pend1");
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("https://media.giphy.com/media/pend1/giphy.gif");
+  });
+});
+
+describe("Cache-Control of media answers", () => {
+  const IMMUTABLE = "public, max-age=31536000, immutable";
+
+  it.each([
+    ["200", {}, 200],
+    ["206", { Range: "bytes=0-1" }, 206],
+    ["304", { "If-None-Match": `"${SHA}"` }, 304],
+  ])("a %s for a stored key is immutable for a year", async (_, headers, status) => {
+    const res = await setup().app.request(`/media/${OBJECT_KEY}`, { headers });
+    expect([res.status, res.headers.get("cache-control")]).toEqual([status, IMMUTABLE]);
+  });
+
+  it.each([
+    ["a key not stored (yet)", `/media/gifs/sha256/bb/bb/${"b".repeat(64)}.gif`, 404],
+    ["a key that is not ours", "/media/etc/passwd", 404],
+    ["an unknown GIF id", "/media/gifs/nope", 404],
+    ["a GIF not archived yet", "/media/gifs/pend1", 404],
+  ])("%s (%s) is a no-store %i", async (_, path, status) => {
+    const res = await setup().app.request(path);
+    expect([res.status, res.headers.get("cache-control")]).toEqual([status, "no-store"]);
+  });
+
+  it("a failing store (5xx) is no-store", async () => {
+    const { app } = createTestApp({
+      media: {
+        head: () => Promise.reject(new Error("s3 down")),
+        get: () => Promise.reject(new Error("s3 down")),
+      },
+    });
+    const res = await app.request(`/media/${OBJECT_KEY}`);
+    expect([res.status, res.headers.get("cache-control")]).toEqual([500, "no-store"]);
+  });
+});
+
+describe("media in keyed mode", () => {
+  const keyed = () => createTestApp({ apiKeys: ["k-123"] }, { [OBJECT_KEY]: BYTES });
+
+  it("asks for a key before looking an id up in storage", async () => {
+    const { app, storage } = keyed();
+    const missing = await app.request("/media/gifs/arch1");
+    expect(missing.status).toBe(401);
+    const wrong = await app.request("/media/gifs/unknownId?api_key=guess");
+    expect(wrong.status).toBe(403);
+    expect(storage.calls.getGif ?? 0).toBe(0);
+    const ok = await app.request("/media/gifs/arch1", { headers: { "X-Api-Key": "k-123" } });
+    expect([ok.status, ok.headers.get("location")]).toEqual([302, `/media/${OBJECT_KEY}`]);
+  });
+
+  it("serves the content-addressed URLs it hands out without a key (browsers' <img>)", async () => {
+    const { app, storage } = keyed();
+    const res = await app.request(`/media/${OBJECT_KEY}`);
+    expect(res.status).toBe(200);
+    expect(storage.calls.getGif ?? 0).toBe(0);
   });
 });

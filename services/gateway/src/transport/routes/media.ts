@@ -1,8 +1,11 @@
 // Archived media. `/media/<object key>` streams an object from S3 by the
 // content-addressed key storage reported (e.g. /media/gifs/sha256/ab/cd/<hash>.gif):
 // the ETag is the hash in the key, so If-None-Match is answered without S3, and
-// the bytes never change, so they may be cached for a year. `/media/gifs/{id}`
-// looks the GIF up and redirects to its archived file.
+// the bytes never change, so they may be cached for a year. Only those answers
+// (200, 206, 304) say so: an error (404 for a key not archived YET, 416, 5xx) is
+// `no-store` (error-response.ts), or a CDN would keep it for a year, under a
+// predictable key. `/media/gifs/{id}` looks the GIF up and redirects to its
+// archived file.
 import type { Context } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GifQueries } from "../../application/gif-queries.ts";
@@ -26,9 +29,12 @@ async function serveObject(c: Context, store: MediaStore, key: string): Promise<
   if (!parsed) throw new GatewayError("MEDIA.NOT_FOUND", "no such media");
   const etag = `"${parsed.sha256}"`;
   c.header("ETag", etag);
-  c.header("Cache-Control", IMMUTABLE);
   c.header("Accept-Ranges", "bytes");
-  if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  // The key names the bytes: whoever holds this ETag holds this object's bytes.
+  if (etagMatches(c.req.header("if-none-match"), etag)) {
+    c.header("Cache-Control", IMMUTABLE);
+    return c.body(null, 304);
+  }
 
   const info = await store.head(key, c.req.raw.signal);
   if (!info) throw new GatewayError("MEDIA.NOT_FOUND", "no such media");
@@ -47,10 +53,14 @@ async function serveObject(c: Context, store: MediaStore, key: string): Promise<
   c.header("Content-Length", String(length));
   if (part) c.header("Content-Range", `bytes ${part.start}-${part.end}/${info.size}`);
   const status = part ? 206 : 200;
-  if (c.req.method === "HEAD") return c.body(null, status);
+  if (c.req.method === "HEAD") {
+    c.header("Cache-Control", IMMUTABLE);
+    return c.body(null, status);
+  }
 
   const object = await store.get(key, part, c.req.raw.signal);
   if (!object) throw new GatewayError("MEDIA.NOT_FOUND", "no such media");
+  c.header("Cache-Control", IMMUTABLE);
   return c.body(object.body, status);
 }
 
