@@ -3,12 +3,15 @@
 // scripts/infra/up.sh: initdb and pg_ctl run as the `postgres` OS user through
 // runuser (PostgreSQL refuses to run as root), on a free port with its own temp
 // data dir, trust auth on loopback. Restart keeps the data dir and the port.
+// With `tls` it serves TLS (ssl=on) with the given certificate, for verify-full tests.
 // Its files go with it: on close(), at the end of the test file even if the test
 // never got to close() (cleanup.ts), when initdb or the first start fails, and
 // when the test process exits first.
 import { execFile, execFileSync } from "node:child_process";
 import {
+  chmodSync,
   chownSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -28,6 +31,13 @@ const run = promisify(execFile);
 export interface PrivatePostgresOptions {
   /** Database created at start (owned by `postgres`); default "gifmesh". */
   readonly database?: string;
+  /**
+   * Serve TLS with this certificate and key (PEM files, copied into the cluster's
+   * dir for the postgres user). Plain connections are still accepted.
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Loopback addresses to listen on; default ["127.0.0.1"] (also the address of `url`). */
+  readonly listenAddresses?: readonly string[];
 }
 
 export interface PrivatePostgres {
@@ -106,6 +116,12 @@ export async function startPrivatePostgres(
   const asPostgres = (tool: string, args: readonly string[]) =>
     run("runuser", ["-u", "postgres", "--", join(bin, tool), ...args], { timeout: 120_000 });
   let running = false;
+  const tlsFiles = { cert: join(base, "server.crt"), key: join(base, "server.key") };
+  const tlsSettings =
+    options.tls === undefined
+      ? ""
+      : ` -c ssl=on -c ssl_cert_file=${tlsFiles.cert} -c ssl_key_file=${tlsFiles.key}`;
+  const listen = (options.listenAddresses ?? ["127.0.0.1"]).join(",");
 
   async function start(): Promise<void> {
     if (running) return;
@@ -120,7 +136,7 @@ export async function startPrivatePostgres(
       "60",
       "-s",
       "-o",
-      `-c listen_addresses=127.0.0.1 -p ${String(port)} -c unix_socket_directories=${socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      `-c listen_addresses=${listen} -p ${String(port)} -c unix_socket_directories=${socketDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${tlsSettings}`,
     ]);
     live.add(dataDir);
     running = true;
@@ -148,6 +164,14 @@ export async function startPrivatePostgres(
     // pg_ctl writes the log as the postgres user.
     writeFileSync(log, "", { flag: "a" });
     chownSync(log, uidOf("postgres"), gidOf("postgres"));
+    if (options.tls !== undefined) {
+      // PostgreSQL refuses a key that others can read, or that it does not own.
+      copyFileSync(options.tls.certFile, tlsFiles.cert);
+      copyFileSync(options.tls.keyFile, tlsFiles.key);
+      chmodSync(tlsFiles.key, 0o600);
+      for (const file of [tlsFiles.cert, tlsFiles.key])
+        chownSync(file, uidOf("postgres"), gidOf("postgres"));
+    }
     await asPostgres("initdb", [
       "-D",
       dataDir,
