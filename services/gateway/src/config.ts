@@ -10,6 +10,7 @@ import {
   str,
   url,
 } from "@gifmesh/shared/config";
+import { s3ConfigShape } from "@gifmesh/shared/s3";
 import { z } from "zod";
 import { DEFAULT_WEB_TRACE_URL, isTraceUrlTemplate } from "./transport/web-assets.ts";
 
@@ -42,12 +43,8 @@ const gatewayVariables = baseConfigSchema({ adminPort: 9464 }).extend({
   REDIS_TLS_CERT_FILE: optional(),
   REDIS_TLS_KEY_FILE: optional(),
   REDIS_COMMAND_TIMEOUT_MS: durationMs(250),
-  S3_ENDPOINT: url("http://127.0.0.1:9000"),
-  S3_REGION: str("us-east-1"),
-  S3_ACCESS_KEY_ID: str("gifmesh"),
-  S3_SECRET_ACCESS_KEY: str("gifmesh-secret"),
-  S3_BUCKET: str("gifmesh"),
-  S3_FORCE_PATH_STYLE: bool(true),
+  /** The worker's S3_* (shared): unset endpoint = AWS, unset keys = the default credential chain. */
+  ...s3ConfigShape,
   /** Comma-separated client keys; empty = open mode. */
   GATEWAY_API_KEYS: csv([]),
   CORS_ORIGINS: csv(["*"]),
