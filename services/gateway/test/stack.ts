@@ -6,6 +6,9 @@
 // real S3 bucket (content-addressed keys, so runs share objects harmlessly). Everything is
 // removed again by `stop()` (children stopped, database dropped, topics and consumer
 // groups deleted), at the end of the test file if the test never called it.
+// startGatewayProcess runs the gateway itself the same way (`node
+// services/gateway/src/main.ts`), for tests of what only main.ts wires: /readyz,
+// start-up logs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +23,13 @@ import {
   createStorageTransport,
   type StorageClient,
 } from "../src/infrastructure/storage-transport.ts";
-import { cleanupScope, deleteKafkaNames, freePort, testId } from "@gifmesh/shared/testing";
+import {
+  cleanupScope,
+  deferCleanup,
+  deleteKafkaNames,
+  freePort,
+  testId,
+} from "@gifmesh/shared/testing";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const env = process.env;
@@ -231,4 +240,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop().catch(() => undefined);
     throw error;
   }
+}
+
+export interface GatewayProcess {
+  readonly url: string;
+  readonly adminUrl: string;
+  /** Everything it wrote (stdout and stderr), last 20 KB. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node services/gateway/src/main.ts` in front of `storageUrl`, with the
+ * shared S3 and `env` on top (REDIS_*, STORAGE_RPC_TOKEN, ...); resolves once its
+ * /readyz answers 200 (ready, possibly degraded). Stopped by stop() or at the end
+ * of the test file.
+ */
+export async function startGatewayProcess(
+  storageUrl: string,
+  env: Record<string, string>,
+): Promise<GatewayProcess> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const child = startChild(join(ROOT, "services/gateway/src/main.ts"), {
+    OTEL_SDK_DISABLED: "true",
+    LOG_LEVEL: "info",
+    ADMIN_HOST: "127.0.0.1",
+    ADMIN_PORT: String(adminPort),
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${String(port)}`,
+    STORAGE_URL: storageUrl,
+    ...S3_ENV,
+    ...env,
+  });
+  const stop = deferCleanup("gateway process", () => child.stop());
+  const adminUrl = `http://127.0.0.1:${String(adminPort)}`;
+  try {
+    await waitReady("gateway", child, adminUrl);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${String(port)}`, adminUrl, logs: () => child.output(), stop };
 }
