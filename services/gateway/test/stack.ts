@@ -97,13 +97,19 @@ function startChild(script: string, childEnv: Record<string, string>): Child {
   };
 }
 
-/** Polls `${adminUrl}/readyz` until 200; fails with the child's output if it exits or hangs. */
-async function waitReady(name: string, child: Child, adminUrl: string, timeoutMs = 45_000) {
+/** Polls `${adminUrl}/readyz` (or `path`) until 200; fails with the child's output if it exits or hangs. */
+async function waitReady(
+  name: string,
+  child: Child,
+  adminUrl: string,
+  timeoutMs = 45_000,
+  path = "/readyz",
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.process.exitCode !== null)
       throw new Error(`${name} exited (${String(child.process.exitCode)}):\n${child.output()}`);
-    const ok = await fetch(`${adminUrl}/readyz`).then(
+    const ok = await fetch(`${adminUrl}${path}`).then(
       (r) => r.ok,
       () => false,
     );
@@ -253,12 +259,14 @@ export interface GatewayProcess {
 /**
  * Starts `node services/gateway/src/main.ts` in front of `storageUrl`, with the
  * shared S3 and `env` on top (REDIS_*, STORAGE_RPC_TOKEN, ...); resolves once its
- * /readyz answers 200 (ready, possibly degraded). Stopped by stop() or at the end
- * of the test file.
+ * /readyz answers 200 (ready, possibly degraded), or with `until: "live"` once
+ * /healthz does (for a gateway that must NOT become ready). Stopped by stop() or
+ * at the end of the test file.
  */
 export async function startGatewayProcess(
   storageUrl: string,
   env: Record<string, string>,
+  options: { until?: "ready" | "live" } = {},
 ): Promise<GatewayProcess> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const child = startChild(join(ROOT, "services/gateway/src/main.ts"), {
@@ -276,7 +284,8 @@ export async function startGatewayProcess(
   const stop = deferCleanup("gateway process", () => child.stop());
   const adminUrl = `http://127.0.0.1:${String(adminPort)}`;
   try {
-    await waitReady("gateway", child, adminUrl);
+    const path = options.until === "live" ? "/healthz" : "/readyz";
+    await waitReady("gateway", child, adminUrl, 45_000, path);
   } catch (error) {
     await stop();
     throw error;

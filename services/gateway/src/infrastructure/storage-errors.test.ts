@@ -8,6 +8,23 @@ const storageError = (code: Code, message: string, meta: Record<string, string>)
   new ConnectError(message, code, new Headers(meta));
 
 describe("fromStorageError", () => {
+  it("turns storage refusing our token into a 503 that blames no client and names no token", () => {
+    for (const err of [
+      storageError(Code.Unauthenticated, "RPC.UNAUTHENTICATED: a valid bearer token is required", {
+        "gifmesh-error-code": "RPC.UNAUTHENTICATED",
+      }),
+      storageError(Code.Unauthenticated, "no metadata", {}),
+    ]) {
+      const mapped = fromStorageError(err);
+      expect([mapped.code, mapped.status, mapped.message]).toEqual([
+        "STORAGE.UNAUTHENTICATED",
+        503,
+        "service unavailable",
+      ]);
+      expect(mapped.retryAfterSeconds).toBeUndefined();
+    }
+  });
+
   it("turns an invalid argument into a 400 naming the HTTP parameter", () => {
     const err = fromStorageError(
       storageError(Code.InvalidArgument, "query: must be at most 50 characters", {
