@@ -71,14 +71,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * Sends the batch; when it is refused for a reason about a message, sends each
    * row alone (one row per GIF per batch, so their order does not matter) and
    * returns the rows refused for good with their errors. Throws on anything else.
+   * Both paths may leave some rows delivered and others not when they throw.
    */
   async function sendAll(
     messages: readonly { topic: string; message: OutboxMessage }[],
     rows: readonly OutboxRow[],
   ): Promise<Map<string, unknown>> {
+    // Copies each time: the client rewrites a message's headers in place on send.
+    const copy = (message: OutboxMessage): OutboxMessage => ({
+      ...message,
+      headers: { ...message.headers },
+    });
     const byTopic = new Map<string, OutboxMessage[]>();
     for (const { topic, message } of messages)
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), copy(message)]);
     try {
       await producer.sendBatch({
         topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch })),
@@ -87,22 +93,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     } catch (error) {
       if (unpublishableReason(error) === undefined) throw error;
     }
-    const results = await Promise.allSettled(
-      messages.map(({ topic, message }) => producer.send({ topic, messages: [message] })),
-    );
+    // One at a time: sends in flight together share a record batch, which the
+    // broker refuses whole when one message in it is too large.
     const failed = new Map<string, unknown>();
-    let outage: Error | undefined;
-    results.forEach((result, i) => {
+    for (const [i, { topic, message }] of messages.entries()) {
       const row = rows[i];
-      if (result.status === "fulfilled" || row === undefined) return;
-      if (unpublishableReason(result.reason) === undefined)
-        outage ??=
-          result.reason instanceof Error ? result.reason : new Error(String(result.reason));
-      else failed.set(row.id, result.reason);
-    });
-    // A row that failed for a reason a retry may cure: roll the whole cycle back
-    // (what was sent is sent again later: at least once, deduplicated downstream).
-    if (outage !== undefined) throw outage;
+      try {
+        await producer.send({ topic, messages: [copy(message)] });
+      } catch (error) {
+        // A reason a retry may cure: roll the whole cycle back (what was sent is sent
+        // again later: at least once, deduplicated downstream).
+        if (row === undefined || unpublishableReason(error) === undefined) throw error;
+        failed.set(row.id, error);
+      }
+    }
     return failed;
   }
 
