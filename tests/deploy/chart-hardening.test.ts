@@ -116,3 +116,53 @@ describe("storage RPC token", () => {
     expect(ofKind(objects, "Secret").map((s) => s.metadata.name)).not.toContain("my-token");
   });
 });
+
+describe("connections in production", () => {
+  const objects = renderChart({ valuesFiles: VALUES_SETS["production"] ?? [] });
+
+  it("reach Kafka over TLS with SCRAM-SHA-512, the password from a Secret", () => {
+    for (const component of ["storage", "file-worker"]) {
+      const d = deployment(objects, component);
+      const data = configData(objects, d);
+      expect(data["KAFKA_SECURITY_PROTOCOL"], component).toBe("sasl_ssl");
+      expect(data["KAFKA_SASL_MECHANISM"], component).toBe("SCRAM-SHA-512");
+      expect(env(d, "KAFKA_SASL_PASSWORD")?.valueFrom?.secretKeyRef?.name, component).toBe(
+        "gifmesh-kafka",
+      );
+    }
+  });
+
+  it("verify PostgreSQL's certificate against a mounted CA, in storage and the migration Job", () => {
+    const workloads = [deployment(objects, "storage"), ...ofKind(objects, "Job")];
+    expect(workloads).toHaveLength(2);
+    for (const w of workloads) {
+      const file = env(w, "DATABASE_SSL_CA_FILE")?.value ?? "";
+      const mount = container(w).volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
+      expect(
+        mount,
+        `${w.metadata.name}: CA mounted where DATABASE_SSL_CA_FILE points`,
+      ).toBeDefined();
+    }
+  });
+
+  it("require a bearer token on /metrics, sent by the ServiceMonitors", () => {
+    for (const component of ["gateway", "storage", "file-worker"]) {
+      expect(
+        env(deployment(objects, component), "ADMIN_TOKEN")?.valueFrom?.secretKeyRef?.name,
+      ).toBe("gifmesh-metrics");
+    }
+    const monitors = ofKind(objects, "ServiceMonitor");
+    expect(monitors).toHaveLength(3);
+    for (const m of monitors) {
+      expect(JSON.stringify(m.spec)).toContain('"authorization":{"type":"Bearer"');
+    }
+  });
+});
+
+describe("Kafka with SASL but no user", () => {
+  it("does not render", () => {
+    expect(() => renderChart({ set: ["kafka.securityProtocol=sasl_ssl"] })).toThrow(
+      /kafka.sasl.mechanism is required/,
+    );
+  });
+});

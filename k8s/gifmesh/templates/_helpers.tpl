@@ -193,3 +193,63 @@ gateway: gateway
 storage: storage
 file-worker: fileWorker
 {{- end }}
+
+{{/* Kafka connection settings (shared/src/kafka/connection-config.ts): protocol, SASL user, CA path. */}}
+{{- define "gifmesh.kafkaConfigData" -}}
+KAFKA_BROKERS: {{ required "kafka.brokers is required" .Values.kafka.brokers | quote }}
+KAFKA_SECURITY_PROTOCOL: {{ .Values.kafka.securityProtocol | quote }}
+{{- if hasPrefix "sasl_" .Values.kafka.securityProtocol }}
+KAFKA_SASL_MECHANISM: {{ required "kafka.sasl.mechanism is required with a sasl_* protocol" .Values.kafka.sasl.mechanism | quote }}
+KAFKA_SASL_USERNAME: {{ required "kafka.sasl.username is required with a sasl_* protocol" .Values.kafka.sasl.username | quote }}
+{{- end }}
+{{- if .Values.kafka.tls.caConfigMap }}
+KAFKA_SSL_CA_LOCATION: "/etc/gifmesh/kafka-ca/{{ .Values.kafka.tls.caKey }}"
+{{- end }}
+{{- end }}
+
+{{/* The SASL password, from a Secret, when the protocol uses SASL. */}}
+{{- define "gifmesh.kafkaSecretEnv" -}}
+{{- if hasPrefix "sasl_" .Values.kafka.securityProtocol }}
+{{ include "gifmesh.secretEnv" (dict "root" . "name" "KAFKA_SASL_PASSWORD" "secret" .Values.kafka.sasl.existingSecret "key" .Values.kafka.sasl.passwordKey) }}
+{{- end }}
+{{- end }}
+
+{{/* PostgreSQL's CA: storage then connects with sslmode=verify-full (DATABASE_SSL_CA_FILE). */}}
+{{- define "gifmesh.databaseTlsEnv" -}}
+{{- if .Values.postgresql.tls.caConfigMap }}
+- name: DATABASE_SSL_CA_FILE
+  value: "/etc/gifmesh/postgresql-ca/{{ .Values.postgresql.tls.caKey }}"
+{{- end }}
+{{- end }}
+
+{{/* CA bundles mounted read-only from ConfigMaps: (dict "root" $ "deps" (list "kafka" "postgresql")). */}}
+{{- define "gifmesh.caVolumes" -}}
+{{- range $dep := .deps }}
+{{- with (index $.root.Values $dep).tls.caConfigMap }}
+- name: {{ $dep }}-ca
+  configMap:
+    name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "gifmesh.caMounts" -}}
+{{- range $dep := .deps }}
+{{- if (index $.root.Values $dep).tls.caConfigMap }}
+- name: {{ $dep }}-ca
+  mountPath: /etc/gifmesh/{{ $dep }}-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* ADMIN_TOKEN: /metrics wants "Authorization: Bearer <token>" (the ServiceMonitor sends it). */}}
+{{- define "gifmesh.adminTokenEnv" -}}
+{{- if .Values.metricsAuth.existingSecret }}
+- name: ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.metricsAuth.existingSecret }}
+      key: {{ .Values.metricsAuth.tokenKey }}
+{{- end }}
+{{- end }}
