@@ -5,7 +5,7 @@ import { loadConfig } from "@gifmesh/shared/config";
 import { s3ClientOptions, s3ConfigShape } from "@gifmesh/shared/s3";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { gatewayConfigSchema } from "./config.ts";
+import { gatewayConfigSchema, trustedProxyHops } from "./config.ts";
 
 describe("gateway config: S3", () => {
   it("uses AWS and the default credential chain when no S3_* is set", () => {
@@ -34,5 +34,40 @@ describe("gateway config: S3", () => {
       accessKeyId: "gifmesh",
       secretAccessKey: "gifmesh-secret",
     });
+  });
+});
+
+describe("gateway config: listening, proxies, Redis (issue 13)", () => {
+  it("listens on loopback unless told otherwise", () => {
+    expect(loadConfig(gatewayConfigSchema, {}).GATEWAY_HOST).toBe("127.0.0.1");
+  });
+
+  it.each([
+    [{}, 0],
+    [{ TRUST_PROXY: "true" }, 1],
+    [{ TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" }, 2],
+    [{ TRUST_PROXY: "true", TRUST_PROXY_HOPS: "0" }, 0],
+    [{ TRUST_PROXY_HOPS: "1" }, 1],
+  ])("trusts %j as %i proxy hop(s)", (env, hops) => {
+    expect(trustedProxyHops(loadConfig(gatewayConfigSchema, env))).toBe(hops);
+  });
+
+  it.each([
+    [{ REDIS_TLS_CA_FILE: "/ca.pem" }, "REDIS_URL"],
+    [{ REDIS_URL: "rediss://r:6380", REDIS_TLS_CERT_FILE: "/c.pem" }, "REDIS_TLS_CERT_FILE"],
+    [{ STORAGE_RPC_TOKEN: "short" }, "STORAGE_RPC_TOKEN"],
+  ])("refuses %j, naming %s", (env, variable) => {
+    expect(() => loadConfig(gatewayConfigSchema, env)).toThrow(variable);
+  });
+
+  it("accepts TLS files with a rediss:// URL", () => {
+    const config = loadConfig(gatewayConfigSchema, {
+      REDIS_URL: "rediss://r:6380",
+      REDIS_TLS_CA_FILE: "/ca.pem",
+      REDIS_TLS_CERT_FILE: "/c.pem",
+      REDIS_TLS_KEY_FILE: "/k.pem",
+      REDIS_PASSWORD: "p",
+    });
+    expect(config.REDIS_TLS_CA_FILE).toBe("/ca.pem");
   });
 });
