@@ -152,8 +152,8 @@ function failed(msg: ArchiveFailed, key: Buffer | null): ResultEvent {
 
 /**
  * Decodes and checks one message (value and key); a string is why it is malformed.
- * Event ids come back lower-case as sent; nothing else is rewritten but a failure's
- * reason (NUL replaced, cut at REASON_MAX_CHARS).
+ * Event ids must be lower-case UUIDs (as every UUID library writes them); nothing is
+ * rewritten but a failure's reason (NUL replaced, cut at REASON_MAX_CHARS).
  */
 export function decodeResult(
   kind: "completed" | "failed",
