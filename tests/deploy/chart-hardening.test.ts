@@ -166,3 +166,18 @@ describe("Kafka with SASL but no user", () => {
     );
   });
 });
+
+describe("the gateway in production", () => {
+  const objects = renderChart({ valuesFiles: VALUES_SETS["production"] ?? [] });
+  const gateway = deployment(objects, "gateway");
+
+  it("reaches Redis over TLS as an ACL user, the password from a Secret", () => {
+    expect(env(gateway, "REDIS_USERNAME")?.value).toBe("gifmesh-gateway");
+    expect(env(gateway, "REDIS_PASSWORD")?.valueFrom?.secretKeyRef?.key).toBe("redis-password");
+  });
+
+  it("trusts exactly one proxy hop for the client address", () => {
+    expect(env(gateway, "TRUST_PROXY_HOPS")?.value).toBe("1");
+    expect(env(gateway, "TRUST_PROXY")).toBeUndefined();
+  });
+});

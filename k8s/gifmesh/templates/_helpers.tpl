@@ -243,6 +243,21 @@ KAFKA_SSL_CA_LOCATION: "/etc/gifmesh/kafka-ca/{{ .Values.kafka.tls.caKey }}"
 {{- end }}
 {{- end }}
 
+{{/* Redis ACL user and CA beside the URL (services/gateway/src/infrastructure/redis-client.ts). */}}
+{{- define "gifmesh.redisEnv" -}}
+{{- with .Values.redis.username }}
+- name: REDIS_USERNAME
+  value: {{ . | quote }}
+{{- end }}
+{{- if .Values.redis.passwordKey }}
+{{ include "gifmesh.secretEnv" (dict "root" . "name" "REDIS_PASSWORD" "secret" .Values.redis.existingSecret "key" .Values.redis.passwordKey) }}
+{{- end }}
+{{- if .Values.redis.tls.caConfigMap }}
+- name: REDIS_TLS_CA_FILE
+  value: "/etc/gifmesh/redis-ca/{{ .Values.redis.tls.caKey }}"
+{{- end }}
+{{- end }}
+
 {{/* ADMIN_TOKEN: /metrics wants "Authorization: Bearer <token>" (the ServiceMonitor sends it). */}}
 {{- define "gifmesh.adminTokenEnv" -}}
 {{- if .Values.metricsAuth.existingSecret }}
