@@ -19,6 +19,8 @@ interface ComposeService {
   readonly ports?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly depends_on?: Readonly<Record<string, { readonly condition?: string }>>;
+  readonly restart?: string;
+  readonly command?: readonly string[];
 }
 
 const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
@@ -82,12 +84,11 @@ describe("docker-compose.yml", () => {
     const init = services["storage-rpc-token"];
     expect(init?.restart).toBe("no");
     for (const name of ["storage", "gateway"]) {
-      const command = (services[name] as { command?: readonly string[] } | undefined)?.command;
+      const command = services[name]?.command;
       expect(command, name).toContain("--env-file=/run/gifmesh/storage-rpc.env");
       expect(JSON.stringify(services[name]), name).not.toMatch(/STORAGE_RPC_TOKEN/);
     }
-    const storage = services["storage"] as { depends_on?: Record<string, unknown> } | undefined;
-    expect(storage?.depends_on?.["storage-rpc-token"]).toEqual({
+    expect(services["storage"]?.depends_on?.["storage-rpc-token"]).toEqual({
       condition: "service_completed_successfully",
     });
   });
