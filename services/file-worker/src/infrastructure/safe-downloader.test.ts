@@ -1,7 +1,11 @@
 // The downloader against a real loopback HTTP server started here (standing in for
 // Giphy's media hosts), opted in by exact host:port like the fixture in production.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+} from "node:net";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "../domain/archive-error.ts";
@@ -189,5 +193,90 @@ describe("safe downloader", () => {
     );
     expect(error).toBeInstanceOf(ArchiveError);
     expect((error as ArchiveError).code).toBe("ARCHIVE.TIMEOUT");
+  });
+});
+
+// A raw TCP media host that answers with an endless chunked body, counting what it
+// managed to write and when the client hung up: node:http would end its own bodies.
+describe("safe downloader against endless redirect and error bodies", () => {
+  interface Endless {
+    written: number;
+    closedAt?: number;
+  }
+  const sockets = new Map<string, Endless>();
+  let rawServer: NetServer;
+  let rawPort: number;
+
+  beforeAll(async () => {
+    const chunk = Buffer.from(`4000\r\n${"a".repeat(0x4000)}\r\n`, "latin1");
+    rawServer = createNetServer((socket) => {
+      socket.on("error", () => undefined);
+      let head = "";
+      socket.on("data", (data) => {
+        if (head.includes("\r\n\r\n")) return;
+        head += data.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        const path = head.split(" ")[1] ?? "/";
+        if (path === "/ok") {
+          socket.end(
+            "HTTP/1.1 200 OK\r\ncontent-type: image/gif\r\ncontent-length: 6\r\n\r\nGIF89a",
+          );
+          return;
+        }
+        const status =
+          path === "/redirect"
+            ? "302 Found\r\nlocation: /ok"
+            : path === "/500"
+              ? "500 Oops"
+              : "404 Nope";
+        const seen: Endless = { written: 0 };
+        sockets.set(path, seen);
+        socket.once("close", () => (seen.closedAt = Date.now()));
+        socket.write(`HTTP/1.1 ${status}\r\ntransfer-encoding: chunked\r\n\r\n`);
+        const pump = () => {
+          while (!socket.destroyed && socket.write(chunk)) seen.written += chunk.length;
+          if (!socket.destroyed) socket.once("drain", pump);
+        };
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
+    rawPort = (rawServer.address() as AddressInfo).port;
+  });
+  afterAll(
+    () =>
+      new Promise<void>((resolve) =>
+        rawServer.close(() => {
+          resolve();
+        }),
+      ),
+  );
+
+  it.each([
+    ["/redirect", "resolved"],
+    ["/500", "ARCHIVE.UPSTREAM_ERROR"],
+    ["/404", "ARCHIVE.NOT_FOUND"],
+  ])("hangs up on %s at once instead of draining its body", async (path, expected) => {
+    const fetcher = createSafeDownloader({
+      guard: createUrlGuard({ allowedHosts: [], privateAllowedHosts: [`127.0.0.1:${rawPort}`] }),
+      connectTimeoutMs: 2_000,
+      totalTimeoutMs: 5_000,
+      maxRedirects: 3,
+    });
+    const outcome = fetcher.download(`http://127.0.0.1:${rawPort}${path}`, signal);
+    expect(
+      await codeOf(
+        outcome.then(async (result) => {
+          expect(await text(result.body)).toBe("GIF89a");
+        }),
+      ),
+    ).toBe(expected);
+    const ended = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seen = sockets.get(path);
+    expect(seen?.closedAt).toBeDefined();
+    expect((seen?.closedAt ?? Infinity) - ended).toBeLessThan(500);
+    // What sat in kernel buffers when the client hung up, not a stream kept flowing.
+    expect(seen?.written).toBeLessThan(16 * 1024 * 1024);
   });
 });

@@ -40,13 +40,18 @@ export function createSafeDownloader(options: SafeDownloaderOptions): MediaDownl
       for (let hop = 0; ; hop += 1) {
         const target = await options.guard(url);
         const response = await get(target, options, combined, timeoutError);
-        if (REDIRECTS.has(response.statusCode ?? 0)) {
-          response.resume();
+        const status = response.statusCode ?? 0;
+        if (status !== 200) {
+          // A redirect or error body is never read. Destroy, not resume(): with
+          // `agent: false` draining cannot make the socket reusable, it only keeps
+          // reading an endless body after the job ended (nothing aborts it any more).
+          response.destroy();
+          if (!REDIRECTS.has(status)) throw statusError(status);
           const location = response.headers.location;
           if (location === undefined)
             throw new ArchiveError(
               "ARCHIVE.UPSTREAM_REJECTED",
-              `redirect ${response.statusCode} without Location`,
+              `redirect ${status} without Location`,
             );
           if (hop >= options.maxRedirects)
             throw new ArchiveError(
@@ -56,7 +61,10 @@ export function createSafeDownloader(options: SafeDownloaderOptions): MediaDownl
           url = parseUrl(location, url);
           continue;
         }
-        checkStatus(response);
+        if (combined.aborted) {
+          response.destroy();
+          throw timeoutError();
+        }
         // The deadline keeps running while the caller streams the body.
         const onAbort = () => {
           response.destroy(timeoutError());
@@ -140,15 +148,12 @@ function get(
   });
 }
 
-function checkStatus(response: IncomingMessage): void {
-  const status = response.statusCode ?? 0;
-  if (status === 200) return;
-  response.resume();
+function statusError(status: number): ArchiveError {
   if (status === 404 || status === 410)
-    throw new ArchiveError("ARCHIVE.NOT_FOUND", `media host answered ${status}`);
+    return new ArchiveError("ARCHIVE.NOT_FOUND", `media host answered ${status}`);
   if (status === 408 || status === 429 || status >= 500)
-    throw new ArchiveError("ARCHIVE.UPSTREAM_ERROR", `media host answered ${status}`);
-  throw new ArchiveError("ARCHIVE.UPSTREAM_REJECTED", `media host answered ${status}`);
+    return new ArchiveError("ARCHIVE.UPSTREAM_ERROR", `media host answered ${status}`);
+  return new ArchiveError("ARCHIVE.UPSTREAM_REJECTED", `media host answered ${status}`);
 }
 
 function describe(response: IncomingMessage, url: URL): DownloadedBody {
