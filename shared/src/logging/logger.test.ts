@@ -197,3 +197,23 @@ describe("createLogger", () => {
     });
   });
 });
+
+describe("createLogger with hostile causes", () => {
+  it("logs a chain of 5,000 causes as one bounded line instead of overflowing the stack", () => {
+    const { logger, lines } = capture();
+    let err = new Error("root");
+    // Empty links (as the reviewer's probe): the line budget alone never stops them.
+    for (let i = 0; i < 5_000; i++) {
+      err = new Error("", { cause: err });
+      err.stack = "";
+      err.name = "";
+    }
+    expect(() => {
+      logger.error("chain", { err });
+    }).not.toThrow();
+    let depth = 0;
+    for (let node = lines[0]?.err; typeof node === "object" && node !== null; depth++)
+      node = (node as Record<string, unknown>).cause;
+    expect(depth).toBeLessThanOrEqual(11);
+  });
+});

@@ -85,7 +85,10 @@ export function serializeError(error: Error, options: RedactOptions = {}): Recor
     const stack = redactBounded(error.stack, MAX_STACK_CHARS);
     out.stack = options.budget && !spend(options.budget, stack.length) ? TRUNCATED : stack;
   }
-  if (cause !== undefined) out.cause = redactValue(cause, { ...options, depth: 1 });
+  // The cause is one level deeper than its error, so MAX_DEPTH also bounds a chain of
+  // causes (restarting at 1 let 5,000 linked Errors overflow the stack).
+  if (cause !== undefined)
+    out.cause = redactValue(cause, { ...options, depth: (options.depth ?? 0) + 1 });
   return out;
 }
 
