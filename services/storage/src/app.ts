@@ -238,6 +238,8 @@ export async function startStorage(
       if (config.STORAGE_RPC_REFLECTION) reflectionRoutes(reflection)(router);
     },
     readMaxBytes: config.STORAGE_RPC_MAX_REQUEST_BYTES,
+    maxConnections: config.STORAGE_RPC_MAX_CONNECTIONS,
+    idleTimeoutMs: config.STORAGE_RPC_IDLE_TIMEOUT_MS,
     ...(config.STORAGE_RPC_TOKEN
       ? { requestGate: createRpcAuthGate(config.STORAGE_RPC_TOKEN) }
       : {}),

@@ -24,9 +24,13 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     STORAGE_RPC_PORT: port(50051),
     /**
      * Shared secret callers send as `authorization: Bearer <token>`; unset = no
-     * authentication (local/dev mode, warned about at start). gRPC health is exempt.
+     * authentication (local/dev mode, warned about at start). Health/Check is exempt.
      */
     STORAGE_RPC_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Most RPC connections open at once (beyond: refused at accept); the gateway needs a few. */
+    STORAGE_RPC_MAX_CONNECTIONS: int({ default: 1024, min: 1, max: 65_535 }),
+    /** An RPC connection with no traffic for this long is closed (GOAWAY); clients reconnect. */
+    STORAGE_RPC_IDLE_TIMEOUT_MS: durationMs(300_000),
     /** gRPC server reflection (buf curl --reflect, grpcurl); off unless asked for. */
     STORAGE_RPC_REFLECTION: bool(false),
     /** Largest request message accepted (after decompression); requests are a few hundred bytes. */

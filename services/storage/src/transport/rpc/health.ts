@@ -12,6 +12,8 @@ export interface HealthState {
   /** Resolves on the next change of `serving()` or when the signal aborts. */
   changed(signal: AbortSignal): Promise<void>;
   set(serving: boolean): void;
+  /** Watches currently waiting for a change (a gauge for tests and leaks). */
+  waiting(): number;
 }
 
 export function createHealthState(initial = false): HealthState {
@@ -28,15 +30,24 @@ export function createHealthState(initial = false): HealthState {
     },
     changed: (signal) =>
       new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        signal.addEventListener(
-          "abort",
-          () => {
-            resolve();
-          },
-          { once: true },
-        );
+        if (signal.aborted) {
+          resolve();
+          return;
+        }
+        // Whichever comes first resolves; the other is unhooked, so neither a
+        // cancelled Watch leaves a waiter behind nor a status change a listener.
+        const wake = (): void => {
+          signal.removeEventListener("abort", abort);
+          resolve();
+        };
+        const abort = (): void => {
+          waiters = waiters.filter((fn) => fn !== wake);
+          resolve();
+        };
+        waiters.push(wake);
+        signal.addEventListener("abort", abort, { once: true });
       }),
+    waiting: () => waiters.length,
   };
 }
 

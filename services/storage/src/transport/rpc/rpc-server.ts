@@ -7,10 +7,14 @@
 // larger than the limit as soon as its declared length (Content-Length, or the
 // gRPC/gRPC-Web frame prefix) or the bytes counted so far exceed it, instead of
 // connect-es's default of 4 GiB allocated from whatever length the client declares;
-// and the HTTP/2 settings cap streams per connection and header size.
+// and the HTTP/2 settings cap streams per connection and header size. Connections
+// are capped in number (maxConnections) and closed when idle, and close() gives
+// open calls a short grace and then destroys what is left: a server-streaming call
+// (health Watch) lasts as long as its client wants, and a graceful HTTP/2 close
+// alone would wait for it forever, holding up the rest of storage's shutdown.
 import { readFileSync } from "node:fs";
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import {
   cors as connectCors,
   type ConnectRouter,
@@ -44,7 +48,19 @@ export interface RpcServerOptions {
   readonly readMaxBytes: number;
   /** Runs before a call's body is read (authentication); throw a ConnectError to refuse. */
   readonly requestGate?: (context: HandlerContext) => void | Promise<void>;
+  /** Most TCP connections open at once; more are refused at accept. Default 1024. */
+  readonly maxConnections?: number;
+  /** A connection with no traffic for this long is closed (GOAWAY). Default 5 min. */
+  readonly idleTimeoutMs?: number;
+  /** How long close() lets open calls finish before it destroys their connections. Default 2 s. */
+  readonly closeGraceMs?: number;
 }
+
+export const RPC_SERVER_DEFAULTS = {
+  maxConnections: 1024,
+  idleTimeoutMs: 5 * 60_000,
+  closeGraceMs: 2_000,
+} as const;
 
 export interface RpcServer {
   readonly url: string;
@@ -144,10 +160,24 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         handler,
       )
     : http2.createServer(limits, handler);
+  server.maxConnections = options.maxConnections ?? RPC_SERVER_DEFAULTS.maxConnections;
+  // A session idle this long gets a GOAWAY (Node's default would destroy it, racing a
+  // request the client may be starting); clients reconnect when they need to.
+  server.setTimeout(options.idleTimeoutMs ?? RPC_SERVER_DEFAULTS.idleTimeoutMs);
+  server.on("timeout", (session: http2.ServerHttp2Session) => {
+    session.close();
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+  });
+  // Raw sockets too: with TLS, an HTTP/1.1 connection or an unfinished handshake has
+  // no session, and server.close() waits for it all the same.
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -158,13 +188,21 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  const graceMs = options.closeGraceMs ?? RPC_SERVER_DEFAULTS.closeGraceMs;
   let closing: Promise<void> | undefined;
   return {
     url: `${options.tls ? "https" : "http"}://${host}:${port}`,
     port,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        // Whatever is still open after the grace (a Watch, a stuck client) is cut:
+        // destroying a session aborts its handlers' signals.
+        const cut = setTimeout(() => {
+          for (const session of sessions) session.destroy();
+          for (const socket of sockets) socket.destroy();
+        }, graceMs);
         server.close(() => {
+          clearTimeout(cut);
           resolve();
         });
         // Let in-flight calls finish: GOAWAY tells clients to open no new streams.
