@@ -1,6 +1,7 @@
 // The admin server itself, on a real port, with real HTTP requests. Readiness is
 // probed in the background, so the tests wait for the probe (expect.poll) rather
 // than expecting a request to run the checks.
+import { connect } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logging/index.ts";
@@ -353,5 +354,22 @@ describe("startAdminServer", () => {
     expect((await fetch(`${admin.url}/healthz`, { method: "POST" })).status).toBe(405);
     await Promise.all([admin.close(), admin.close()]);
     await expect(fetch(`${admin.url}/healthz`)).rejects.toThrow();
+  });
+
+  it("answers 400 to a request target that is not a URL, without an error log", async () => {
+    const admin = await start();
+    const answer = await new Promise<string>((resolve, reject) => {
+      // fetch cannot send such a target: write the request by hand.
+      const socket = connect(Number(new URL(admin.url).port), "127.0.0.1");
+      let received = "";
+      socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+      socket.on("error", reject);
+      socket.on("close", () => {
+        resolve(received);
+      });
+      socket.end("GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    });
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    expect(logLines.filter((line) => line.level === "error")).toEqual([]);
   });
 });

@@ -105,7 +105,13 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   registerReadyGauge(registry, () => !shuttingDown && probe.current().report.ready);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://admin").pathname;
+    // Node hands over any request target; one that is not a URL (`GET http://[`) is the
+    // client's mistake: a 400, not a 500 with an error-level log per request.
+    const path = URL.parse(req.url ?? "/", "http://admin")?.pathname;
+    if (path === undefined) {
+      send(res, 400, { status: "bad_request" });
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
       return;
