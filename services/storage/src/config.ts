@@ -60,8 +60,12 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
     GIPHY_TIMEOUT_MS: durationMs(3_000),
     GIPHY_RETRIES: int({ default: 2, min: 0, max: 10 }),
-    /** Largest Giphy answer read (decoded bytes); a page of 50 GIFs is well under 1 MiB. */
-    GIPHY_MAX_RESPONSE_BYTES: int({ default: 8 * 1024 * 1024, min: 1024 }),
+    /**
+     * Largest Giphy answer read (decoded bytes). A real page of 50 GIFs with all
+     * renditions is 300-500 KiB (100 by id about twice that): 2 MiB is headroom, and
+     * keeps small what a hostile answer can make storage parse.
+     */
+    GIPHY_MAX_RESPONSE_BYTES: int({ default: 2 * 1024 * 1024, min: 1024 }),
     /**
      * The Giphy circuit breaker (infrastructure/giphy/circuit-breaker.ts): it opens when
      * at least FAILURE_RATE_PERCENT of the calls in the last WINDOW failed and the window

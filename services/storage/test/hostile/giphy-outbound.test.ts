@@ -5,6 +5,9 @@
 //   the cap, not the whole body;
 // - a redirect is never followed (not to http, not anywhere): GIPHY.BAD_RESPONSE,
 //   and the redirect's target is never asked;
+// - answers under the cap that cost seconds to parse (review F2: millions of `{}`
+//   items, millions of nested arrays) are refused quickly, before per-item parsing
+//   or JSON.parse, and the reviewer's full 8 MiB shapes are over the default cap;
 // - an honest page well under the cap is still served.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +15,10 @@ import { gzipSync } from "node:zlib";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCircuitBreaker } from "../../src/infrastructure/giphy/circuit-breaker.ts";
-import { createGiphyClient } from "../../src/infrastructure/giphy/giphy-client.ts";
+import {
+  createGiphyClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
+} from "../../src/infrastructure/giphy/giphy-client.ts";
 
 const CAP = 256 * 1024;
 const params = { query: "cats", limit: 5, offset: 0, rating: undefined, lang: "en" };
@@ -41,6 +47,30 @@ function endless(res: ServerResponse, route: string): void {
   pump();
 }
 
+/** Reviewer's shapes (giphy1.ts), by name: `<name>` at 8 MiB, `<name>-small` under 2 MiB. */
+const shapes = new Map<string, string>();
+const HEAD = '{"meta":{"status":200,"response_id":"x"},"data":';
+const NEAR_VALID = '{"id":"a","images":{"original":{"url":"x"}}},';
+function shapeOf(name: string, bytes: number): string {
+  switch (name) {
+    case "deepArrays": {
+      const depth = Math.floor(bytes / 2);
+      return `${HEAD}${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    }
+    case "manyEmptyObjects":
+      return `${HEAD}[${"{},".repeat(Math.floor(bytes / 3))}{}]}`;
+    case "manyZeros":
+      return `${HEAD}[${"0,".repeat(Math.floor(bytes / 2))}0]}`;
+    default:
+      return `${HEAD}[${NEAR_VALID.repeat(Math.floor(bytes / NEAR_VALID.length))}{}]}`;
+  }
+}
+const SHAPES = ["deepArrays", "manyEmptyObjects", "manyZeros", "nearValidGifs"] as const;
+for (const name of SHAPES) {
+  shapes.set(name, shapeOf(name, 8_000_000));
+  shapes.set(`${name}-small`, shapeOf(name, 2_000_000 - 200));
+}
+
 function handle(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? "/", "http://x").pathname;
   hits.push(path);
@@ -58,6 +88,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       const body = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
       res.end(body);
+      return;
+    }
+    case "shape": {
+      const body = shapes.get(path.split("/")[2] ?? "");
+      if (body === undefined) break;
+      res.writeHead(200, { "content-type": "application/json" }).end(body);
       return;
     }
     case "redirect-http":
@@ -121,6 +157,70 @@ describe("Giphy answers larger than the cap", () => {
     await expect(client("endless").giphy.search(params)).rejects.toThrow();
     // Socket buffers on both sides hold a few MiB at most; the body is 100 MiB.
     expect(written.get("endless") ?? 0).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe("answers cheap to send and costly to parse (review F2)", () => {
+  /** The default cap, no retries: each refusal is one request. */
+  const plain = (name: string) =>
+    createGiphyClient({
+      baseUrl: `${base}shape/${name}/v1/`,
+      apiKey: "k",
+      timeoutMs: 10_000,
+      retries: 0,
+    });
+  const timed = async (call: Promise<unknown>) => {
+    const started = performance.now();
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e as { code?: string; message?: string },
+    );
+    return { error, ms: performance.now() - started };
+  };
+
+  it.each(SHAPES)(
+    "%s at 8 MiB (the reviewer's) is over the default cap",
+    async (name) => {
+      const { error, ms } = await timed(plain(name).search(params));
+      expect(error?.code).toBe("GIPHY.BAD_RESPONSE");
+      expect(error?.message).toContain("larger than");
+      expect(ms).toBeLessThan(1_000);
+    },
+    60_000,
+  );
+
+  it.each(SHAPES)(
+    "%s under the default cap is refused quickly",
+    async (name) => {
+      expect(shapes.get(`${name}-small`)?.length).toBeLessThan(DEFAULT_MAX_RESPONSE_BYTES);
+      const { error, ms } = await timed(plain(`${name}-small`).search(params));
+      expect(error?.code).toBe("GIPHY.BAD_RESPONSE");
+      expect(error?.message).toMatch(name === "deepArrays" ? /nested deeper than/ : /v1 shape/);
+      // The old code spent 1-5 s here (per-item zod parsing); the refusal is milliseconds.
+      expect(ms).toBeLessThan(1_000);
+    },
+    60_000,
+  );
+
+  it("a list longer than the requested limit is refused; within it, it is served", async () => {
+    const fixture = await createFixtureServer({ port: 0 });
+    try {
+      const page = await fetch(
+        `${fixture.baseUrl}gifs/trending?api_key=${fixture.apiKey}&limit=50`,
+      );
+      shapes.set("honest50", await page.text());
+    } finally {
+      await fixture.close();
+    }
+    const giphy = plain("honest50");
+    const refused = await timed(giphy.trending({ limit: 10, offset: 0, rating: undefined }));
+    expect(refused.error?.code).toBe("GIPHY.BAD_RESPONSE");
+    expect((await giphy.trending({ limit: 50, offset: 0, rating: undefined })).gifs).toHaveLength(
+      50,
+    );
+    expect((await giphy.trending({ limit: 46, offset: 0, rating: undefined })).gifs).toHaveLength(
+      50,
+    ); // a little slack: Giphy's count is not always exact
   });
 });
 

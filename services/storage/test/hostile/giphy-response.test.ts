@@ -196,14 +196,16 @@ describe("Giphy schema and mapper against hostile bodies", () => {
     );
   });
 
-  it("parses a huge page, and drops just the bad member of a huge page", () => {
-    const many = Array.from({ length: 20_000 }, (_, i) => validGif(`g${i}`));
+  it("parses a full page and drops just its bad member; refuses a huge page whole", () => {
+    const many = Array.from({ length: 99 }, (_, i) => validGif(`g${i}`));
     const meta = { status: 200, response_id: "r" };
     expect(giphyListSchema.safeParse({ data: many, meta }).success).toBe(true);
     const poisoned = [...many, { ...validGif("x"), images: [] }];
     const survived = giphyListSchema.parse({ data: poisoned, meta });
-    expect(survived.data.gifs).toHaveLength(20_000);
+    expect(survived.data.gifs).toHaveLength(99);
     expect(survived.data.dropped).toBe(1);
+    const huge = Array.from({ length: 20_000 }, (_, i) => validGif(`g${i}`));
+    expect(giphyListSchema.safeParse({ data: huge, meta }).success).toBe(false);
     const hugeImages = Object.fromEntries(
       Array.from({ length: 5_000 }, (_, i) => [
         `r${i}`,

@@ -3,7 +3,9 @@
 // goes only into the request URL; errors, logs and spans name the path alone.
 //
 // Outside input is bounded: a body is read only on a 2xx and only up to
-// maxResponseBytes (read-capped.ts), and redirects are not followed at all. Giphy's
+// maxResponseBytes (read-capped.ts), nested at most MAX_JSON_DEPTH deep before it
+// is parsed (json-depth.ts), and a list may hold no more GIFs than were asked for
+// (giphy-schema.ts) before any is parsed; redirects are not followed at all. Giphy's
 // API does not redirect, and a followed redirect could downgrade https to http
 // (with the api_key in the URL) or lead anywhere; a 3xx is a bad response instead.
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,7 +18,8 @@ import type { GifMetadata, GifPage } from "../../domain/gif.ts";
 import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import type { CallOutcome, CircuitBreaker } from "./circuit-breaker.ts";
 import { toGifMetadata } from "./giphy-mapper.ts";
-import { giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
+import { GIPHY_MAX_PAGE_ITEMS, giphyListSchemaOf, giphySingleSchema } from "./giphy-schema.ts";
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { BodyTooLargeError, readCappedText } from "./read-capped.ts";
 
 export interface GiphyClientOptions {
@@ -25,7 +28,7 @@ export interface GiphyClientOptions {
   readonly apiKey: string;
   readonly timeoutMs: number;
   readonly retries: number;
-  /** Largest body read (decoded bytes); larger is GIPHY.BAD_RESPONSE. Default 8 MiB. */
+  /** Largest body read (decoded bytes); larger is GIPHY.BAD_RESPONSE. Default 2 MiB. */
   readonly maxResponseBytes?: number;
   /** Shared with the owner, which exports its state (metrics); none: every call is made. */
   readonly breaker?: CircuitBreaker;
@@ -35,8 +38,21 @@ export interface GiphyClientOptions {
 
 const tracer = trace.getTracer("gifmesh-storage");
 
-/** Default cap of one Giphy answer: a full page of 50 GIFs is a few hundred KiB. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/**
+ * Default cap of one Giphy answer. A real page of 50 GIFs with all renditions is
+ * 300-500 KiB, and 100 GIFs by id about twice that; 2 MiB leaves headroom for longer
+ * titles and new fields while keeping what a hostile answer can make us read and
+ * parse small (8 MiB of `{}` items cost seconds of synchronous parsing).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+/** A list may hold a few more GIFs than asked for (Giphy is not exact); never more than 100. */
+const PAGE_SLACK = 5;
+
+/** The list schema for `requested` GIFs (0: Giphy's default page, so the 100 cap alone). */
+function listSchemaFor(requested: number) {
+  return giphyListSchemaOf(requested > 0 ? requested + PAGE_SLACK : GIPHY_MAX_PAGE_ITEMS);
+}
 
 /** An attempt with less time than this is not started. */
 const MIN_ATTEMPT_MS = 50;
@@ -251,7 +267,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     }
   }
 
-  const page = (data: z.output<typeof giphyListSchema>): GifPage => ({
+  const page = (data: z.output<ReturnType<typeof giphyListSchemaOf>>): GifPage => ({
     gifs: data.data.gifs.map(toGifMetadata),
     totalCount: data.pagination?.total_count ?? data.data.gifs.length,
     offset: data.pagination?.offset ?? 0,
@@ -271,7 +287,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "/v1/gifs/search",
         "gifs/search",
         params,
-        giphyListSchema,
+        listSchemaFor(p.limit),
         bounds,
       );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
@@ -284,7 +300,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "/v1/gifs/trending",
         "gifs/trending",
         params,
-        giphyListSchema,
+        listSchemaFor(p.limit),
         bounds,
       );
       return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
@@ -307,7 +323,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         "/v1/gifs",
         "gifs",
         { ids: ids.join(",") },
-        giphyListSchema,
+        listSchemaFor(ids.length),
         bounds,
       );
       return data === undefined ? [] : data.data.gifs.map(toGifMetadata);
@@ -346,6 +362,12 @@ async function readJson(
       true,
     );
   }
+  if (jsonNestsDeeperThan(text))
+    throw new AttemptError(
+      "GIPHY.BAD_RESPONSE",
+      `giphy ${endpoint}: response nested deeper than ${String(MAX_JSON_DEPTH)} levels`,
+      false,
+    );
   try {
     return JSON.parse(text) as unknown;
   } catch {

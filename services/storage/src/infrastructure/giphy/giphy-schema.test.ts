@@ -2,7 +2,13 @@
 // missing fields, wrong types, huge arrays, and what "synthetic" looks like.
 import { describe, expect, it } from "vitest";
 import { giphyDate, toGifMetadata } from "./giphy-mapper.ts";
-import { giphyGifSchema, giphyListSchema, giphySingleSchema } from "./giphy-schema.ts";
+import {
+  GIPHY_MAX_PAGE_ITEMS,
+  giphyGifSchema,
+  giphyListSchema,
+  giphyListSchemaOf,
+  giphySingleSchema,
+} from "./giphy-schema.ts";
 
 const gif = (overrides: Record<string, unknown> = {}) => ({
   type: "gif",
@@ -117,13 +123,17 @@ describe("giphy schema and mapper", () => {
     expect(giphyListSchema.parse({ data: [], meta: { status: 200 } }).meta.response_id).toBe("");
   });
 
-  it("handles a huge page without trouble, and one bad GIF costs only that GIF", () => {
-    const many = Array.from({ length: 5_000 }, (_, i) => gif({ id: `id${i}` }));
+  it("parses a full page, one bad GIF costs only that GIF, and a longer list is refused", () => {
+    const many = Array.from({ length: GIPHY_MAX_PAGE_ITEMS - 1 }, (_, i) => gif({ id: `id${i}` }));
     const parsed = giphyListSchema.parse(list(many));
-    expect(parsed.data.gifs.map(toGifMetadata)).toHaveLength(5_000);
+    expect(parsed.data.gifs.map(toGifMetadata)).toHaveLength(many.length);
     const poisoned = giphyListSchema.parse(list([...many, gif({ id: "bad id!" })]));
-    expect(poisoned.data.gifs).toHaveLength(5_000);
+    expect(poisoned.data.gifs).toHaveLength(many.length);
     expect(poisoned.data.dropped).toBe(1);
+    // More items than a page may hold: refused whole, before any is parsed.
+    expect(giphyListSchema.safeParse(list([...many, gif(), gif()])).success).toBe(false);
+    expect(giphyListSchemaOf(10).safeParse(list(many.slice(0, 11))).success).toBe(false);
+    expect(giphyListSchemaOf(10).safeParse(list(many.slice(0, 10))).success).toBe(true);
   });
 
   it("refuses an original rendition the file worker could not download", () => {

@@ -83,17 +83,36 @@ function isMediaUrl(value: string | undefined): boolean {
 export type GiphyGif = z.output<typeof giphyGifSchema>;
 
 /**
- * A page's GIFs, parsed one by one: one malformed GIF costs that GIF, not the page
- * (nor the circuit breaker). `dropped` counts what was left out.
+ * Most items a list answer may hold. Giphy's `limit` goes up to 50 (100 on some
+ * keys, and `ids` takes up to 100): 100 covers every honest page.
  */
-const gifPage = z.array(z.unknown()).transform((items) => {
-  const gifs: GiphyGif[] = [];
-  for (const item of items) {
-    const parsed = giphyGifSchema.safeParse(item);
-    if (parsed.success) gifs.push(parsed.data);
-  }
-  return { gifs, dropped: items.length - gifs.length };
-});
+export const GIPHY_MAX_PAGE_ITEMS = 100;
+
+/**
+ * A page's GIFs, parsed one by one: one malformed GIF costs that GIF, not the page
+ * (nor the circuit breaker). `dropped` counts what was left out. The length is
+ * checked first: millions of `{}` fit in a few MiB and would cost seconds of
+ * synchronous per-item parsing; an answer longer than what was asked for is not
+ * Giphy's and is refused whole.
+ */
+function gifPage(maxItems: number) {
+  return z.unknown().transform((items, ctx) => {
+    if (!Array.isArray(items)) {
+      ctx.addIssue({ code: "custom", message: "data must be an array" });
+      return z.NEVER;
+    }
+    if (items.length > maxItems) {
+      ctx.addIssue({ code: "custom", message: `data holds more than ${String(maxItems)} items` });
+      return z.NEVER;
+    }
+    const gifs: GiphyGif[] = [];
+    for (const item of items as unknown[]) {
+      const parsed = giphyGifSchema.safeParse(item);
+      if (parsed.success) gifs.push(parsed.data);
+    }
+    return { gifs, dropped: items.length - gifs.length };
+  });
+}
 
 export const giphyMetaSchema = z.looseObject({
   status: z.number(),
@@ -107,10 +126,15 @@ export const giphyPaginationSchema = z.looseObject({
   offset: z.number().int().nonnegative(),
 });
 
-export const giphyListSchema = z.looseObject({
-  data: gifPage,
-  pagination: giphyPaginationSchema.optional(),
-  meta: giphyMetaSchema,
-});
+/** A list answer (search, trending, by ids) of at most `maxItems` GIFs. */
+export function giphyListSchemaOf(maxItems: number) {
+  return z.looseObject({
+    data: gifPage(Math.min(maxItems, GIPHY_MAX_PAGE_ITEMS)),
+    pagination: giphyPaginationSchema.optional(),
+    meta: giphyMetaSchema,
+  });
+}
+
+export const giphyListSchema = giphyListSchemaOf(GIPHY_MAX_PAGE_ITEMS);
 
 export const giphySingleSchema = z.looseObject({ data: giphyGifSchema, meta: giphyMetaSchema });
