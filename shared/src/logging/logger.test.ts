@@ -217,3 +217,39 @@ describe("createLogger with hostile causes", () => {
     expect(depth).toBeLessThanOrEqual(11);
   });
 });
+
+describe("createLogger masks secrets the review found", () => {
+  it.each([
+    ["a single-quoted libpq value", "password='QUOTED'", "QUOTED"],
+    ["a double-quoted value", 'password="DQUOTED"', "DQUOTED"],
+    ["JSON inside a string", 'upstream said {"password":"HUNTER2","api_key":"K1"}', "HUNTER2"],
+    ["a JSON api_key", '{"api_key" : "KEY1"}', "KEY1"],
+    ["a Bearer header as text", "authorization: Bearer TOKENFREE", "TOKENFREE"],
+    ["a comma-separated list", "host=h,password=COMMASEP", "COMMASEP"],
+  ])("%s", (_name, text, secret) => {
+    const { logger, raw } = capture();
+    logger.info("probe", { v: text });
+    expect(raw()).toContain("[REDACTED]");
+    expect(raw()).not.toContain(secret);
+  });
+
+  it("redacts object keys and what an own toJSON returns", () => {
+    const { logger, raw } = capture();
+    logger.info("probe", {
+      byKey: { "postgres://u:KEYPW@h/db": 1 },
+      custom: {
+        toJSON() {
+          return { password: "TOJSONPW" };
+        },
+      },
+    });
+    expect(raw()).not.toContain("KEYPW");
+    expect(raw()).not.toContain("TOJSONPW");
+  });
+
+  it("keeps quoted and comma-separated values that are not secrets", () => {
+    const { logger, lines } = capture();
+    logger.info("probe", { v: "host='db' tags=a,b" });
+    expect(lines[0]?.v).toBe("host='db' tags=a,b");
+  });
+});

@@ -25,6 +25,12 @@ const HOSTILE: Readonly<Record<string, (n: number) => string>> = {
   "many =": (n) => "=".repeat(n),
   "whitespace runs": (n) => ` ${" ".repeat(n)}=`,
   "secret words repeated": (n) => `?${"passtoken".repeat(n / 9)}=x`,
+  "many opening quotes": (n) => " a='".repeat(n / 4),
+  "many double-quoted values": (n) => ' a="'.repeat(n / 4),
+  "comma lists, no secret": (n) => `a=${"b=,".repeat(n / 3)}`,
+  "many JSON names, no colon": (n) => '"a"'.repeat(n / 3),
+  "many JSON members, unclosed": (n) => `"a":"${'\\"a\\":\\"'.repeat(n / 8)}`,
+  "many bearer words": (n) => "bearer ".repeat(n / 7),
 };
 
 /** Fastest of `trials` runs of `fn` `reps` times, per run (the least disturbed sample). */

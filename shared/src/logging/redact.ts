@@ -27,11 +27,21 @@ export const SECRET_KEY =
 /** Query parameters that are secret although their name is not in SECRET_KEY. */
 const SECRET_PARAM = /^(sig|signature|x-amz-signature|key)$/i;
 /**
- * `name=value` after `?`, `&`, `;`, whitespace or at the start: query strings, and
- * libpq-style `host=h password=p` lists. A value ends at the next separator or `?`,
- * so `?next=/a?api_key=K` still masks `api_key`.
+ * `name=value` after `?`, `&`, `;`, `,`, whitespace or at the start: query strings,
+ * and libpq-style `host=h password=p` lists. A value is quoted (`'...'` or `"..."`,
+ * as libpq allows) or ends at the next separator or `?`, so `?next=/a?api_key=K`
+ * still masks `api_key`. A lone opening quote is part of the unquoted value.
  */
-const QUERY_PARAM = /(^|[?&;\s])([^=&;\s#"'?]+)=([^&;\s#"'?]*)/g;
+const QUERY_PARAM = /(^|[?&;,\s])([^=&;,\s#"'?]+)=('[^']*'|"[^"]*"|['"]?[^&;\s#"'?]*)/g;
+/**
+ * `"name": "value"`: JSON (or a JS object dump) written into a string. The name has
+ * no quote or backslash, the value runs to its first unescaped quote.
+ */
+const JSON_MEMBER = /("[^"\\]+"\s*:\s*")((?:[^"\\]|\\.)*)"/g;
+/** `Bearer <token>` and `Basic <base64>`: an Authorization header written as text. */
+const AUTH_SCHEME = /\b(bearer|basic)(\s+)[\w.~+/-]+=*/gi;
+/** Cheap pre-check: a string none of the patterns can match is returned as is. */
+const MAYBE_SECRET = /[=@"]|bearer|basic/i;
 /**
  * The password of `scheme://user:password@host`, anchored on `://` (the scheme is not
  * needed to find it). The password runs to the last `@` of the authority, as in a URL
@@ -42,13 +52,50 @@ const MAX_DEPTH = 10;
 
 export const REDACTED = "[REDACTED]";
 
-/** Masks secret query parameters (`?api_key=...`) and URL passwords in a string. */
+function isSecretName(name: string): boolean {
+  return SECRET_KEY.test(name) || SECRET_PARAM.test(name);
+}
+
+/**
+ * Where the value of the first secret `name=` after a comma starts in `value`, or -1:
+ * a comma ends neither a value nor a secret (`pw=a,b` masks `a,b`), so a comma list
+ * (`host=h,password=p`) is split here, once, instead of in the pattern.
+ */
+function secretAfterComma(value: string): number {
+  for (let comma = value.indexOf(","); comma !== -1; comma = value.indexOf(",", comma + 1)) {
+    const equals = value.indexOf("=", comma + 1);
+    if (equals === -1) return -1;
+    const name = value.slice(comma + 1, equals);
+    if (!name.includes(",") && isSecretName(name)) return equals + 1;
+  }
+  return -1;
+}
+
+function maskParams(value: string): string {
+  return value.replace(QUERY_PARAM, (match, sep: string, name: string, raw: string) => {
+    if (isSecretName(name)) return `${sep}${name}=${REDACTED}`;
+    const quote = raw.length > 1 && raw[0] === raw.at(-1) ? raw[0] : undefined;
+    // A quoted value was consumed whole: mask inside it too (it holds no such quote,
+    // so this recursion ends at once and each character is scanned a bounded number of times).
+    if (quote === "'" || quote === '"')
+      return `${sep}${name}=${quote}${maskParams(raw.slice(1, -1))}${quote}`;
+    const at = secretAfterComma(raw);
+    return at === -1 ? match : `${sep}${name}=${raw.slice(0, at)}${REDACTED}`;
+  });
+}
+
+/**
+ * Masks secret query parameters (`?api_key=...`, `password='...'`), secret JSON members
+ * written into text, `Bearer`/`Basic` credentials and URL passwords in a string.
+ */
 export function redactString(value: string): string {
-  if (!value.includes("=") && !value.includes("@")) return value;
-  return value
-    .replace(QUERY_PARAM, (match, sep: string, name: string) =>
-      SECRET_KEY.test(name) || SECRET_PARAM.test(name) ? `${sep}${name}=${REDACTED}` : match,
-    )
+  if (!MAYBE_SECRET.test(value)) return value;
+  return maskParams(value)
+    .replace(JSON_MEMBER, (match, head: string) => {
+      const name = head.slice(1, head.indexOf('"', 1));
+      return isSecretName(name) ? `${head}${REDACTED}"` : match;
+    })
+    .replace(AUTH_SCHEME, `$1$2${REDACTED}`)
     .replace(URL_PASSWORD, `$1${REDACTED}@`);
 }
 
@@ -115,11 +162,23 @@ export function redactValue(value: unknown, options: RedactOptions = {}): unknow
     if (value instanceof Error) return serializeError(value, { ...inner, depth });
     if (Buffer.isBuffer(value)) return `[Buffer ${String(value.length)} bytes]`;
     if (value instanceof Date) return value.toISOString();
+    // JSON.stringify would call an own toJSON after redaction and log what it returns
+    // unredacted: call it first and redact its result instead.
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function")
+      return redactValue(callToJSON(value as { toJSON: () => unknown }), { ...inner, depth });
     if (Array.isArray(value)) return redactArray(value, inner);
     if (value instanceof Map) return redactValue(Object.fromEntries(value), { ...inner, depth });
     return redactEntries(Object.entries(value), inner);
   } finally {
     seen.delete(value);
+  }
+}
+
+function callToJSON(value: { toJSON: () => unknown }): unknown {
+  try {
+    return value.toJSON();
+  } catch {
+    return "[toJSON failed]";
   }
 }
 
@@ -146,7 +205,8 @@ function redactEntries(
       out.push(["[truncated]", `${String(entries.length - out.length)} more keys`]);
       break;
     }
-    const shownKey = truncateString(key, MAX_KEY_CHARS);
+    // A key can hold a secret too (`{ "postgres://u:p@h/db": 1 }`).
+    const shownKey = redactBounded(key, MAX_KEY_CHARS);
     out.push([shownKey, SECRET_KEY.test(key) ? REDACTED : redactValue(item, options)]);
   }
   return Object.fromEntries(out);
