@@ -31,9 +31,11 @@ ZIPKIN_DIR="$GIFMESH_CACHE/zipkin"
 ZIPKIN_JAR="$ZIPKIN_DIR/zipkin-server.jar"
 ZIPKIN_POM="$INFRA_DIR/zipkin/pom.xml"
 PROMETHEUS_BIN="${PROMETHEUS_BIN:-/usr/bin/prometheus}"
-# Spans Zipkin keeps in memory (oldest dropped first): about 40 MB of its 128 MB heap;
-# `make load` makes a few hundred spans/s, so this holds the last minute or two of it.
-ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-20000}"
+# Spans Zipkin keeps in memory (oldest dropped first). Our spans carry their resource
+# (process, host, service) as tags, 4-5 KB each in Zipkin's heap: 20000 filled its
+# 128 MB heap under a full test run (OutOfMemoryError, the UI then blank). 10000 is
+# ~50 MB: some 30 cold 25-GIF searches (230-360 spans each), or a minute of make load.
+ZIPKIN_MAX_SPANS="${ZIPKIN_MAX_SPANS:-10000}"
 
 obs_port() { case "$1" in zipkin) echo "$ZIPKIN_PORT" ;; prometheus) echo "$PROMETHEUS_PORT" ;; esac; }
 obs_marker() { case "$1" in zipkin) echo "$ZIPKIN_JAR" ;; prometheus) echo "$GIFMESH_DATA/prometheus/prometheus.yml" ;; esac; }

@@ -138,8 +138,19 @@ describe("what a person sees", () => {
     await ui.setViewportSize({ width: 1400, height: 1000 });
     await ui.waitForLoadState("domcontentloaded");
     expect(ui.url()).toBe(`${ZIPKIN_UI}traces/${traceId}`);
+    // Lens renders only the rows in view: a 25-GIF search is some 360 spans, and the
+    // first upload lies far below the fold. Scroll the span list until it is drawn.
+    await ui
+      .getByText(/Total Spans/i)
+      .first()
+      .waitFor({ timeout: 20_000 });
     const upload = ui.getByText(/s3\.putobject/i).first();
-    await upload.waitFor({ state: "attached", timeout: 20_000 });
+    await ui.mouse.move(700, 600);
+    for (let i = 0; i < 60 && (await upload.count()) === 0; i++) {
+      await ui.mouse.wheel(0, 600);
+      await sleep(150);
+    }
+    await upload.waitFor({ state: "attached", timeout: 5_000 });
     await upload.scrollIntoViewIfNeeded();
     await upload.click();
     // The span's details: its service and name, each alone in its own field.
