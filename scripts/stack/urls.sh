@@ -21,7 +21,7 @@ gifmesh is up.
   Stop                make down
 
 Storage RPC, with the local token (written on the first make up):
-  buf curl --protocol grpc --http2-prior-knowledge --reflect \\
-    -H "authorization: Bearer \$(cat ${GIFMESH_DATA}/secrets/storage-rpc-token)" \\
+  T="authorization: Bearer \$(cat ${GIFMESH_DATA}/secrets/storage-rpc-token)"
+  buf curl --protocol grpc --http2-prior-knowledge --reflect -H "\$T" --reflect-header "\$T" \\
     --data '{"id":"<gif id>"}' http://127.0.0.1:${STORAGE_RPC_PORT:-50051}/gifmesh.storage.v1.StorageService/GetGif
 TXT
