@@ -47,6 +47,9 @@ apt_pkgs=(postgresql redis-server libssl-dev zlib1g-dev libzstd-dev liblz4-dev l
 # Debian's Chromium drives the web page's browser test (Playwright's own browser download
 # cannot work offline); playwright-core from npm talks to it.
 apt_pkgs+=(chromium)
+# Debian's ffmpeg makes the Giphy fixture's mp4 and webp renditions: real, valid
+# containers encoded from the fixture's own GIFs (services/giphy-fixture/src/media).
+apt_pkgs+=(ffmpeg)
 apt_missing() {
   local p pkgs=("${apt_pkgs[@]}")
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)

@@ -9,11 +9,13 @@
 //   gifmesh.archive.failed.v1     (key: gif id) file worker -> storage
 // The W3C `traceparent` travels in the Kafka message headers, not in the payload.
 // Compatible changes add fields and bump schema_version; breaking ones get a new topic.
+// Schema version 2 added `field`: a request names one media file of a GIF (any
+// rendition's url, mp4 or webp), no longer only the original's url.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import type { MediaFacts } from "../../gif/v1/gif_pb.js";
+import type { MediaFacts, MediaField } from "../../gif/v1/gif_pb.js";
 
 /**
  * Describes the file gifmesh/archive/v1/events.proto.
@@ -77,6 +79,13 @@ export declare type ArchiveRequested = Message<"gifmesh.archive.v1.ArchiveReques
    * @generated from field: uint64 declared_size_bytes = 8;
    */
   declaredSizeBytes: bigint;
+
+  /**
+   * Which member of the rendition `source_url` is; UNSPECIFIED (version 1) means URL.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaField field = 9;
+   */
+  field: MediaField;
 };
 
 /**
@@ -163,6 +172,13 @@ export declare type ArchiveCompleted = Message<"gifmesh.archive.v1.ArchiveComple
    * @generated from field: string source_url = 13;
    */
   sourceUrl: string;
+
+  /**
+   * The request's field, echoed.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaField field = 14;
+   */
+  field: MediaField;
 };
 
 /**
@@ -228,6 +244,13 @@ export declare type ArchiveFailed = Message<"gifmesh.archive.v1.ArchiveFailed"> 
    * @generated from field: uint32 attempts = 10;
    */
   attempts: number;
+
+  /**
+   * The request's field, echoed.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaField field = 11;
+   */
+  field: MediaField;
 };
 
 /**

@@ -118,7 +118,9 @@ export declare type Gif = Message<"gifmesh.gif.v1.Gif"> & {
   renditions: Rendition[];
 
   /**
-   * Whether gifmesh holds its own copy of the original rendition.
+   * The archive state of the GIF as a whole: archived once every file of the
+   * configured set is (ArchivedMedia then describes the original rendition's
+   * file), failed when one of them failed for good, pending otherwise.
    *
    * @generated from field: gifmesh.gif.v1.ArchiveState archive = 18;
    */
@@ -135,6 +137,22 @@ export declare type Gif = Message<"gifmesh.gif.v1.Gif"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 20;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * Giphy's GIF object exactly as Giphy sent it (a JSON object, validated, every
+   * member kept, including ones gifmesh does not know). Empty for GIFs stored
+   * before gifmesh kept it; the typed fields above still describe those.
+   *
+   * @generated from field: string giphy_json = 21;
+   */
+  giphyJson: string;
+
+  /**
+   * Every media file of the GIF that gifmesh archives, with its own state.
+   *
+   * @generated from field: repeated gifmesh.gif.v1.MediaFile media_files = 22;
+   */
+  mediaFiles: MediaFile[];
 };
 
 /**
@@ -142,6 +160,71 @@ export declare type Gif = Message<"gifmesh.gif.v1.Gif"> & {
  * Use `create(GifSchema)` to create a new message.
  */
 export declare const GifSchema: GenMessage<Gif>;
+
+/**
+ * One rendition member of a GIF: "fixed_height" with MEDIA_FIELD_MP4 is the
+ * `images.fixed_height.mp4` URL.
+ *
+ * @generated from message gifmesh.gif.v1.RenditionMember
+ */
+export declare type RenditionMember = Message<"gifmesh.gif.v1.RenditionMember"> & {
+  /**
+   * @generated from field: string rendition = 1;
+   */
+  rendition: string;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.MediaField field = 2;
+   */
+  field: MediaField;
+};
+
+/**
+ * Describes the message gifmesh.gif.v1.RenditionMember.
+ * Use `create(RenditionMemberSchema)` to create a new message.
+ */
+export declare const RenditionMemberSchema: GenMessage<RenditionMember>;
+
+/**
+ * One media file of a GIF. Giphy often names one file in several renditions
+ * (the original's `url` is also downsized_large's), so a file lists every member
+ * that names it and is downloaded once.
+ *
+ * @generated from message gifmesh.gif.v1.MediaFile
+ */
+export declare type MediaFile = Message<"gifmesh.gif.v1.MediaFile"> & {
+  /**
+   * The member the archive request was made for ("original", URL).
+   *
+   * @generated from field: gifmesh.gif.v1.RenditionMember primary = 1;
+   */
+  primary?: RenditionMember | undefined;
+
+  /**
+   * Every member naming this file, primary first.
+   *
+   * @generated from field: repeated gifmesh.gif.v1.RenditionMember members = 2;
+   */
+  members: RenditionMember[];
+
+  /**
+   * Where the file was downloaded from (Giphy's URL when it was requested).
+   *
+   * @generated from field: string source_url = 3;
+   */
+  sourceUrl: string;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.ArchiveState archive = 4;
+   */
+  archive?: ArchiveState | undefined;
+};
+
+/**
+ * Describes the message gifmesh.gif.v1.MediaFile.
+ * Use `create(MediaFileSchema)` to create a new message.
+ */
+export declare const MediaFileSchema: GenMessage<MediaFile>;
 
 /**
  * The Giphy user who uploaded a GIF.
@@ -346,6 +429,14 @@ export declare type ArchivedMedia = Message<"gifmesh.gif.v1.ArchivedMedia"> & {
    * @generated from field: string rendition = 7;
    */
   rendition: string;
+
+  /**
+   * Which member of the rendition; UNSPECIFIED in results of schema version 1,
+   * which archived only the `url` member.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaField field = 8;
+   */
+  field: MediaField;
 };
 
 /**
@@ -355,7 +446,8 @@ export declare type ArchivedMedia = Message<"gifmesh.gif.v1.ArchivedMedia"> & {
 export declare const ArchivedMediaSchema: GenMessage<ArchivedMedia>;
 
 /**
- * Facts measured by parsing the media, never copied from metadata. Producers keep
+ * Facts measured by parsing the media (GIF, JPEG, MP4 or WebP), never copied from
+ * metadata. Producers keep
  * every value in the range stated here (consumers store them as signed 32-bit
  * integers) and consumers may refuse values outside it.
  *
@@ -363,7 +455,7 @@ export declare const ArchivedMediaSchema: GenMessage<ArchivedMedia>;
  */
 export declare type MediaFacts = Message<"gifmesh.gif.v1.MediaFacts"> & {
   /**
-   * 1 to 65535 (a GIF's sizes are 16-bit).
+   * 1 to 65535 (a GIF's sizes are 16-bit; larger MP4 or WebP frames saturate).
    *
    * @generated from field: uint32 width = 1;
    */
@@ -377,7 +469,7 @@ export declare type MediaFacts = Message<"gifmesh.gif.v1.MediaFacts"> & {
   height: number;
 
   /**
-   * 1 to 2147483647 (2^31 - 1), saturating.
+   * 1 to 2147483647 (2^31 - 1), saturating. 1 for a still image.
    *
    * @generated from field: uint32 frame_count = 3;
    */
@@ -465,10 +557,88 @@ export enum Rating {
    * @generated from enum value: RATING_R = 4;
    */
   R = 4,
+
+  /**
+   * Giphy's "y" (young children), below G.
+   *
+   * @generated from enum value: RATING_Y = 5;
+   */
+  Y = 5,
 }
 
 /**
  * Describes the enum gifmesh.gif.v1.Rating.
  */
 export declare const RatingSchema: GenEnum<Rating>;
+
+/**
+ * The kind of object an endpoint lists, Giphy's `type` path segment
+ * (/v1/{type}/search). UNSPECIFIED means GIFS.
+ *
+ * @generated from enum gifmesh.gif.v1.MediaType
+ */
+export enum MediaType {
+  /**
+   * @generated from enum value: MEDIA_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: MEDIA_TYPE_GIFS = 1;
+   */
+  GIFS = 1,
+
+  /**
+   * @generated from enum value: MEDIA_TYPE_STICKERS = 2;
+   */
+  STICKERS = 2,
+
+  /**
+   * @generated from enum value: MEDIA_TYPE_TEXT = 3;
+   */
+  TEXT = 3,
+
+  /**
+   * @generated from enum value: MEDIA_TYPE_VIDEOS = 4;
+   */
+  VIDEOS = 4,
+}
+
+/**
+ * Describes the enum gifmesh.gif.v1.MediaType.
+ */
+export declare const MediaTypeSchema: GenEnum<MediaType>;
+
+/**
+ * Which member of a Giphy rendition names a media file: `url` (a GIF, or a JPEG
+ * for stills such as 480w_still), `mp4` or `webp`.
+ *
+ * @generated from enum gifmesh.gif.v1.MediaField
+ */
+export enum MediaField {
+  /**
+   * @generated from enum value: MEDIA_FIELD_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: MEDIA_FIELD_URL = 1;
+   */
+  URL = 1,
+
+  /**
+   * @generated from enum value: MEDIA_FIELD_MP4 = 2;
+   */
+  MP4 = 2,
+
+  /**
+   * @generated from enum value: MEDIA_FIELD_WEBP = 3;
+   */
+  WEBP = 3,
+}
+
+/**
+ * Describes the enum gifmesh.gif.v1.MediaField.
+ */
+export declare const MediaFieldSchema: GenEnum<MediaField>;
 

@@ -12,7 +12,7 @@ import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
  * Describes the file gifmesh/gif/v1/gif.proto.
  */
 export const file_gifmesh_gif_v1_gif = /*@__PURE__*/
-  fileDesc("ChhnaWZtZXNoL2dpZi92MS9naWYucHJvdG8SDmdpZm1lc2guZ2lmLnYxIskECgNHaWYSCgoCaWQYASABKAkSDAoEc2x1ZxgCIAEoCRINCgV0aXRsZRgDIAEoCRILCgN1cmwYBCABKAkSJgoGcmF0aW5nGAUgASgOMhYuZ2lmbWVzaC5naWYudjEuUmF0aW5nEhAKCHVzZXJuYW1lGAYgASgJEhAKCGFsdF90ZXh0GAcgASgJEhEKCWVtYmVkX3VybBgIIAEoCRIRCgliaXRseV91cmwYCSABKAkSEgoKc291cmNlX3VybBgKIAEoCRISCgpzb3VyY2VfdGxkGAsgASgJEhcKD3NvdXJjZV9wb3N0X3VybBgMIAEoCRISCgppc19zdGlja2VyGA0gASgIEi8KC2ltcG9ydGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt0cmVuZGluZ19hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEdXNlchgQIAEoCzIULmdpZm1lc2guZ2lmLnYxLlVzZXISLQoKcmVuZGl0aW9ucxgRIAMoCzIZLmdpZm1lc2guZ2lmLnYxLlJlbmRpdGlvbhItCgdhcmNoaXZlGBIgASgLMhwuZ2lmbWVzaC5naWYudjEuQXJjaGl2ZVN0YXRlEjEKDWZpcnN0X3NlZW5fYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImwKBFVzZXISEAoIdXNlcm5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhIKCmF2YXRhcl91cmwYAyABKAkSEwoLcHJvZmlsZV91cmwYBCABKAkSEwoLaXNfdmVyaWZpZWQYBSABKAgivQEKCVJlbmRpdGlvbhIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRINCgV3aWR0aBgDIAEoDRIOCgZoZWlnaHQYBCABKA0SEgoKc2l6ZV9ieXRlcxgFIAEoBBIOCgZmcmFtZXMYBiABKA0SDwoHbXA0X3VybBgHIAEoCRIWCg5tcDRfc2l6ZV9ieXRlcxgIIAEoBBIQCgh3ZWJwX3VybBgJIAEoCRIXCg93ZWJwX3NpemVfYnl0ZXMYCiABKAQirwEKDEFyY2hpdmVTdGF0ZRIxCgdwZW5kaW5nGAEgASgLMh4uZ2lmbWVzaC5naWYudjEuQXJjaGl2ZVBlbmRpbmdIABIxCghhcmNoaXZlZBgCIAEoCzIdLmdpZm1lc2guZ2lmLnYxLkFyY2hpdmVkTWVkaWFIABIwCgZmYWlsZWQYAyABKAsyHi5naWZtZXNoLmdpZi52MS5BcmNoaXZlRmFpbHVyZUgAQgcKBXN0YXRlIkIKDkFyY2hpdmVQZW5kaW5nEjAKDHJlcXVlc3RlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAizAEKDUFyY2hpdmVkTWVkaWESEgoKb2JqZWN0X2tleRgBIAEoCRIOCgZzaGEyNTYYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoBBIUCgxjb250ZW50X3R5cGUYBCABKAkSKQoFZmFjdHMYBSABKAsyGi5naWZtZXNoLmdpZi52MS5NZWRpYUZhY3RzEi8KC2FyY2hpdmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglyZW5kaXRpb24YByABKAkiVQoKTWVkaWFGYWN0cxINCgV3aWR0aBgBIAEoDRIOCgZoZWlnaHQYAiABKA0SEwoLZnJhbWVfY291bnQYAyABKA0SEwoLZHVyYXRpb25fbXMYBCABKA0ibwoOQXJjaGl2ZUZhaWx1cmUSDAoEY29kZRgBIAEoCRIOCgZyZWFzb24YAiABKAkSEAoIYXR0ZW1wdHMYAyABKA0SLQoJZmFpbGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCpdCgZSYXRpbmcSFgoSUkFUSU5HX1VOU1BFQ0lGSUVEEAASDAoIUkFUSU5HX0cQARINCglSQVRJTkdfUEcQAhIQCgxSQVRJTkdfUEdfMTMQAxIMCghSQVRJTkdfUhAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChhnaWZtZXNoL2dpZi92MS9naWYucHJvdG8SDmdpZm1lc2guZ2lmLnYxIo0FCgNHaWYSCgoCaWQYASABKAkSDAoEc2x1ZxgCIAEoCRINCgV0aXRsZRgDIAEoCRILCgN1cmwYBCABKAkSJgoGcmF0aW5nGAUgASgOMhYuZ2lmbWVzaC5naWYudjEuUmF0aW5nEhAKCHVzZXJuYW1lGAYgASgJEhAKCGFsdF90ZXh0GAcgASgJEhEKCWVtYmVkX3VybBgIIAEoCRIRCgliaXRseV91cmwYCSABKAkSEgoKc291cmNlX3VybBgKIAEoCRISCgpzb3VyY2VfdGxkGAsgASgJEhcKD3NvdXJjZV9wb3N0X3VybBgMIAEoCRISCgppc19zdGlja2VyGA0gASgIEi8KC2ltcG9ydGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt0cmVuZGluZ19hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIgoEdXNlchgQIAEoCzIULmdpZm1lc2guZ2lmLnYxLlVzZXISLQoKcmVuZGl0aW9ucxgRIAMoCzIZLmdpZm1lc2guZ2lmLnYxLlJlbmRpdGlvbhItCgdhcmNoaXZlGBIgASgLMhwuZ2lmbWVzaC5naWYudjEuQXJjaGl2ZVN0YXRlEjEKDWZpcnN0X3NlZW5fYXQYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmdpcGh5X2pzb24YFSABKAkSLgoLbWVkaWFfZmlsZXMYFiADKAsyGS5naWZtZXNoLmdpZi52MS5NZWRpYUZpbGUiTwoPUmVuZGl0aW9uTWVtYmVyEhEKCXJlbmRpdGlvbhgBIAEoCRIpCgVmaWVsZBgCIAEoDjIaLmdpZm1lc2guZ2lmLnYxLk1lZGlhRmllbGQisgEKCU1lZGlhRmlsZRIwCgdwcmltYXJ5GAEgASgLMh8uZ2lmbWVzaC5naWYudjEuUmVuZGl0aW9uTWVtYmVyEjAKB21lbWJlcnMYAiADKAsyHy5naWZtZXNoLmdpZi52MS5SZW5kaXRpb25NZW1iZXISEgoKc291cmNlX3VybBgDIAEoCRItCgdhcmNoaXZlGAQgASgLMhwuZ2lmbWVzaC5naWYudjEuQXJjaGl2ZVN0YXRlImwKBFVzZXISEAoIdXNlcm5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhIKCmF2YXRhcl91cmwYAyABKAkSEwoLcHJvZmlsZV91cmwYBCABKAkSEwoLaXNfdmVyaWZpZWQYBSABKAgivQEKCVJlbmRpdGlvbhIMCgRuYW1lGAEgASgJEgsKA3VybBgCIAEoCRINCgV3aWR0aBgDIAEoDRIOCgZoZWlnaHQYBCABKA0SEgoKc2l6ZV9ieXRlcxgFIAEoBBIOCgZmcmFtZXMYBiABKA0SDwoHbXA0X3VybBgHIAEoCRIWCg5tcDRfc2l6ZV9ieXRlcxgIIAEoBBIQCgh3ZWJwX3VybBgJIAEoCRIXCg93ZWJwX3NpemVfYnl0ZXMYCiABKAQirwEKDEFyY2hpdmVTdGF0ZRIxCgdwZW5kaW5nGAEgASgLMh4uZ2lmbWVzaC5naWYudjEuQXJjaGl2ZVBlbmRpbmdIABIxCghhcmNoaXZlZBgCIAEoCzIdLmdpZm1lc2guZ2lmLnYxLkFyY2hpdmVkTWVkaWFIABIwCgZmYWlsZWQYAyABKAsyHi5naWZtZXNoLmdpZi52MS5BcmNoaXZlRmFpbHVyZUgAQgcKBXN0YXRlIkIKDkFyY2hpdmVQZW5kaW5nEjAKDHJlcXVlc3RlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi9wEKDUFyY2hpdmVkTWVkaWESEgoKb2JqZWN0X2tleRgBIAEoCRIOCgZzaGEyNTYYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoBBIUCgxjb250ZW50X3R5cGUYBCABKAkSKQoFZmFjdHMYBSABKAsyGi5naWZtZXNoLmdpZi52MS5NZWRpYUZhY3RzEi8KC2FyY2hpdmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglyZW5kaXRpb24YByABKAkSKQoFZmllbGQYCCABKA4yGi5naWZtZXNoLmdpZi52MS5NZWRpYUZpZWxkIlUKCk1lZGlhRmFjdHMSDQoFd2lkdGgYASABKA0SDgoGaGVpZ2h0GAIgASgNEhMKC2ZyYW1lX2NvdW50GAMgASgNEhMKC2R1cmF0aW9uX21zGAQgASgNIm8KDkFyY2hpdmVGYWlsdXJlEgwKBGNvZGUYASABKAkSDgoGcmVhc29uGAIgASgJEhAKCGF0dGVtcHRzGAMgASgNEi0KCWZhaWxlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqawoGUmF0aW5nEhYKElJBVElOR19VTlNQRUNJRklFRBAAEgwKCFJBVElOR19HEAESDQoJUkFUSU5HX1BHEAISEAoMUkFUSU5HX1BHXzEzEAMSDAoIUkFUSU5HX1IQBBIMCghSQVRJTkdfWRAFKoEBCglNZWRpYVR5cGUSGgoWTUVESUFfVFlQRV9VTlNQRUNJRklFRBAAEhMKD01FRElBX1RZUEVfR0lGUxABEhcKE01FRElBX1RZUEVfU1RJQ0tFUlMQAhITCg9NRURJQV9UWVBFX1RFWFQQAxIVChFNRURJQV9UWVBFX1ZJREVPUxAEKmkKCk1lZGlhRmllbGQSGwoXTUVESUFfRklFTERfVU5TUEVDSUZJRUQQABITCg9NRURJQV9GSUVMRF9VUkwQARITCg9NRURJQV9GSUVMRF9NUDQQAhIUChBNRURJQV9GSUVMRF9XRUJQEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Describes the message gifmesh.gif.v1.Gif.
@@ -22,53 +22,67 @@ export const GifSchema = /*@__PURE__*/
   messageDesc(file_gifmesh_gif_v1_gif, 0);
 
 /**
+ * Describes the message gifmesh.gif.v1.RenditionMember.
+ * Use `create(RenditionMemberSchema)` to create a new message.
+ */
+export const RenditionMemberSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_gif_v1_gif, 1);
+
+/**
+ * Describes the message gifmesh.gif.v1.MediaFile.
+ * Use `create(MediaFileSchema)` to create a new message.
+ */
+export const MediaFileSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_gif_v1_gif, 2);
+
+/**
  * Describes the message gifmesh.gif.v1.User.
  * Use `create(UserSchema)` to create a new message.
  */
 export const UserSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 1);
+  messageDesc(file_gifmesh_gif_v1_gif, 3);
 
 /**
  * Describes the message gifmesh.gif.v1.Rendition.
  * Use `create(RenditionSchema)` to create a new message.
  */
 export const RenditionSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 2);
+  messageDesc(file_gifmesh_gif_v1_gif, 4);
 
 /**
  * Describes the message gifmesh.gif.v1.ArchiveState.
  * Use `create(ArchiveStateSchema)` to create a new message.
  */
 export const ArchiveStateSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 3);
+  messageDesc(file_gifmesh_gif_v1_gif, 5);
 
 /**
  * Describes the message gifmesh.gif.v1.ArchivePending.
  * Use `create(ArchivePendingSchema)` to create a new message.
  */
 export const ArchivePendingSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 4);
+  messageDesc(file_gifmesh_gif_v1_gif, 6);
 
 /**
  * Describes the message gifmesh.gif.v1.ArchivedMedia.
  * Use `create(ArchivedMediaSchema)` to create a new message.
  */
 export const ArchivedMediaSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 5);
+  messageDesc(file_gifmesh_gif_v1_gif, 7);
 
 /**
  * Describes the message gifmesh.gif.v1.MediaFacts.
  * Use `create(MediaFactsSchema)` to create a new message.
  */
 export const MediaFactsSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 6);
+  messageDesc(file_gifmesh_gif_v1_gif, 8);
 
 /**
  * Describes the message gifmesh.gif.v1.ArchiveFailure.
  * Use `create(ArchiveFailureSchema)` to create a new message.
  */
 export const ArchiveFailureSchema = /*@__PURE__*/
-  messageDesc(file_gifmesh_gif_v1_gif, 7);
+  messageDesc(file_gifmesh_gif_v1_gif, 9);
 
 /**
  * Describes the enum gifmesh.gif.v1.Rating.
@@ -83,4 +97,34 @@ export const RatingSchema = /*@__PURE__*/
  */
 export const Rating = /*@__PURE__*/
   tsEnum(RatingSchema);
+
+/**
+ * Describes the enum gifmesh.gif.v1.MediaType.
+ */
+export const MediaTypeSchema = /*@__PURE__*/
+  enumDesc(file_gifmesh_gif_v1_gif, 1);
+
+/**
+ * The kind of object an endpoint lists, Giphy's `type` path segment
+ * (/v1/{type}/search). UNSPECIFIED means GIFS.
+ *
+ * @generated from enum gifmesh.gif.v1.MediaType
+ */
+export const MediaType = /*@__PURE__*/
+  tsEnum(MediaTypeSchema);
+
+/**
+ * Describes the enum gifmesh.gif.v1.MediaField.
+ */
+export const MediaFieldSchema = /*@__PURE__*/
+  enumDesc(file_gifmesh_gif_v1_gif, 2);
+
+/**
+ * Which member of a Giphy rendition names a media file: `url` (a GIF, or a JPEG
+ * for stills such as 480w_still), `mp4` or `webp`.
+ *
+ * @generated from enum gifmesh.gif.v1.MediaField
+ */
+export const MediaField = /*@__PURE__*/
+  tsEnum(MediaFieldSchema);
 

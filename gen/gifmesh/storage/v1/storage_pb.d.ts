@@ -3,11 +3,14 @@
 /* eslint-disable */
 
 // The storage service: gifmesh's system of record. It is the only service that
-// talks to Giphy, and it answers from PostgreSQL when Giphy cannot.
+// talks to Giphy, and it answers from PostgreSQL when Giphy cannot. There is one
+// RPC per Giphy endpoint that @giphy/js-fetch-api and Giphy's API docs name; each
+// comment says which. Parameters are Giphy's, forwarded as given. docs/giphy-api.md
+// says what each stores, for how long, and what it serves when Giphy fails.
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
-import type { ArchiveState, Gif, Rating } from "../../gif/v1/gif_pb.js";
+import type { ArchiveState, Gif, MediaFile, MediaType, Rating } from "../../gif/v1/gif_pb.js";
 
 /**
  * Describes the file gifmesh/storage/v1/storage.proto.
@@ -32,6 +35,14 @@ export declare type Pagination = Message<"gifmesh.storage.v1.Pagination"> & {
    * @generated from field: uint32 offset = 3;
    */
   offset: number;
+
+  /**
+   * Cursor of the next page (emoji v2) exactly as Giphy wrote it, a JSON number
+   * today; empty when Giphy sent none.
+   *
+   * @generated from field: string next_cursor = 4;
+   */
+  nextCursor: string;
 };
 
 /**
@@ -73,11 +84,51 @@ export declare type SearchGifsRequest = Message<"gifmesh.storage.v1.SearchGifsRe
   rating: Rating;
 
   /**
-   * Two-letter language code; empty means "en".
+   * Giphy's language code ("en", "zh-CN"); empty means "en".
    *
    * @generated from field: string lang = 5;
    */
   lang: string;
+
+  /**
+   * gifs, stickers, text or videos; UNSPECIFIED means gifs.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaType type = 6;
+   */
+  type: MediaType;
+
+  /**
+   * "relevant" or "recent"; empty leaves Giphy's default.
+   *
+   * @generated from field: string sort = 7;
+   */
+  sort: string;
+
+  /**
+   * ISO 3166-1 alpha-2 country and region hints Giphy localises results with.
+   *
+   * @generated from field: string country_code = 8;
+   */
+  countryCode: string;
+
+  /**
+   * @generated from field: string region = 9;
+   */
+  region: string;
+
+  /**
+   * Giphy's remove_low_contrast (stickers).
+   *
+   * @generated from field: bool remove_low_contrast = 10;
+   */
+  removeLowContrast: boolean;
+
+  /**
+   * Giphy's excludeDynamicResults (text search), sent by @giphy/js-fetch-api.
+   *
+   * @generated from field: bool exclude_dynamic_results = 11;
+   */
+  excludeDynamicResults: boolean;
 };
 
 /**
@@ -134,6 +185,21 @@ export declare type ListTrendingGifsRequest = Message<"gifmesh.storage.v1.ListTr
    * @generated from field: gifmesh.gif.v1.Rating rating = 3;
    */
   rating: Rating;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.MediaType type = 4;
+   */
+  type: MediaType;
+
+  /**
+   * @generated from field: string country_code = 5;
+   */
+  countryCode: string;
+
+  /**
+   * @generated from field: string region = 6;
+   */
+  region: string;
 };
 
 /**
@@ -277,6 +343,13 @@ export declare type GetArchiveStatusResponse = Message<"gifmesh.storage.v1.GetAr
    * @generated from field: gifmesh.gif.v1.ArchiveState archive = 2;
    */
   archive?: ArchiveState | undefined;
+
+  /**
+   * The state of each archived media file.
+   *
+   * @generated from field: repeated gifmesh.gif.v1.MediaFile media_files = 3;
+   */
+  mediaFiles: MediaFile[];
 };
 
 /**
@@ -284,6 +357,822 @@ export declare type GetArchiveStatusResponse = Message<"gifmesh.storage.v1.GetAr
  * Use `create(GetArchiveStatusResponseSchema)` to create a new message.
  */
 export declare const GetArchiveStatusResponseSchema: GenMessage<GetArchiveStatusResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.GetRandomGifRequest
+ */
+export declare type GetRandomGifRequest = Message<"gifmesh.storage.v1.GetRandomGifRequest"> & {
+  /**
+   * gifs or stickers.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaType type = 1;
+   */
+  type: MediaType;
+
+  /**
+   * Optional tag the GIF must have, at most 50 characters.
+   *
+   * @generated from field: string tag = 2;
+   */
+  tag: string;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.Rating rating = 3;
+   */
+  rating: Rating;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.GetRandomGifRequest.
+ * Use `create(GetRandomGifRequestSchema)` to create a new message.
+ */
+export declare const GetRandomGifRequestSchema: GenMessage<GetRandomGifRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.GetRandomGifResponse
+ */
+export declare type GetRandomGifResponse = Message<"gifmesh.storage.v1.GetRandomGifResponse"> & {
+  /**
+   * @generated from field: gifmesh.gif.v1.Gif gif = 1;
+   */
+  gif?: Gif | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 2;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.GetRandomGifResponse.
+ * Use `create(GetRandomGifResponseSchema)` to create a new message.
+ */
+export declare const GetRandomGifResponseSchema: GenMessage<GetRandomGifResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.TranslateGifRequest
+ */
+export declare type TranslateGifRequest = Message<"gifmesh.storage.v1.TranslateGifRequest"> & {
+  /**
+   * @generated from field: gifmesh.gif.v1.MediaType type = 1;
+   */
+  type: MediaType;
+
+  /**
+   * The phrase (Giphy's `s`), 1 to 50 characters.
+   *
+   * @generated from field: string phrase = 2;
+   */
+  phrase: string;
+
+  /**
+   * 0 to 10; 0 leaves Giphy's default.
+   *
+   * @generated from field: uint32 weirdness = 3;
+   */
+  weirdness: number;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.Rating rating = 4;
+   */
+  rating: Rating;
+
+  /**
+   * @generated from field: string lang = 5;
+   */
+  lang: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.TranslateGifRequest.
+ * Use `create(TranslateGifRequestSchema)` to create a new message.
+ */
+export declare const TranslateGifRequestSchema: GenMessage<TranslateGifRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.TranslateGifResponse
+ */
+export declare type TranslateGifResponse = Message<"gifmesh.storage.v1.TranslateGifResponse"> & {
+  /**
+   * @generated from field: gifmesh.gif.v1.Gif gif = 1;
+   */
+  gif?: Gif | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 2;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.TranslateGifResponse.
+ * Use `create(TranslateGifResponseSchema)` to create a new message.
+ */
+export declare const TranslateGifResponseSchema: GenMessage<TranslateGifResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListRelatedGifsRequest
+ */
+export declare type ListRelatedGifsRequest = Message<"gifmesh.storage.v1.ListRelatedGifsRequest"> & {
+  /**
+   * @generated from field: string gif_id = 1;
+   */
+  gifId: string;
+
+  /**
+   * gifs, stickers or videos.
+   *
+   * @generated from field: gifmesh.gif.v1.MediaType type = 2;
+   */
+  type: MediaType;
+
+  /**
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 4;
+   */
+  offset: number;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.Rating rating = 5;
+   */
+  rating: Rating;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedGifsRequest.
+ * Use `create(ListRelatedGifsRequestSchema)` to create a new message.
+ */
+export declare const ListRelatedGifsRequestSchema: GenMessage<ListRelatedGifsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListRelatedGifsResponse
+ */
+export declare type ListRelatedGifsResponse = Message<"gifmesh.storage.v1.ListRelatedGifsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.gif.v1.Gif gifs = 1;
+   */
+  gifs: Gif[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedGifsResponse.
+ * Use `create(ListRelatedGifsResponseSchema)` to create a new message.
+ */
+export declare const ListRelatedGifsResponseSchema: GenMessage<ListRelatedGifsResponse>;
+
+/**
+ * A Giphy category or subcategory.
+ *
+ * @generated from message gifmesh.storage.v1.Category
+ */
+export declare type Category = Message<"gifmesh.storage.v1.Category"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string name_encoded = 2;
+   */
+  nameEncoded: string;
+
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Category subcategories = 3;
+   */
+  subcategories: Category[];
+
+  /**
+   * Its representative GIF, stored and archived like any other; unset when none.
+   *
+   * @generated from field: gifmesh.gif.v1.Gif gif = 4;
+   */
+  gif?: Gif | undefined;
+
+  /**
+   * The category object exactly as Giphy sent it (its `gif` member included).
+   *
+   * @generated from field: string giphy_json = 5;
+   */
+  giphyJson: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.Category.
+ * Use `create(CategorySchema)` to create a new message.
+ */
+export declare const CategorySchema: GenMessage<Category>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListCategoriesRequest
+ */
+export declare type ListCategoriesRequest = Message<"gifmesh.storage.v1.ListCategoriesRequest"> & {
+  /**
+   * 0 means Giphy's default.
+   *
+   * @generated from field: uint32 limit = 1;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 2;
+   */
+  offset: number;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoriesRequest.
+ * Use `create(ListCategoriesRequestSchema)` to create a new message.
+ */
+export declare const ListCategoriesRequestSchema: GenMessage<ListCategoriesRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListCategoriesResponse
+ */
+export declare type ListCategoriesResponse = Message<"gifmesh.storage.v1.ListCategoriesResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Category categories = 1;
+   */
+  categories: Category[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoriesResponse.
+ * Use `create(ListCategoriesResponseSchema)` to create a new message.
+ */
+export declare const ListCategoriesResponseSchema: GenMessage<ListCategoriesResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListSubcategoriesRequest
+ */
+export declare type ListSubcategoriesRequest = Message<"gifmesh.storage.v1.ListSubcategoriesRequest"> & {
+  /**
+   * name_encoded of the category, e.g. "actions".
+   *
+   * @generated from field: string category = 1;
+   */
+  category: string;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 3;
+   */
+  offset: number;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListSubcategoriesRequest.
+ * Use `create(ListSubcategoriesRequestSchema)` to create a new message.
+ */
+export declare const ListSubcategoriesRequestSchema: GenMessage<ListSubcategoriesRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListSubcategoriesResponse
+ */
+export declare type ListSubcategoriesResponse = Message<"gifmesh.storage.v1.ListSubcategoriesResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Category subcategories = 1;
+   */
+  subcategories: Category[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListSubcategoriesResponse.
+ * Use `create(ListSubcategoriesResponseSchema)` to create a new message.
+ */
+export declare const ListSubcategoriesResponseSchema: GenMessage<ListSubcategoriesResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListCategoryGifsRequest
+ */
+export declare type ListCategoryGifsRequest = Message<"gifmesh.storage.v1.ListCategoryGifsRequest"> & {
+  /**
+   * @generated from field: string category = 1;
+   */
+  category: string;
+
+  /**
+   * @generated from field: string subcategory = 2;
+   */
+  subcategory: string;
+
+  /**
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 4;
+   */
+  offset: number;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.Rating rating = 5;
+   */
+  rating: Rating;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoryGifsRequest.
+ * Use `create(ListCategoryGifsRequestSchema)` to create a new message.
+ */
+export declare const ListCategoryGifsRequestSchema: GenMessage<ListCategoryGifsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListCategoryGifsResponse
+ */
+export declare type ListCategoryGifsResponse = Message<"gifmesh.storage.v1.ListCategoryGifsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.gif.v1.Gif gifs = 1;
+   */
+  gifs: Gif[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoryGifsResponse.
+ * Use `create(ListCategoryGifsResponseSchema)` to create a new message.
+ */
+export declare const ListCategoryGifsResponseSchema: GenMessage<ListCategoryGifsResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListEmojiRequest
+ */
+export declare type ListEmojiRequest = Message<"gifmesh.storage.v1.ListEmojiRequest"> & {
+  /**
+   * 1 (/v1/emoji) or 2 (/v2/emoji, pages by next_cursor); 0 means 1.
+   *
+   * @generated from field: uint32 api_version = 1;
+   */
+  apiVersion: number;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * The page start; for version 2 the previous page's next_cursor.
+   *
+   * @generated from field: uint32 offset = 3;
+   */
+  offset: number;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiRequest.
+ * Use `create(ListEmojiRequestSchema)` to create a new message.
+ */
+export declare const ListEmojiRequestSchema: GenMessage<ListEmojiRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListEmojiResponse
+ */
+export declare type ListEmojiResponse = Message<"gifmesh.storage.v1.ListEmojiResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.gif.v1.Gif gifs = 1;
+   */
+  gifs: Gif[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiResponse.
+ * Use `create(ListEmojiResponseSchema)` to create a new message.
+ */
+export declare const ListEmojiResponseSchema: GenMessage<ListEmojiResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListEmojiVariationsRequest
+ */
+export declare type ListEmojiVariationsRequest = Message<"gifmesh.storage.v1.ListEmojiVariationsRequest"> & {
+  /**
+   * The emoji's GIF id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiVariationsRequest.
+ * Use `create(ListEmojiVariationsRequestSchema)` to create a new message.
+ */
+export declare const ListEmojiVariationsRequestSchema: GenMessage<ListEmojiVariationsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListEmojiVariationsResponse
+ */
+export declare type ListEmojiVariationsResponse = Message<"gifmesh.storage.v1.ListEmojiVariationsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.gif.v1.Gif gifs = 1;
+   */
+  gifs: Gif[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 2;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiVariationsResponse.
+ * Use `create(ListEmojiVariationsResponseSchema)` to create a new message.
+ */
+export declare const ListEmojiVariationsResponseSchema: GenMessage<ListEmojiVariationsResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.AnimateTextRequest
+ */
+export declare type AnimateTextRequest = Message<"gifmesh.storage.v1.AnimateTextRequest"> & {
+  /**
+   * The text to animate (Giphy's `m`), 1 to 50 characters.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 3;
+   */
+  offset: number;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.AnimateTextRequest.
+ * Use `create(AnimateTextRequestSchema)` to create a new message.
+ */
+export declare const AnimateTextRequestSchema: GenMessage<AnimateTextRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.AnimateTextResponse
+ */
+export declare type AnimateTextResponse = Message<"gifmesh.storage.v1.AnimateTextResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.gif.v1.Gif gifs = 1;
+   */
+  gifs: Gif[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.AnimateTextResponse.
+ * Use `create(AnimateTextResponseSchema)` to create a new message.
+ */
+export declare const AnimateTextResponseSchema: GenMessage<AnimateTextResponse>;
+
+/**
+ * A Giphy channel (a brand's or artist's page).
+ *
+ * @generated from message gifmesh.storage.v1.Channel
+ */
+export declare type Channel = Message<"gifmesh.storage.v1.Channel"> & {
+  /**
+   * @generated from field: uint64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * @generated from field: string slug = 2;
+   */
+  slug: string;
+
+  /**
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+
+  /**
+   * Its featured GIF, stored and archived like any other; unset when none.
+   *
+   * @generated from field: gifmesh.gif.v1.Gif featured_gif = 4;
+   */
+  featuredGif?: Gif | undefined;
+
+  /**
+   * The channel object exactly as Giphy sent it.
+   *
+   * @generated from field: string giphy_json = 5;
+   */
+  giphyJson: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.Channel.
+ * Use `create(ChannelSchema)` to create a new message.
+ */
+export declare const ChannelSchema: GenMessage<Channel>;
+
+/**
+ * @generated from message gifmesh.storage.v1.SearchChannelsRequest
+ */
+export declare type SearchChannelsRequest = Message<"gifmesh.storage.v1.SearchChannelsRequest"> & {
+  /**
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 3;
+   */
+  offset: number;
+
+  /**
+   * @generated from field: gifmesh.gif.v1.Rating rating = 4;
+   */
+  rating: Rating;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.SearchChannelsRequest.
+ * Use `create(SearchChannelsRequestSchema)` to create a new message.
+ */
+export declare const SearchChannelsRequestSchema: GenMessage<SearchChannelsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.SearchChannelsResponse
+ */
+export declare type SearchChannelsResponse = Message<"gifmesh.storage.v1.SearchChannelsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Channel channels = 1;
+   */
+  channels: Channel[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.SearchChannelsResponse.
+ * Use `create(SearchChannelsResponseSchema)` to create a new message.
+ */
+export declare const SearchChannelsResponseSchema: GenMessage<SearchChannelsResponse>;
+
+/**
+ * A search term Giphy suggests.
+ *
+ * @generated from message gifmesh.storage.v1.Term
+ */
+export declare type Term = Message<"gifmesh.storage.v1.Term"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The term object exactly as Giphy sent it ({"name": ...} and any other member).
+   *
+   * @generated from field: string giphy_json = 2;
+   */
+  giphyJson: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.Term.
+ * Use `create(TermSchema)` to create a new message.
+ */
+export declare const TermSchema: GenMessage<Term>;
+
+/**
+ * @generated from message gifmesh.storage.v1.AutocompleteTagsRequest
+ */
+export declare type AutocompleteTagsRequest = Message<"gifmesh.storage.v1.AutocompleteTagsRequest"> & {
+  /**
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 offset = 3;
+   */
+  offset: number;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.AutocompleteTagsRequest.
+ * Use `create(AutocompleteTagsRequestSchema)` to create a new message.
+ */
+export declare const AutocompleteTagsRequestSchema: GenMessage<AutocompleteTagsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.AutocompleteTagsResponse
+ */
+export declare type AutocompleteTagsResponse = Message<"gifmesh.storage.v1.AutocompleteTagsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Term terms = 1;
+   */
+  terms: Term[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.AutocompleteTagsResponse.
+ * Use `create(AutocompleteTagsResponseSchema)` to create a new message.
+ */
+export declare const AutocompleteTagsResponseSchema: GenMessage<AutocompleteTagsResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListRelatedTagsRequest
+ */
+export declare type ListRelatedTagsRequest = Message<"gifmesh.storage.v1.ListRelatedTagsRequest"> & {
+  /**
+   * @generated from field: string term = 1;
+   */
+  term: string;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedTagsRequest.
+ * Use `create(ListRelatedTagsRequestSchema)` to create a new message.
+ */
+export declare const ListRelatedTagsRequestSchema: GenMessage<ListRelatedTagsRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListRelatedTagsResponse
+ */
+export declare type ListRelatedTagsResponse = Message<"gifmesh.storage.v1.ListRelatedTagsResponse"> & {
+  /**
+   * @generated from field: repeated gifmesh.storage.v1.Term terms = 1;
+   */
+  terms: Term[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 3;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedTagsResponse.
+ * Use `create(ListRelatedTagsResponseSchema)` to create a new message.
+ */
+export declare const ListRelatedTagsResponseSchema: GenMessage<ListRelatedTagsResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListTrendingSearchesRequest
+ */
+export declare type ListTrendingSearchesRequest = Message<"gifmesh.storage.v1.ListTrendingSearchesRequest"> & {
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListTrendingSearchesRequest.
+ * Use `create(ListTrendingSearchesRequestSchema)` to create a new message.
+ */
+export declare const ListTrendingSearchesRequestSchema: GenMessage<ListTrendingSearchesRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.ListTrendingSearchesResponse
+ */
+export declare type ListTrendingSearchesResponse = Message<"gifmesh.storage.v1.ListTrendingSearchesResponse"> & {
+  /**
+   * @generated from field: repeated string terms = 1;
+   */
+  terms: string[];
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 2;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.ListTrendingSearchesResponse.
+ * Use `create(ListTrendingSearchesResponseSchema)` to create a new message.
+ */
+export declare const ListTrendingSearchesResponseSchema: GenMessage<ListTrendingSearchesResponse>;
+
+/**
+ * @generated from message gifmesh.storage.v1.CreateRandomIdRequest
+ */
+export declare type CreateRandomIdRequest = Message<"gifmesh.storage.v1.CreateRandomIdRequest"> & {
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.CreateRandomIdRequest.
+ * Use `create(CreateRandomIdRequestSchema)` to create a new message.
+ */
+export declare const CreateRandomIdRequestSchema: GenMessage<CreateRandomIdRequest>;
+
+/**
+ * @generated from message gifmesh.storage.v1.CreateRandomIdResponse
+ */
+export declare type CreateRandomIdResponse = Message<"gifmesh.storage.v1.CreateRandomIdResponse"> & {
+  /**
+   * @generated from field: string random_id = 1;
+   */
+  randomId: string;
+
+  /**
+   * @generated from field: gifmesh.storage.v1.ResultSource source = 2;
+   */
+  source: ResultSource;
+};
+
+/**
+ * Describes the message gifmesh.storage.v1.CreateRandomIdResponse.
+ * Use `create(CreateRandomIdResponseSchema)` to create a new message.
+ */
+export declare const CreateRandomIdResponseSchema: GenMessage<CreateRandomIdResponse>;
 
 /**
  * Where an answer came from.
@@ -316,6 +1205,13 @@ export enum ResultSource {
    * @generated from enum value: RESULT_SOURCE_DATABASE_STALE = 3;
    */
   DATABASE_STALE = 3,
+
+  /**
+   * Made by gifmesh itself because Giphy failed (a random id).
+   *
+   * @generated from enum value: RESULT_SOURCE_LOCAL = 4;
+   */
+  LOCAL = 4,
 }
 
 /**
@@ -376,6 +1272,148 @@ export declare const StorageService: GenService<{
     methodKind: "unary";
     input: typeof GetArchiveStatusRequestSchema;
     output: typeof GetArchiveStatusResponseSchema;
+  },
+  /**
+   * One random GIF or sticker, like /v1/{type}/random. Never served from the
+   * database while Giphy answers; when it fails, a random stored one is.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.GetRandomGif
+   */
+  getRandomGif: {
+    methodKind: "unary";
+    input: typeof GetRandomGifRequestSchema;
+    output: typeof GetRandomGifResponseSchema;
+  },
+  /**
+   * The GIF for a phrase, like /v1/{type}/translate.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.TranslateGif
+   */
+  translateGif: {
+    methodKind: "unary";
+    input: typeof TranslateGifRequestSchema;
+    output: typeof TranslateGifResponseSchema;
+  },
+  /**
+   * GIFs related to a GIF, like /v1/{type}/related?gif_id=.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListRelatedGifs
+   */
+  listRelatedGifs: {
+    methodKind: "unary";
+    input: typeof ListRelatedGifsRequestSchema;
+    output: typeof ListRelatedGifsResponseSchema;
+  },
+  /**
+   * GIF categories with their subcategories, like /v1/gifs/categories.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListCategories
+   */
+  listCategories: {
+    methodKind: "unary";
+    input: typeof ListCategoriesRequestSchema;
+    output: typeof ListCategoriesResponseSchema;
+  },
+  /**
+   * The subcategories of one category, like /v1/gifs/categories/{category}.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListSubcategories
+   */
+  listSubcategories: {
+    methodKind: "unary";
+    input: typeof ListSubcategoriesRequestSchema;
+    output: typeof ListSubcategoriesResponseSchema;
+  },
+  /**
+   * The GIFs of a subcategory, like /v1/gifs/categories/{category}/{subcategory}.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListCategoryGifs
+   */
+  listCategoryGifs: {
+    methodKind: "unary";
+    input: typeof ListCategoryGifsRequestSchema;
+    output: typeof ListCategoryGifsResponseSchema;
+  },
+  /**
+   * Emoji, like /v1/emoji (offset pages) and /v2/emoji (next_cursor pages).
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListEmoji
+   */
+  listEmoji: {
+    methodKind: "unary";
+    input: typeof ListEmojiRequestSchema;
+    output: typeof ListEmojiResponseSchema;
+  },
+  /**
+   * The variations of one emoji, like /v2/emoji/{id}/variations.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListEmojiVariations
+   */
+  listEmojiVariations: {
+    methodKind: "unary";
+    input: typeof ListEmojiVariationsRequestSchema;
+    output: typeof ListEmojiVariationsResponseSchema;
+  },
+  /**
+   * Animated text stickers for a text, like /v1/text/animate?m=.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.AnimateText
+   */
+  animateText: {
+    methodKind: "unary";
+    input: typeof AnimateTextRequestSchema;
+    output: typeof AnimateTextResponseSchema;
+  },
+  /**
+   * Channels matching a phrase, like /v1/channels/search.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.SearchChannels
+   */
+  searchChannels: {
+    methodKind: "unary";
+    input: typeof SearchChannelsRequestSchema;
+    output: typeof SearchChannelsResponseSchema;
+  },
+  /**
+   * Search terms completing a prefix, like /v1/gifs/search/tags.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.AutocompleteTags
+   */
+  autocompleteTags: {
+    methodKind: "unary";
+    input: typeof AutocompleteTagsRequestSchema;
+    output: typeof AutocompleteTagsResponseSchema;
+  },
+  /**
+   * Tags related to a term, like /v1/tags/related/{term}.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListRelatedTags
+   */
+  listRelatedTags: {
+    methodKind: "unary";
+    input: typeof ListRelatedTagsRequestSchema;
+    output: typeof ListRelatedTagsResponseSchema;
+  },
+  /**
+   * What people search for now, like /v1/trending/searches.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.ListTrendingSearches
+   */
+  listTrendingSearches: {
+    methodKind: "unary";
+    input: typeof ListTrendingSearchesRequestSchema;
+    output: typeof ListTrendingSearchesResponseSchema;
+  },
+  /**
+   * A random id for Giphy's personalisation, like /v1/randomid. When Giphy
+   * fails, storage makes one of the same shape.
+   *
+   * @generated from rpc gifmesh.storage.v1.StorageService.CreateRandomId
+   */
+  createRandomId: {
+    methodKind: "unary";
+    input: typeof CreateRandomIdRequestSchema;
+    output: typeof CreateRandomIdResponseSchema;
   },
 }>;
 

@@ -3,7 +3,10 @@
 /* eslint-disable */
 
 // The storage service: gifmesh's system of record. It is the only service that
-// talks to Giphy, and it answers from PostgreSQL when Giphy cannot.
+// talks to Giphy, and it answers from PostgreSQL when Giphy cannot. There is one
+// RPC per Giphy endpoint that @giphy/js-fetch-api and Giphy's API docs name; each
+// comment says which. Parameters are Giphy's, forwarded as given. docs/giphy-api.md
+// says what each stores, for how long, and what it serves when Giphy fails.
 
 import { enumDesc, fileDesc, messageDesc, serviceDesc, tsEnum } from "@bufbuild/protobuf/codegenv2";
 import { file_gifmesh_gif_v1_gif } from "../../gif/v1/gif_pb.js";
@@ -12,7 +15,7 @@ import { file_gifmesh_gif_v1_gif } from "../../gif/v1/gif_pb.js";
  * Describes the file gifmesh/storage/v1/storage.proto.
  */
 export const file_gifmesh_storage_v1_storage = /*@__PURE__*/
-  fileDesc("CiBnaWZtZXNoL3N0b3JhZ2UvdjEvc3RvcmFnZS5wcm90bxISZ2lmbWVzaC5zdG9yYWdlLnYxIkAKClBhZ2luYXRpb24SEwoLdG90YWxfY291bnQYASABKA0SDQoFY291bnQYAiABKA0SDgoGb2Zmc2V0GAMgASgNIncKEVNlYXJjaEdpZnNSZXF1ZXN0Eg0KBXF1ZXJ5GAEgASgJEg0KBWxpbWl0GAIgASgNEg4KBm9mZnNldBgDIAEoDRImCgZyYXRpbmcYBCABKA4yFi5naWZtZXNoLmdpZi52MS5SYXRpbmcSDAoEbGFuZxgFIAEoCSKdAQoSU2VhcmNoR2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiYAoXTGlzdFRyZW5kaW5nR2lmc1JlcXVlc3QSDQoFbGltaXQYASABKA0SDgoGb2Zmc2V0GAIgASgNEiYKBnJhdGluZxgDIAEoDjIWLmdpZm1lc2guZ2lmLnYxLlJhdGluZyKjAQoYTGlzdFRyZW5kaW5nR2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiGwoNR2V0R2lmUmVxdWVzdBIKCgJpZBgBIAEoCSJkCg5HZXRHaWZSZXNwb25zZRIgCgNnaWYYASABKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMAoGc291cmNlGAIgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSIiChNCYXRjaEdldEdpZnNSZXF1ZXN0EgsKA2lkcxgBIAMoCSJOChRCYXRjaEdldEdpZnNSZXNwb25zZRIhCgRnaWZzGAEgAygLMhMuZ2lmbWVzaC5naWYudjEuR2lmEhMKC21pc3NpbmdfaWRzGAIgAygJIikKF0dldEFyY2hpdmVTdGF0dXNSZXF1ZXN0Eg4KBmdpZl9pZBgBIAEoCSJZChhHZXRBcmNoaXZlU3RhdHVzUmVzcG9uc2USDgoGZ2lmX2lkGAEgASgJEi0KB2FyY2hpdmUYAiABKAsyHC5naWZtZXNoLmdpZi52MS5BcmNoaXZlU3RhdGUqhAEKDFJlc3VsdFNvdXJjZRIdChlSRVNVTFRfU09VUkNFX1VOU1BFQ0lGSUVEEAASGgoWUkVTVUxUX1NPVVJDRV9EQVRBQkFTRRABEhcKE1JFU1VMVF9TT1VSQ0VfR0lQSFkQAhIgChxSRVNVTFRfU09VUkNFX0RBVEFCQVNFX1NUQUxFEAMymAQKDlN0b3JhZ2VTZXJ2aWNlEmAKClNlYXJjaEdpZnMSJS5naWZtZXNoLnN0b3JhZ2UudjEuU2VhcmNoR2lmc1JlcXVlc3QaJi5naWZtZXNoLnN0b3JhZ2UudjEuU2VhcmNoR2lmc1Jlc3BvbnNlIgOQAgEScgoQTGlzdFRyZW5kaW5nR2lmcxIrLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0VHJlbmRpbmdHaWZzUmVxdWVzdBosLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0VHJlbmRpbmdHaWZzUmVzcG9uc2UiA5ACARJUCgZHZXRHaWYSIS5naWZtZXNoLnN0b3JhZ2UudjEuR2V0R2lmUmVxdWVzdBoiLmdpZm1lc2guc3RvcmFnZS52MS5HZXRHaWZSZXNwb25zZSIDkAIBEmYKDEJhdGNoR2V0R2lmcxInLmdpZm1lc2guc3RvcmFnZS52MS5CYXRjaEdldEdpZnNSZXF1ZXN0GiguZ2lmbWVzaC5zdG9yYWdlLnYxLkJhdGNoR2V0R2lmc1Jlc3BvbnNlIgOQAgEScgoQR2V0QXJjaGl2ZVN0YXR1cxIrLmdpZm1lc2guc3RvcmFnZS52MS5HZXRBcmNoaXZlU3RhdHVzUmVxdWVzdBosLmdpZm1lc2guc3RvcmFnZS52MS5HZXRBcmNoaXZlU3RhdHVzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_gifmesh_gif_v1_gif]);
+  fileDesc("CiBnaWZtZXNoL3N0b3JhZ2UvdjEvc3RvcmFnZS5wcm90bxISZ2lmbWVzaC5zdG9yYWdlLnYxIlUKClBhZ2luYXRpb24SEwoLdG90YWxfY291bnQYASABKA0SDQoFY291bnQYAiABKA0SDgoGb2Zmc2V0GAMgASgNEhMKC25leHRfY3Vyc29yGAQgASgJIpICChFTZWFyY2hHaWZzUmVxdWVzdBINCgVxdWVyeRgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZvZmZzZXQYAyABKA0SJgoGcmF0aW5nGAQgASgOMhYuZ2lmbWVzaC5naWYudjEuUmF0aW5nEgwKBGxhbmcYBSABKAkSJwoEdHlwZRgGIAEoDjIZLmdpZm1lc2guZ2lmLnYxLk1lZGlhVHlwZRIMCgRzb3J0GAcgASgJEhQKDGNvdW50cnlfY29kZRgIIAEoCRIOCgZyZWdpb24YCSABKAkSGwoTcmVtb3ZlX2xvd19jb250cmFzdBgKIAEoCBIfChdleGNsdWRlX2R5bmFtaWNfcmVzdWx0cxgLIAEoCCKdAQoSU2VhcmNoR2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UirwEKF0xpc3RUcmVuZGluZ0dpZnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgNEg4KBm9mZnNldBgCIAEoDRImCgZyYXRpbmcYAyABKA4yFi5naWZtZXNoLmdpZi52MS5SYXRpbmcSJwoEdHlwZRgEIAEoDjIZLmdpZm1lc2guZ2lmLnYxLk1lZGlhVHlwZRIUCgxjb3VudHJ5X2NvZGUYBSABKAkSDgoGcmVnaW9uGAYgASgJIqMBChhMaXN0VHJlbmRpbmdHaWZzUmVzcG9uc2USIQoEZ2lmcxgBIAMoCzITLmdpZm1lc2guZ2lmLnYxLkdpZhIyCgpwYWdpbmF0aW9uGAIgASgLMh4uZ2lmbWVzaC5zdG9yYWdlLnYxLlBhZ2luYXRpb24SMAoGc291cmNlGAMgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSIbCg1HZXRHaWZSZXF1ZXN0EgoKAmlkGAEgASgJImQKDkdldEdpZlJlc3BvbnNlEiAKA2dpZhgBIAEoCzITLmdpZm1lc2guZ2lmLnYxLkdpZhIwCgZzb3VyY2UYAiABKA4yIC5naWZtZXNoLnN0b3JhZ2UudjEuUmVzdWx0U291cmNlIiIKE0JhdGNoR2V0R2lmc1JlcXVlc3QSCwoDaWRzGAEgAygJIk4KFEJhdGNoR2V0R2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSEwoLbWlzc2luZ19pZHMYAiADKAkiKQoXR2V0QXJjaGl2ZVN0YXR1c1JlcXVlc3QSDgoGZ2lmX2lkGAEgASgJIokBChhHZXRBcmNoaXZlU3RhdHVzUmVzcG9uc2USDgoGZ2lmX2lkGAEgASgJEi0KB2FyY2hpdmUYAiABKAsyHC5naWZtZXNoLmdpZi52MS5BcmNoaXZlU3RhdGUSLgoLbWVkaWFfZmlsZXMYAyADKAsyGS5naWZtZXNoLmdpZi52MS5NZWRpYUZpbGUicwoTR2V0UmFuZG9tR2lmUmVxdWVzdBInCgR0eXBlGAEgASgOMhkuZ2lmbWVzaC5naWYudjEuTWVkaWFUeXBlEgsKA3RhZxgCIAEoCRImCgZyYXRpbmcYAyABKA4yFi5naWZtZXNoLmdpZi52MS5SYXRpbmciagoUR2V0UmFuZG9tR2lmUmVzcG9uc2USIAoDZ2lmGAEgASgLMhMuZ2lmbWVzaC5naWYudjEuR2lmEjAKBnNvdXJjZRgCIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UilwEKE1RyYW5zbGF0ZUdpZlJlcXVlc3QSJwoEdHlwZRgBIAEoDjIZLmdpZm1lc2guZ2lmLnYxLk1lZGlhVHlwZRIOCgZwaHJhc2UYAiABKAkSEQoJd2VpcmRuZXNzGAMgASgNEiYKBnJhdGluZxgEIAEoDjIWLmdpZm1lc2guZ2lmLnYxLlJhdGluZxIMCgRsYW5nGAUgASgJImoKFFRyYW5zbGF0ZUdpZlJlc3BvbnNlEiAKA2dpZhgBIAEoCzITLmdpZm1lc2guZ2lmLnYxLkdpZhIwCgZzb3VyY2UYAiABKA4yIC5naWZtZXNoLnN0b3JhZ2UudjEuUmVzdWx0U291cmNlIpgBChZMaXN0UmVsYXRlZEdpZnNSZXF1ZXN0Eg4KBmdpZl9pZBgBIAEoCRInCgR0eXBlGAIgASgOMhkuZ2lmbWVzaC5naWYudjEuTWVkaWFUeXBlEg0KBWxpbWl0GAMgASgNEg4KBm9mZnNldBgEIAEoDRImCgZyYXRpbmcYBSABKA4yFi5naWZtZXNoLmdpZi52MS5SYXRpbmciogEKF0xpc3RSZWxhdGVkR2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UimQEKCENhdGVnb3J5EgwKBG5hbWUYASABKAkSFAoMbmFtZV9lbmNvZGVkGAIgASgJEjMKDXN1YmNhdGVnb3JpZXMYAyADKAsyHC5naWZtZXNoLnN0b3JhZ2UudjEuQ2F0ZWdvcnkSIAoDZ2lmGAQgASgLMhMuZ2lmbWVzaC5naWYudjEuR2lmEhIKCmdpcGh5X2pzb24YBSABKAkiNgoVTGlzdENhdGVnb3JpZXNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgNEg4KBm9mZnNldBgCIAEoDSKwAQoWTGlzdENhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwuZ2lmbWVzaC5zdG9yYWdlLnYxLkNhdGVnb3J5EjIKCnBhZ2luYXRpb24YAiABKAsyHi5naWZtZXNoLnN0b3JhZ2UudjEuUGFnaW5hdGlvbhIwCgZzb3VyY2UYAyABKA4yIC5naWZtZXNoLnN0b3JhZ2UudjEuUmVzdWx0U291cmNlIksKGExpc3RTdWJjYXRlZ29yaWVzUmVxdWVzdBIQCghjYXRlZ29yeRgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZvZmZzZXQYAyABKA0itgEKGUxpc3RTdWJjYXRlZ29yaWVzUmVzcG9uc2USMwoNc3ViY2F0ZWdvcmllcxgBIAMoCzIcLmdpZm1lc2guc3RvcmFnZS52MS5DYXRlZ29yeRIyCgpwYWdpbmF0aW9uGAIgASgLMh4uZ2lmbWVzaC5zdG9yYWdlLnYxLlBhZ2luYXRpb24SMAoGc291cmNlGAMgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSKHAQoXTGlzdENhdGVnb3J5R2lmc1JlcXVlc3QSEAoIY2F0ZWdvcnkYASABKAkSEwoLc3ViY2F0ZWdvcnkYAiABKAkSDQoFbGltaXQYAyABKA0SDgoGb2Zmc2V0GAQgASgNEiYKBnJhdGluZxgFIAEoDjIWLmdpZm1lc2guZ2lmLnYxLlJhdGluZyKjAQoYTGlzdENhdGVnb3J5R2lmc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiRgoQTGlzdEVtb2ppUmVxdWVzdBITCgthcGlfdmVyc2lvbhgBIAEoDRINCgVsaW1pdBgCIAEoDRIOCgZvZmZzZXQYAyABKA0inAEKEUxpc3RFbW9qaVJlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiKAoaTGlzdEVtb2ppVmFyaWF0aW9uc1JlcXVlc3QSCgoCaWQYASABKAkicgobTGlzdEVtb2ppVmFyaWF0aW9uc1Jlc3BvbnNlEiEKBGdpZnMYASADKAsyEy5naWZtZXNoLmdpZi52MS5HaWYSMAoGc291cmNlGAIgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSJBChJBbmltYXRlVGV4dFJlcXVlc3QSDAoEdGV4dBgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZvZmZzZXQYAyABKA0ingEKE0FuaW1hdGVUZXh0UmVzcG9uc2USIQoEZ2lmcxgBIAMoCzITLmdpZm1lc2guZ2lmLnYxLkdpZhIyCgpwYWdpbmF0aW9uGAIgASgLMh4uZ2lmbWVzaC5zdG9yYWdlLnYxLlBhZ2luYXRpb24SMAoGc291cmNlGAMgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSJ4CgdDaGFubmVsEgoKAmlkGAEgASgEEgwKBHNsdWcYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEikKDGZlYXR1cmVkX2dpZhgEIAEoCzITLmdpZm1lc2guZ2lmLnYxLkdpZhISCgpnaXBoeV9qc29uGAUgASgJIm0KFVNlYXJjaENoYW5uZWxzUmVxdWVzdBINCgVxdWVyeRgBIAEoCRINCgVsaW1pdBgCIAEoDRIOCgZvZmZzZXQYAyABKA0SJgoGcmF0aW5nGAQgASgOMhYuZ2lmbWVzaC5naWYudjEuUmF0aW5nIq0BChZTZWFyY2hDaGFubmVsc1Jlc3BvbnNlEi0KCGNoYW5uZWxzGAEgAygLMhsuZ2lmbWVzaC5zdG9yYWdlLnYxLkNoYW5uZWwSMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiKAoEVGVybRIMCgRuYW1lGAEgASgJEhIKCmdpcGh5X2pzb24YAiABKAkiRwoXQXV0b2NvbXBsZXRlVGFnc1JlcXVlc3QSDQoFcXVlcnkYASABKAkSDQoFbGltaXQYAiABKA0SDgoGb2Zmc2V0GAMgASgNIqkBChhBdXRvY29tcGxldGVUYWdzUmVzcG9uc2USJwoFdGVybXMYASADKAsyGC5naWZtZXNoLnN0b3JhZ2UudjEuVGVybRIyCgpwYWdpbmF0aW9uGAIgASgLMh4uZ2lmbWVzaC5zdG9yYWdlLnYxLlBhZ2luYXRpb24SMAoGc291cmNlGAMgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSImChZMaXN0UmVsYXRlZFRhZ3NSZXF1ZXN0EgwKBHRlcm0YASABKAkiqAEKF0xpc3RSZWxhdGVkVGFnc1Jlc3BvbnNlEicKBXRlcm1zGAEgAygLMhguZ2lmbWVzaC5zdG9yYWdlLnYxLlRlcm0SMgoKcGFnaW5hdGlvbhgCIAEoCzIeLmdpZm1lc2guc3RvcmFnZS52MS5QYWdpbmF0aW9uEjAKBnNvdXJjZRgDIAEoDjIgLmdpZm1lc2guc3RvcmFnZS52MS5SZXN1bHRTb3VyY2UiHQobTGlzdFRyZW5kaW5nU2VhcmNoZXNSZXF1ZXN0Il8KHExpc3RUcmVuZGluZ1NlYXJjaGVzUmVzcG9uc2USDQoFdGVybXMYASADKAkSMAoGc291cmNlGAIgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSIXChVDcmVhdGVSYW5kb21JZFJlcXVlc3QiXQoWQ3JlYXRlUmFuZG9tSWRSZXNwb25zZRIRCglyYW5kb21faWQYASABKAkSMAoGc291cmNlGAIgASgOMiAuZ2lmbWVzaC5zdG9yYWdlLnYxLlJlc3VsdFNvdXJjZSqdAQoMUmVzdWx0U291cmNlEh0KGVJFU1VMVF9TT1VSQ0VfVU5TUEVDSUZJRUQQABIaChZSRVNVTFRfU09VUkNFX0RBVEFCQVNFEAESFwoTUkVTVUxUX1NPVVJDRV9HSVBIWRACEiAKHFJFU1VMVF9TT1VSQ0VfREFUQUJBU0VfU1RBTEUQAxIXChNSRVNVTFRfU09VUkNFX0xPQ0FMEAQyqhAKDlN0b3JhZ2VTZXJ2aWNlEmAKClNlYXJjaEdpZnMSJS5naWZtZXNoLnN0b3JhZ2UudjEuU2VhcmNoR2lmc1JlcXVlc3QaJi5naWZtZXNoLnN0b3JhZ2UudjEuU2VhcmNoR2lmc1Jlc3BvbnNlIgOQAgEScgoQTGlzdFRyZW5kaW5nR2lmcxIrLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0VHJlbmRpbmdHaWZzUmVxdWVzdBosLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0VHJlbmRpbmdHaWZzUmVzcG9uc2UiA5ACARJUCgZHZXRHaWYSIS5naWZtZXNoLnN0b3JhZ2UudjEuR2V0R2lmUmVxdWVzdBoiLmdpZm1lc2guc3RvcmFnZS52MS5HZXRHaWZSZXNwb25zZSIDkAIBEmYKDEJhdGNoR2V0R2lmcxInLmdpZm1lc2guc3RvcmFnZS52MS5CYXRjaEdldEdpZnNSZXF1ZXN0GiguZ2lmbWVzaC5zdG9yYWdlLnYxLkJhdGNoR2V0R2lmc1Jlc3BvbnNlIgOQAgEScgoQR2V0QXJjaGl2ZVN0YXR1cxIrLmdpZm1lc2guc3RvcmFnZS52MS5HZXRBcmNoaXZlU3RhdHVzUmVxdWVzdBosLmdpZm1lc2guc3RvcmFnZS52MS5HZXRBcmNoaXZlU3RhdHVzUmVzcG9uc2UiA5ACARJhCgxHZXRSYW5kb21HaWYSJy5naWZtZXNoLnN0b3JhZ2UudjEuR2V0UmFuZG9tR2lmUmVxdWVzdBooLmdpZm1lc2guc3RvcmFnZS52MS5HZXRSYW5kb21HaWZSZXNwb25zZRJmCgxUcmFuc2xhdGVHaWYSJy5naWZtZXNoLnN0b3JhZ2UudjEuVHJhbnNsYXRlR2lmUmVxdWVzdBooLmdpZm1lc2guc3RvcmFnZS52MS5UcmFuc2xhdGVHaWZSZXNwb25zZSIDkAIBEm8KD0xpc3RSZWxhdGVkR2lmcxIqLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0UmVsYXRlZEdpZnNSZXF1ZXN0GisuZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RSZWxhdGVkR2lmc1Jlc3BvbnNlIgOQAgESbAoOTGlzdENhdGVnb3JpZXMSKS5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdENhdGVnb3JpZXNSZXF1ZXN0GiouZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RDYXRlZ29yaWVzUmVzcG9uc2UiA5ACARJ1ChFMaXN0U3ViY2F0ZWdvcmllcxIsLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0U3ViY2F0ZWdvcmllc1JlcXVlc3QaLS5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdFN1YmNhdGVnb3JpZXNSZXNwb25zZSIDkAIBEnIKEExpc3RDYXRlZ29yeUdpZnMSKy5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdENhdGVnb3J5R2lmc1JlcXVlc3QaLC5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdENhdGVnb3J5R2lmc1Jlc3BvbnNlIgOQAgESXQoJTGlzdEVtb2ppEiQuZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RFbW9qaVJlcXVlc3QaJS5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdEVtb2ppUmVzcG9uc2UiA5ACARJ7ChNMaXN0RW1vamlWYXJpYXRpb25zEi4uZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RFbW9qaVZhcmlhdGlvbnNSZXF1ZXN0Gi8uZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RFbW9qaVZhcmlhdGlvbnNSZXNwb25zZSIDkAIBEmMKC0FuaW1hdGVUZXh0EiYuZ2lmbWVzaC5zdG9yYWdlLnYxLkFuaW1hdGVUZXh0UmVxdWVzdBonLmdpZm1lc2guc3RvcmFnZS52MS5BbmltYXRlVGV4dFJlc3BvbnNlIgOQAgESbAoOU2VhcmNoQ2hhbm5lbHMSKS5naWZtZXNoLnN0b3JhZ2UudjEuU2VhcmNoQ2hhbm5lbHNSZXF1ZXN0GiouZ2lmbWVzaC5zdG9yYWdlLnYxLlNlYXJjaENoYW5uZWxzUmVzcG9uc2UiA5ACARJyChBBdXRvY29tcGxldGVUYWdzEisuZ2lmbWVzaC5zdG9yYWdlLnYxLkF1dG9jb21wbGV0ZVRhZ3NSZXF1ZXN0GiwuZ2lmbWVzaC5zdG9yYWdlLnYxLkF1dG9jb21wbGV0ZVRhZ3NSZXNwb25zZSIDkAIBEm8KD0xpc3RSZWxhdGVkVGFncxIqLmdpZm1lc2guc3RvcmFnZS52MS5MaXN0UmVsYXRlZFRhZ3NSZXF1ZXN0GisuZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RSZWxhdGVkVGFnc1Jlc3BvbnNlIgOQAgESfgoUTGlzdFRyZW5kaW5nU2VhcmNoZXMSLy5naWZtZXNoLnN0b3JhZ2UudjEuTGlzdFRyZW5kaW5nU2VhcmNoZXNSZXF1ZXN0GjAuZ2lmbWVzaC5zdG9yYWdlLnYxLkxpc3RUcmVuZGluZ1NlYXJjaGVzUmVzcG9uc2UiA5ACARJnCg5DcmVhdGVSYW5kb21JZBIpLmdpZm1lc2guc3RvcmFnZS52MS5DcmVhdGVSYW5kb21JZFJlcXVlc3QaKi5naWZtZXNoLnN0b3JhZ2UudjEuQ3JlYXRlUmFuZG9tSWRSZXNwb25zZWIGcHJvdG8z", [file_gifmesh_gif_v1_gif]);
 
 /**
  * Describes the message gifmesh.storage.v1.Pagination.
@@ -90,6 +93,223 @@ export const GetArchiveStatusRequestSchema = /*@__PURE__*/
  */
 export const GetArchiveStatusResponseSchema = /*@__PURE__*/
   messageDesc(file_gifmesh_storage_v1_storage, 10);
+
+/**
+ * Describes the message gifmesh.storage.v1.GetRandomGifRequest.
+ * Use `create(GetRandomGifRequestSchema)` to create a new message.
+ */
+export const GetRandomGifRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 11);
+
+/**
+ * Describes the message gifmesh.storage.v1.GetRandomGifResponse.
+ * Use `create(GetRandomGifResponseSchema)` to create a new message.
+ */
+export const GetRandomGifResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 12);
+
+/**
+ * Describes the message gifmesh.storage.v1.TranslateGifRequest.
+ * Use `create(TranslateGifRequestSchema)` to create a new message.
+ */
+export const TranslateGifRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 13);
+
+/**
+ * Describes the message gifmesh.storage.v1.TranslateGifResponse.
+ * Use `create(TranslateGifResponseSchema)` to create a new message.
+ */
+export const TranslateGifResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 14);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedGifsRequest.
+ * Use `create(ListRelatedGifsRequestSchema)` to create a new message.
+ */
+export const ListRelatedGifsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 15);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedGifsResponse.
+ * Use `create(ListRelatedGifsResponseSchema)` to create a new message.
+ */
+export const ListRelatedGifsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 16);
+
+/**
+ * Describes the message gifmesh.storage.v1.Category.
+ * Use `create(CategorySchema)` to create a new message.
+ */
+export const CategorySchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 17);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoriesRequest.
+ * Use `create(ListCategoriesRequestSchema)` to create a new message.
+ */
+export const ListCategoriesRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 18);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoriesResponse.
+ * Use `create(ListCategoriesResponseSchema)` to create a new message.
+ */
+export const ListCategoriesResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 19);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListSubcategoriesRequest.
+ * Use `create(ListSubcategoriesRequestSchema)` to create a new message.
+ */
+export const ListSubcategoriesRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 20);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListSubcategoriesResponse.
+ * Use `create(ListSubcategoriesResponseSchema)` to create a new message.
+ */
+export const ListSubcategoriesResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 21);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoryGifsRequest.
+ * Use `create(ListCategoryGifsRequestSchema)` to create a new message.
+ */
+export const ListCategoryGifsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 22);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListCategoryGifsResponse.
+ * Use `create(ListCategoryGifsResponseSchema)` to create a new message.
+ */
+export const ListCategoryGifsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 23);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiRequest.
+ * Use `create(ListEmojiRequestSchema)` to create a new message.
+ */
+export const ListEmojiRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 24);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiResponse.
+ * Use `create(ListEmojiResponseSchema)` to create a new message.
+ */
+export const ListEmojiResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 25);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiVariationsRequest.
+ * Use `create(ListEmojiVariationsRequestSchema)` to create a new message.
+ */
+export const ListEmojiVariationsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 26);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListEmojiVariationsResponse.
+ * Use `create(ListEmojiVariationsResponseSchema)` to create a new message.
+ */
+export const ListEmojiVariationsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 27);
+
+/**
+ * Describes the message gifmesh.storage.v1.AnimateTextRequest.
+ * Use `create(AnimateTextRequestSchema)` to create a new message.
+ */
+export const AnimateTextRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 28);
+
+/**
+ * Describes the message gifmesh.storage.v1.AnimateTextResponse.
+ * Use `create(AnimateTextResponseSchema)` to create a new message.
+ */
+export const AnimateTextResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 29);
+
+/**
+ * Describes the message gifmesh.storage.v1.Channel.
+ * Use `create(ChannelSchema)` to create a new message.
+ */
+export const ChannelSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 30);
+
+/**
+ * Describes the message gifmesh.storage.v1.SearchChannelsRequest.
+ * Use `create(SearchChannelsRequestSchema)` to create a new message.
+ */
+export const SearchChannelsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 31);
+
+/**
+ * Describes the message gifmesh.storage.v1.SearchChannelsResponse.
+ * Use `create(SearchChannelsResponseSchema)` to create a new message.
+ */
+export const SearchChannelsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 32);
+
+/**
+ * Describes the message gifmesh.storage.v1.Term.
+ * Use `create(TermSchema)` to create a new message.
+ */
+export const TermSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 33);
+
+/**
+ * Describes the message gifmesh.storage.v1.AutocompleteTagsRequest.
+ * Use `create(AutocompleteTagsRequestSchema)` to create a new message.
+ */
+export const AutocompleteTagsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 34);
+
+/**
+ * Describes the message gifmesh.storage.v1.AutocompleteTagsResponse.
+ * Use `create(AutocompleteTagsResponseSchema)` to create a new message.
+ */
+export const AutocompleteTagsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 35);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedTagsRequest.
+ * Use `create(ListRelatedTagsRequestSchema)` to create a new message.
+ */
+export const ListRelatedTagsRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 36);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListRelatedTagsResponse.
+ * Use `create(ListRelatedTagsResponseSchema)` to create a new message.
+ */
+export const ListRelatedTagsResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 37);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListTrendingSearchesRequest.
+ * Use `create(ListTrendingSearchesRequestSchema)` to create a new message.
+ */
+export const ListTrendingSearchesRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 38);
+
+/**
+ * Describes the message gifmesh.storage.v1.ListTrendingSearchesResponse.
+ * Use `create(ListTrendingSearchesResponseSchema)` to create a new message.
+ */
+export const ListTrendingSearchesResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 39);
+
+/**
+ * Describes the message gifmesh.storage.v1.CreateRandomIdRequest.
+ * Use `create(CreateRandomIdRequestSchema)` to create a new message.
+ */
+export const CreateRandomIdRequestSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 40);
+
+/**
+ * Describes the message gifmesh.storage.v1.CreateRandomIdResponse.
+ * Use `create(CreateRandomIdResponseSchema)` to create a new message.
+ */
+export const CreateRandomIdResponseSchema = /*@__PURE__*/
+  messageDesc(file_gifmesh_storage_v1_storage, 41);
 
 /**
  * Describes the enum gifmesh.storage.v1.ResultSource.
