@@ -1,30 +1,8 @@
 // The ports the use cases depend on. Infrastructure implements them (Giphy over
 // HTTP, PostgreSQL through Kysely); tests can implement them in a few lines.
-import type { ArchiveState, GifMetadata, GifPage, Rating, StoredGif } from "../domain/gif.ts";
+import type { ArchiveState, GifMetadata, StoredGif } from "../domain/gif.ts";
 
-export interface GiphySearchParams {
-  readonly query: string;
-  readonly limit: number;
-  readonly offset: number;
-  readonly rating: Rating | undefined;
-  readonly lang: string;
-}
-
-/**
- * Giphy's v1 API. Throws StorageError with a GIPHY.* code. With a deadline in
- * `call`, attempts and retries stay within it, leaving time to store and answer;
- * running out of time is GIPHY.UNAVAILABLE (so stale data may be served).
- */
-export interface GiphyPort {
-  search(params: GiphySearchParams, call?: CallBounds): Promise<GifPage>;
-  trending(
-    params: { limit: number; offset: number; rating: Rating | undefined },
-    call?: CallBounds,
-  ): Promise<GifPage>;
-  /** Undefined when Giphy does not know the id. */
-  getById(id: string, call?: CallBounds): Promise<GifMetadata | undefined>;
-  getByIds(ids: readonly string[], call?: CallBounds): Promise<readonly GifMetadata[]>;
-}
+export type { GiphyPort, GiphySearchParams } from "./giphy-port.ts";
 
 /**
  * How long a call may keep the database busy: the RPC's cancellation signal and,

@@ -1,9 +1,23 @@
 // The GIF as storage's domain knows it: Giphy's metadata translated into our terms,
 // plus the archive state gifmesh tracks. Pure types, no I/O.
 
-export type Rating = "g" | "pg" | "pg-13" | "r" | "unrated";
+export type Rating = "y" | "g" | "pg" | "pg-13" | "r" | "unrated";
 
-export const RATING_ORDER: readonly Rating[] = ["g", "pg", "pg-13", "r"];
+/** Ratings from mildest to strongest: "y" (young children) sits below "g". */
+export const RATING_ORDER: readonly Rating[] = ["y", "g", "pg", "pg-13", "r"];
+
+/** Giphy's `type` path segment: /v1/{type}/search. */
+export type MediaType = "gifs" | "stickers" | "text" | "videos";
+
+/** A JSON value as Giphy sent it. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+export type JsonObject = { readonly [key: string]: JsonValue };
 
 export interface GifUser {
   readonly username: string;
@@ -46,6 +60,11 @@ export interface GifMetadata {
   readonly trendingAt: Date | null;
   readonly user: GifUser | null;
   readonly renditions: readonly Rendition[];
+  /**
+   * Giphy's object exactly as received (validated), every member kept. Null only
+   * for GIFs stored before gifmesh kept it (migration 0003).
+   */
+  readonly giphyObject: JsonObject | null;
 }
 
 export type ArchiveState =
@@ -84,6 +103,52 @@ export const ARCHIVED_RENDITION = "original";
 /** A page of results from Giphy. */
 export interface GifPage {
   readonly gifs: readonly GifMetadata[];
+  readonly totalCount: number;
+  readonly offset: number;
+  /** Emoji v2's `pagination.next_cursor`, as Giphy wrote it (JSON text); absent when none. */
+  readonly nextCursor?: string;
+}
+
+/** A Giphy category or subcategory (/v1/gifs/categories[/{category}]). */
+export interface Category {
+  readonly name: string;
+  readonly nameEncoded: string;
+  readonly subcategories: readonly Category[];
+  /** Its representative GIF, stored and archived like any other. */
+  readonly gif: GifMetadata | null;
+  /** The category object exactly as received, its `gif` member included. */
+  readonly giphyObject: JsonObject;
+}
+
+export interface CategoryPage {
+  readonly categories: readonly Category[];
+  readonly totalCount: number;
+  readonly offset: number;
+}
+
+/** A Giphy channel (/v1/channels/search). */
+export interface Channel {
+  readonly id: number;
+  readonly slug: string;
+  readonly displayName: string;
+  readonly featuredGif: GifMetadata | null;
+  readonly giphyObject: JsonObject;
+}
+
+export interface ChannelPage {
+  readonly channels: readonly Channel[];
+  readonly totalCount: number;
+  readonly offset: number;
+}
+
+/** A term Giphy suggests (autocomplete, related tags): {"name": ...} and whatever else it sends. */
+export interface Term {
+  readonly name: string;
+  readonly giphyObject: JsonObject;
+}
+
+export interface TermPage {
+  readonly terms: readonly Term[];
   readonly totalCount: number;
   readonly offset: number;
 }
