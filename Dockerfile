@@ -121,6 +121,13 @@ CMD ["node", "services/file-worker/src/main.ts"]
 
 # ---------------------------------------------------------------------------
 FROM runtime AS giphy-fixture
+# Debian's ffmpeg encodes the fixture's mp4 and webp renditions from its own GIFs.
+USER root
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
+USER 1000:1000
 COPY --from=deps /app/services/giphy-fixture/node_modules services/giphy-fixture/node_modules
 COPY services/giphy-fixture/package.json services/giphy-fixture/
 COPY services/giphy-fixture/src services/giphy-fixture/src
