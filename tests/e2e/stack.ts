@@ -156,6 +156,8 @@ async function adminQuery(sql: string): Promise<void> {
 
 export interface E2EStack {
   readonly gatewayUrl: string;
+  /** The Giphy fixture's origin (it serves the API and the media). */
+  readonly fixtureUrl: string;
   /** The gateway's admin server (/metrics, /readyz). */
   readonly gatewayAdminUrl: string;
   readonly topics: {
@@ -163,12 +165,24 @@ export interface E2EStack {
     readonly completed: string;
     readonly failed: string;
   };
-  readonly children: { readonly gateway: Child; readonly storage: Child; readonly worker: Child };
+  readonly children: {
+    readonly gateway: Child;
+    readonly storage: Child;
+    readonly worker: Child;
+    readonly fixture: Child;
+  };
   stop(): Promise<void>;
 }
 
+export interface E2EOptions {
+  /** Giphy's API for storage (default: the stack's own fixture). */
+  readonly giphyBaseUrl?: string;
+  /** Extra environment for storage, e.g. the archive set. */
+  readonly storageEnv?: Readonly<Record<string, string>>;
+}
+
 /** Starts the private stack and waits until every service reports ready. */
-export async function startE2EStack(): Promise<E2EStack> {
+export async function startE2EStack(options: E2EOptions = {}): Promise<E2EStack> {
   const id = testId();
   const database = `gifmesh_e2e_${id}`;
   const bucket = `gifmesh-e2e-${id}`;
@@ -242,8 +256,9 @@ export async function startE2EStack(): Promise<E2EStack> {
       DATABASE_URL: dbUrl.toString(),
       DATABASE_POOL_MAX: "4",
       KAFKA_RESULTS_GROUP: groups.storage,
-      GIPHY_BASE_URL: `${fixtureUrl}/v1/`,
+      GIPHY_BASE_URL: options.giphyBaseUrl ?? `${fixtureUrl}/v1/`,
       OUTBOX_POLL_INTERVAL_MS: "100",
+      ...options.storageEnv,
     });
     track(storage);
     const worker = startChild("file-worker", "services/file-worker/src/main.ts", {
@@ -282,8 +297,9 @@ export async function startE2EStack(): Promise<E2EStack> {
     return {
       gatewayUrl: `http://127.0.0.1:${String(port.gateway)}`,
       gatewayAdminUrl: `http://127.0.0.1:${String(port.gatewayAdmin)}`,
+      fixtureUrl,
       topics,
-      children: { gateway, storage, worker },
+      children: { gateway, storage, worker, fixture },
       stop,
     };
   } catch (error) {

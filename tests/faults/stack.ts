@@ -191,6 +191,12 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     OUTBOX_BATCH_SIZE: "10",
     OUTBOX_RETRY_MAX_MS: "2000",
     GIPHY_BREAKER_OPEN_MS: "3000",
+    // One file per GIF: the suite proves delivery (nothing lost, nothing twice) under
+    // faults, per archive request; 1,500 GIFs × every rendition file would be ~40
+    // times the downloads for the same proof. tests/e2e/drop-in.int.test.ts archives
+    // every rendition file.
+    ARCHIVE_RENDITIONS: "original",
+    ARCHIVE_FIELDS: "url",
   });
   const worker = (n: 1 | 2, adminPort: number) =>
     nodeService(`file-worker-${String(n)}`, "services/file-worker/src/main.ts", adminPort, {
