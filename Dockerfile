@@ -122,7 +122,7 @@ CMD ["node", "services/file-worker/src/main.ts"]
 # ---------------------------------------------------------------------------
 FROM runtime AS giphy-fixture
 # Debian's ffmpeg encodes the fixture's mp4 and webp renditions from its own GIFs.
-USER root
+USER 0
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg \
