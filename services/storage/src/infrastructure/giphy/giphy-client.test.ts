@@ -1,4 +1,4 @@
-// What the Giphy client tells its breaker: Giphy's own failures (5xx, 429, malformed,
+// What the Giphy client tells its breaker: Giphy's own failures (5xx, 429,
 // timeouts) count, a 4xx that our request or key caused does not, and a call the
 // caller abandoned is no evidence. Answers come from a stubbed fetch.
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -40,7 +40,7 @@ describe("giphy client and its breaker", () => {
     [500, "{}", "open"],
     [503, "{}", "open"],
     [429, '{"meta":{"status":429}}', "open"],
-    [200, '{"data": "not a list"}', "open"],
+    [200, '{"data": "not a list"}', "closed"],
     [400, '{"meta":{"status":400}}', "closed"],
     [414, "", "closed"],
     [401, '{"meta":{"status":401}}', "closed"],

@@ -1,4 +1,4 @@
-// The Giphy v1 HTTP client: timeouts, jittered retries on network errors and 5xx,
+// The Giphy HTTP client (every endpoint of GiphyPort): timeouts, jittered retries on network errors and 5xx,
 // a failure-rate circuit breaker consulted per attempt, zod-validated responses mapped to domain types. The API key
 // goes only into the request URL; errors, logs and spans name the path alone.
 //
@@ -14,11 +14,21 @@ import { redactString } from "@gifmesh/shared/logging";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { z } from "zod";
 import { StorageError, type StorageErrorCode } from "../../domain/errors.ts";
-import type { GifMetadata, GifPage } from "../../domain/gif.ts";
+import type { GifMetadata, GifPage, MediaType } from "../../domain/gif.ts";
 import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import type { CallOutcome, CircuitBreaker } from "./circuit-breaker.ts";
-import { toGifMetadata } from "./giphy-mapper.ts";
-import { GIPHY_MAX_PAGE_ITEMS, giphyListSchemaOf, giphySingleSchema } from "./giphy-schema.ts";
+import { toCategory, toChannel, toGifMetadata, toTerm } from "./giphy-mapper.ts";
+import {
+  GIPHY_MAX_PAGE_ITEMS,
+  giphyCategoryListSchemaOf,
+  giphyChannelListSchemaOf,
+  giphyListSchemaOf,
+  giphyMaybeSingleSchema,
+  giphyRandomIdSchema,
+  giphySingleSchema,
+  giphyTermListSchemaOf,
+  giphyTrendingSearchesSchema,
+} from "./giphy-schema.ts";
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { BodyTooLargeError, readCappedText } from "./read-capped.ts";
 
@@ -50,9 +60,24 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const PAGE_SLACK = 5;
 
 /** The list schema for `requested` GIFs (0: Giphy's default page, so the 100 cap alone). */
-function listSchemaFor(requested: number) {
-  return giphyListSchemaOf(requested > 0 ? requested + PAGE_SLACK : GIPHY_MAX_PAGE_ITEMS);
+function maxItemsFor(requested: number | undefined): number {
+  return requested !== undefined && requested > 0 ? requested + PAGE_SLACK : GIPHY_MAX_PAGE_ITEMS;
 }
+function listSchemaFor(requested: number | undefined) {
+  return giphyListSchemaOf(maxItemsFor(requested));
+}
+
+/** Query parameters as given; undefined ones are not sent. */
+type QueryValues = Readonly<Record<string, string | number | boolean | undefined>>;
+
+function query(values: QueryValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined) out[key] = String(value);
+  return out;
+}
+
+const segment = encodeURIComponent;
 
 /** An attempt with less time than this is not started. */
 const MIN_ATTEMPT_MS = 50;
@@ -77,18 +102,31 @@ class AttemptError extends StorageError {
 }
 
 /**
- * What one attempt tells the breaker about Giphy's health. Failures are Giphy's own:
- * timeouts, network errors, 5xx, malformed answers, and 429, because a rate-limited
- * key stays limited for its quota window and calling on only burns quota (as .NET's
- * standard HTTP resilience handler counts 429 too). A 401/403 or another 4xx is our
- * request or key at fault from an API that answered: a success, as Polly counts an
- * outcome it does not handle. Anything else (the caller gave up) is no evidence.
+ * What one attempt tells the breaker about Giphy's health (docs/giphy-api.md). Failures
+ * are Giphy's own: timeouts, network errors, 5xx, and 429, because a rate-limited key
+ * stays limited for its quota window and calling on only burns quota (as .NET's
+ * standard HTTP resilience handler counts 429 too). A 4xx (404 unknown id, 400 bad
+ * parameter, 401/403) is an API that answered: a success, as Polly counts an outcome
+ * it does not handle. An answer whose shape does not fit the endpoint says nothing
+ * about Giphy being up or down (one odd object, a wrong base URL): no evidence, like
+ * a call the caller gave up.
  */
 export function breakerOutcome(error: unknown): CallOutcome {
   if (!(error instanceof AttemptError)) return "ignored";
-  return error.code === "GIPHY.UNAUTHORIZED" || error.code === "GIPHY.REJECTED"
-    ? "success"
-    : "failure";
+  switch (error.code) {
+    case "GIPHY.UNAVAILABLE":
+    case "GIPHY.RATE_LIMITED":
+      return "failure";
+    case "GIPHY.BAD_RESPONSE":
+      return "ignored";
+    default:
+      return "success";
+  }
+}
+
+/** Giphy answered 404: the id, category, emoji or term is unknown to it. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof StorageError && error.code === "GIPHY.NOT_FOUND";
 }
 
 const NO_BREAKER: CircuitBreaker = {
@@ -111,7 +149,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     schema: S,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-  ): Promise<z.output<S> | undefined> {
+  ): Promise<z.output<S>> {
     const started = performance.now();
     return tracer.startActiveSpan(
       `GET ${template}`,
@@ -155,7 +193,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     signal: AbortSignal | undefined,
     timeoutMs: number,
     onStatus: (status: number) => void,
-  ): Promise<z.output<S> | undefined> {
+  ): Promise<z.output<S>> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
@@ -191,7 +229,8 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         `giphy ${endpoint}: api key rejected (${status})`,
         false,
       );
-    if (status === 404) return undefined;
+    if (status === 404)
+      throw new AttemptError("GIPHY.NOT_FOUND", `giphy ${endpoint}: not found (404)`, false);
     if (status >= 500)
       throw new AttemptError(
         "GIPHY.UNAVAILABLE",
@@ -210,17 +249,17 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     if (!parsed.success)
       throw new AttemptError(
         "GIPHY.BAD_RESPONSE",
-        `giphy ${endpoint}: response does not match the v1 shape`,
-        true,
+        `giphy ${endpoint}: response does not match the endpoint's shape`,
+        false,
       );
     const meta = (parsed.data as { meta: { response_id: string } }).meta;
     if (meta.response_id === "")
       throw new AttemptError(
         "GIPHY.BAD_RESPONSE",
         `giphy ${endpoint}: synthetic response (empty response_id)`,
-        true,
+        false,
       );
-    return parsed.data;
+    return parsed.data as z.output<S>;
   }
 
   async function call<S extends z.ZodType>(
@@ -230,7 +269,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     params: Record<string, string>,
     schema: S,
     bounds?: CallBounds,
-  ): Promise<z.output<S> | undefined> {
+  ): Promise<z.output<S>> {
     const signal = bounds?.signal;
     const budgetEnd = giphyBudgetEnd(bounds?.deadline);
     const outOfTime = (): StorageError =>
@@ -267,66 +306,292 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     }
   }
 
-  const page = (data: z.output<ReturnType<typeof giphyListSchemaOf>>): GifPage => ({
-    gifs: data.data.gifs.map(toGifMetadata),
-    totalCount: data.pagination?.total_count ?? data.data.gifs.length,
-    offset: data.pagination?.offset ?? 0,
-  });
+  const page = (data: z.output<ReturnType<typeof giphyListSchemaOf>>): GifPage => {
+    const cursor = data.pagination?.next_cursor;
+    return {
+      gifs: data.data.items.map(toGifMetadata),
+      totalCount: data.pagination?.total_count ?? data.data.items.length,
+      offset: data.pagination?.offset ?? 0,
+      // Kept as JSON text, as Giphy wrote it (a number today); null/absent: last page.
+      ...(cursor === undefined || cursor === null ? {} : { nextCursor: JSON.stringify(cursor) }),
+    };
+  };
+  const emptyPage = (offset: number): GifPage => ({ gifs: [], totalCount: 0, offset });
+  /** A 404 on a list endpoint that takes no id: an empty page, as before. */
+  const emptyOn404 = async <T>(request: Promise<T>, empty: T): Promise<T> => {
+    try {
+      return await request;
+    } catch (error) {
+      if (isNotFound(error)) return empty;
+      throw error;
+    }
+  };
+  const undefinedOn404 = async <T>(request: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await request;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  const type = (t: MediaType | undefined): string => segment(t ?? "gifs");
+  const gifList = async (
+    endpoint: string,
+    template: string,
+    path: string,
+    values: QueryValues,
+    requested: number | undefined,
+    bounds: CallBounds | undefined,
+  ): Promise<GifPage> =>
+    page(await call(endpoint, template, path, query(values), listSchemaFor(requested), bounds));
 
   return {
-    async search(p, bounds) {
-      const params: Record<string, string> = {
-        q: p.query,
-        limit: String(p.limit),
-        offset: String(p.offset),
-        lang: p.lang,
-      };
-      if (p.rating !== undefined) params.rating = p.rating;
-      const data = await call(
-        "search",
-        "/v1/gifs/search",
-        "gifs/search",
-        params,
-        listSchemaFor(p.limit),
-        bounds,
-      );
-      return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
-    },
-    async trending(p, bounds) {
-      const params: Record<string, string> = { limit: String(p.limit), offset: String(p.offset) };
-      if (p.rating !== undefined) params.rating = p.rating;
-      const data = await call(
-        "trending",
-        "/v1/gifs/trending",
-        "gifs/trending",
-        params,
-        listSchemaFor(p.limit),
-        bounds,
-      );
-      return data === undefined ? { gifs: [], totalCount: 0, offset: p.offset } : page(data);
-    },
+    search: (p, bounds) =>
+      emptyOn404(
+        gifList(
+          "search",
+          "/v1/{type}/search",
+          `${type(p.type)}/search`,
+          {
+            q: p.query,
+            limit: p.limit,
+            offset: p.offset,
+            rating: p.rating,
+            lang: p.lang === "" ? undefined : p.lang,
+            sort: p.sort,
+            country_code: p.countryCode,
+            region: p.region,
+            remove_low_contrast: p.removeLowContrast,
+            excludeDynamicResults: p.excludeDynamicResults,
+          },
+          p.limit,
+          bounds,
+        ),
+        emptyPage(p.offset),
+      ),
+    trending: (p, bounds) =>
+      emptyOn404(
+        gifList(
+          "trending",
+          "/v1/{type}/trending",
+          `${type(p.type)}/trending`,
+          {
+            limit: p.limit,
+            offset: p.offset,
+            rating: p.rating,
+            country_code: p.countryCode,
+            region: p.region,
+          },
+          p.limit,
+          bounds,
+        ),
+        emptyPage(p.offset),
+      ),
     async getById(id, bounds): Promise<GifMetadata | undefined> {
-      const data = await call(
-        "gif",
-        "/v1/gifs/{gif_id}",
-        `gifs/${encodeURIComponent(id)}`,
-        {},
-        giphySingleSchema,
-        bounds,
+      const data = await undefinedOn404(
+        call("gif", "/v1/gifs/{gif_id}", `gifs/${segment(id)}`, {}, giphySingleSchema, bounds),
       );
       return data === undefined ? undefined : toGifMetadata(data.data);
     },
     async getByIds(ids, bounds) {
       if (ids.length === 0) return [];
+      const data = await emptyOn404(
+        gifList("gifs", "/v1/gifs", "gifs", { ids: ids.join(",") }, ids.length, bounds),
+        emptyPage(0),
+      );
+      return data.gifs;
+    },
+    async random(p, bounds) {
+      const data = await undefinedOn404(
+        call(
+          "random",
+          "/v1/{type}/random",
+          `${type(p.type)}/random`,
+          query({ tag: p.tag, rating: p.rating }),
+          giphyMaybeSingleSchema,
+          bounds,
+        ),
+      );
+      return data?.data === undefined ? undefined : toGifMetadata(data.data);
+    },
+    async translate(p, bounds) {
+      const data = await undefinedOn404(
+        call(
+          "translate",
+          "/v1/{type}/translate",
+          `${type(p.type)}/translate`,
+          query({ s: p.phrase, weirdness: p.weirdness, rating: p.rating, lang: p.lang }),
+          giphyMaybeSingleSchema,
+          bounds,
+        ),
+      );
+      return data?.data === undefined ? undefined : toGifMetadata(data.data);
+    },
+    // A 404 names an unknown gif_id: GIPHY.NOT_FOUND.
+    related: (p, bounds) =>
+      gifList(
+        "related",
+        "/v1/{type}/related",
+        `${type(p.type)}/related`,
+        { gif_id: p.gifId, limit: p.limit, offset: p.offset, rating: p.rating },
+        p.limit,
+        bounds,
+      ),
+    async categories(p, bounds) {
       const data = await call(
-        "gifs",
-        "/v1/gifs",
-        "gifs",
-        { ids: ids.join(",") },
-        listSchemaFor(ids.length),
+        "categories",
+        "/v1/gifs/categories",
+        "gifs/categories",
+        query({ limit: p.limit, offset: p.offset }),
+        giphyCategoryListSchemaOf(maxItemsFor(p.limit)),
         bounds,
       );
-      return data === undefined ? [] : data.data.gifs.map(toGifMetadata);
+      return {
+        categories: data.data.items.map(toCategory),
+        totalCount: data.pagination?.total_count ?? data.data.items.length,
+        offset: data.pagination?.offset ?? p.offset ?? 0,
+      };
+    },
+    // A 404 names an unknown category: GIPHY.NOT_FOUND.
+    async subcategories(p, bounds) {
+      const data = await call(
+        "subcategories",
+        "/v1/gifs/categories/{category}",
+        `gifs/categories/${segment(p.category)}`,
+        query({ limit: p.limit, offset: p.offset }),
+        giphyCategoryListSchemaOf(maxItemsFor(p.limit)),
+        bounds,
+      );
+      return {
+        categories: data.data.items.map(toCategory),
+        totalCount: data.pagination?.total_count ?? data.data.items.length,
+        offset: data.pagination?.offset ?? p.offset ?? 0,
+      };
+    },
+    categoryGifs: (p, bounds) =>
+      gifList(
+        "category_gifs",
+        "/v1/gifs/categories/{category}/{subcategory}",
+        `gifs/categories/${segment(p.category)}/${segment(p.subcategory)}`,
+        { limit: p.limit, offset: p.offset, rating: p.rating },
+        p.limit,
+        bounds,
+      ),
+    emoji: (p, bounds) =>
+      p.apiVersion === 1
+        ? gifList(
+            "emoji",
+            "/v1/emoji",
+            "emoji",
+            { limit: p.limit, offset: p.offset },
+            p.limit,
+            bounds,
+          )
+        : gifList(
+            "emoji_v2",
+            "/v2/emoji",
+            "../v2/emoji",
+            { limit: p.limit, offset: p.offset },
+            p.limit,
+            bounds,
+          ),
+    // A 404 names an unknown emoji: GIPHY.NOT_FOUND.
+    emojiVariations: (id, bounds) =>
+      gifList(
+        "emoji_variations",
+        "/v2/emoji/{gif_id}/variations",
+        `../v2/emoji/${segment(id)}/variations`,
+        {},
+        undefined,
+        bounds,
+      ),
+    animateText: (p, bounds) =>
+      gifList(
+        "animate",
+        "/v1/text/animate",
+        "text/animate",
+        { m: p.text, limit: p.limit, offset: p.offset },
+        p.limit,
+        bounds,
+      ),
+    async searchChannels(p, bounds) {
+      const data = await emptyOn404(
+        call(
+          "channels_search",
+          "/v1/channels/search",
+          "channels/search",
+          query({ q: p.query, limit: p.limit, offset: p.offset, rating: p.rating }),
+          giphyChannelListSchemaOf(maxItemsFor(p.limit)),
+          bounds,
+        ),
+        undefined,
+      );
+      if (data === undefined) return { channels: [], totalCount: 0, offset: p.offset };
+      return {
+        channels: data.data.items.map(toChannel),
+        totalCount: data.pagination?.total_count ?? data.data.items.length,
+        offset: data.pagination?.offset ?? p.offset,
+      };
+    },
+    async autocompleteTags(p, bounds) {
+      const data = await emptyOn404(
+        call(
+          "autocomplete",
+          "/v1/gifs/search/tags",
+          "gifs/search/tags",
+          query({ q: p.query, limit: p.limit, offset: p.offset, rating: p.rating }),
+          giphyTermListSchemaOf(maxItemsFor(p.limit)),
+          bounds,
+        ),
+        undefined,
+      );
+      if (data === undefined) return { terms: [], totalCount: 0, offset: p.offset };
+      return {
+        terms: data.data.items.map(toTerm),
+        totalCount: data.pagination?.total_count ?? data.data.items.length,
+        offset: data.pagination?.offset ?? p.offset,
+      };
+    },
+    async relatedTags(term, bounds) {
+      const data = await emptyOn404(
+        call(
+          "related_tags",
+          "/v1/tags/related/{term}",
+          `tags/related/${segment(term)}`,
+          {},
+          giphyTermListSchemaOf(GIPHY_MAX_PAGE_ITEMS),
+          bounds,
+        ),
+        undefined,
+      );
+      if (data === undefined) return { terms: [], totalCount: 0, offset: 0 };
+      return {
+        terms: data.data.items.map(toTerm),
+        totalCount: data.pagination?.total_count ?? data.data.items.length,
+        offset: data.pagination?.offset ?? 0,
+      };
+    },
+    async trendingSearches(bounds) {
+      const data = await call(
+        "trending_searches",
+        "/v1/trending/searches",
+        "trending/searches",
+        {},
+        giphyTrendingSearchesSchema,
+        bounds,
+      );
+      return data.data;
+    },
+    async randomId(bounds) {
+      const data = await call(
+        "randomid",
+        "/v1/randomid",
+        "randomid",
+        {},
+        giphyRandomIdSchema,
+        bounds,
+      );
+      return data.data.random_id;
     },
   };
 }

@@ -1,9 +1,20 @@
 // Anti-corruption layer: Giphy's wire shape → storage's domain types. Giphy's
 // quirks (0/1 booleans, "0000-00-00 00:00:00" dates, string numbers) end here.
-import type { GifMetadata, Rating, Rendition } from "../../domain/gif.ts";
-import type { GiphyGif } from "./giphy-schema.ts";
+import type { Category, Channel, GifMetadata, Rating, Rendition, Term } from "../../domain/gif.ts";
+import type {
+  GiphyCategoryEntry,
+  GiphyChannelEntry,
+  GiphyGifEntry,
+  GiphyTermEntry,
+} from "./giphy-schema.ts";
 
-const RATINGS: Readonly<Record<string, Rating>> = { g: "g", pg: "pg", "pg-13": "pg-13", r: "r" };
+const RATINGS: Readonly<Record<string, Rating>> = {
+  y: "y",
+  g: "g",
+  pg: "pg",
+  "pg-13": "pg-13",
+  r: "r",
+};
 
 /** "YYYY-MM-DD HH:MM:SS" (UTC) → Date; zeros, garbage or absent → null. */
 export function giphyDate(value: string | undefined): Date | null {
@@ -14,21 +25,23 @@ export function giphyDate(value: string | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function toGifMetadata(gif: GiphyGif): GifMetadata {
-  const renditions: Rendition[] = Object.entries(gif.images)
-    .filter(([, image]) => image.url !== undefined && image.url !== "")
-    .map(([name, image]) => ({
-      name,
-      url: image.url ?? "",
-      width: image.width,
-      height: image.height,
-      sizeBytes: image.size,
-      frames: image.frames,
-      mp4Url: image.mp4 ?? "",
-      mp4SizeBytes: image.mp4_size,
-      webpUrl: image.webp ?? "",
-      webpSizeBytes: image.webp_size,
-    }));
+/**
+ * Every rendition Giphy sent is kept, also those without `url` (looping,
+ * original_mp4, preview, hd: mp4 only): their files are the mp4 member's.
+ */
+export function toGifMetadata({ parsed: gif, raw }: GiphyGifEntry): GifMetadata {
+  const renditions: Rendition[] = Object.entries(gif.images).map(([name, image]) => ({
+    name,
+    url: image.url ?? "",
+    width: image.width,
+    height: image.height,
+    sizeBytes: image.size,
+    frames: image.frames,
+    mp4Url: image.mp4 ?? "",
+    mp4SizeBytes: image.mp4_size,
+    webpUrl: image.webp ?? "",
+    webpSizeBytes: image.webp_size,
+  }));
   return {
     id: gif.id,
     slug: gif.slug,
@@ -56,5 +69,36 @@ export function toGifMetadata(gif: GiphyGif): GifMetadata {
             isVerified: gif.user.is_verified,
           },
     renditions,
+    giphyObject: raw,
   };
+}
+
+export function toCategory({ parsed, raw }: GiphyCategoryEntry): Category {
+  return {
+    name: parsed.name,
+    nameEncoded: parsed.name_encoded,
+    subcategories: (parsed.subcategories ?? []).map((sub) => ({
+      name: sub.parsed.name,
+      nameEncoded: sub.parsed.name_encoded,
+      subcategories: [],
+      gif: null,
+      giphyObject: sub.raw,
+    })),
+    gif: parsed.gif === null ? null : toGifMetadata(parsed.gif),
+    giphyObject: raw,
+  };
+}
+
+export function toChannel({ parsed, raw }: GiphyChannelEntry): Channel {
+  return {
+    id: parsed.id,
+    slug: parsed.slug,
+    displayName: parsed.display_name,
+    featuredGif: parsed.featured_gif === null ? null : toGifMetadata(parsed.featured_gif),
+    giphyObject: raw,
+  };
+}
+
+export function toTerm({ parsed, raw }: GiphyTermEntry): Term {
+  return { name: parsed.name, giphyObject: raw };
 }

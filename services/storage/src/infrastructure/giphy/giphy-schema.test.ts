@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { giphyDate, toGifMetadata } from "./giphy-mapper.ts";
 import {
   GIPHY_MAX_PAGE_ITEMS,
+  giphyGifEntrySchema,
   giphyGifSchema,
   giphyListSchema,
   giphyListSchemaOf,
@@ -50,7 +51,7 @@ const list = (data: unknown[], responseId = "r1") => ({
 describe("giphy schema and mapper", () => {
   it("turns Giphy's string numbers into numbers and quirks into domain values", () => {
     const parsed = giphyGifSchema.parse(gif());
-    const meta = toGifMetadata(parsed);
+    const meta = toGifMetadata({ parsed, raw: gif() });
     const original = meta.renditions.find((r) => r.name === "original");
     expect(original).toMatchObject({
       width: 480,
@@ -71,7 +72,7 @@ describe("giphy schema and mapper", () => {
 
   it("accepts missing optional fields and numeric ids, and maps unknown ratings to unrated", () => {
     const minimal = { id: 42, images: { original: { url: "https://i.giphy.com/42.gif" } } };
-    const meta = toGifMetadata(giphyGifSchema.parse({ ...minimal, rating: "nsfw", is_sticker: 1 }));
+    const meta = toGifMetadata(giphyGifEntrySchema.parse({ ...minimal, rating: "nsfw", is_sticker: 1 }));
     expect(meta).toMatchObject({
       id: "42",
       title: "",
@@ -126,9 +127,9 @@ describe("giphy schema and mapper", () => {
   it("parses a full page, one bad GIF costs only that GIF, and a longer list is refused", () => {
     const many = Array.from({ length: GIPHY_MAX_PAGE_ITEMS - 1 }, (_, i) => gif({ id: `id${i}` }));
     const parsed = giphyListSchema.parse(list(many));
-    expect(parsed.data.gifs.map(toGifMetadata)).toHaveLength(many.length);
+    expect(parsed.data.items.map(toGifMetadata)).toHaveLength(many.length);
     const poisoned = giphyListSchema.parse(list([...many, gif({ id: "bad id!" })]));
-    expect(poisoned.data.gifs).toHaveLength(many.length);
+    expect(poisoned.data.items).toHaveLength(many.length);
     expect(poisoned.data.dropped).toBe(1);
     // More items than a page may hold: refused whole, before any is parsed.
     expect(giphyListSchema.safeParse(list([...many, gif(), gif()])).success).toBe(false);
