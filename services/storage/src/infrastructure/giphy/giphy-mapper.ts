@@ -84,7 +84,7 @@ export function toCategory({ parsed, raw }: GiphyCategoryEntry): Category {
       gif: null,
       giphyObject: sub.raw,
     })),
-    gif: parsed.gif === null ? null : toGifMetadata(parsed.gif),
+    gif: parsed.gif ? toGifMetadata(parsed.gif) : null,
     giphyObject: raw,
   };
 }
@@ -94,7 +94,7 @@ export function toChannel({ parsed, raw }: GiphyChannelEntry): Channel {
     id: parsed.id,
     slug: parsed.slug,
     displayName: parsed.display_name,
-    featuredGif: parsed.featured_gif === null ? null : toGifMetadata(parsed.featured_gif),
+    featuredGif: parsed.featured_gif ? toGifMetadata(parsed.featured_gif) : null,
     giphyObject: raw,
   };
 }

@@ -72,7 +72,9 @@ describe("giphy schema and mapper", () => {
 
   it("accepts missing optional fields and numeric ids, and maps unknown ratings to unrated", () => {
     const minimal = { id: 42, images: { original: { url: "https://i.giphy.com/42.gif" } } };
-    const meta = toGifMetadata(giphyGifEntrySchema.parse({ ...minimal, rating: "nsfw", is_sticker: 1 }));
+    const meta = toGifMetadata(
+      giphyGifEntrySchema.parse({ ...minimal, rating: "nsfw", is_sticker: 1 }),
+    );
     expect(meta).toMatchObject({
       id: "42",
       title: "",

@@ -212,7 +212,7 @@ export const giphyCategorySchema = keepingRaw(
     name: text,
     name_encoded: text,
     subcategories: z.array(keepingRaw(giphySubcategorySchema)).max(1000).optional(),
-    gif: optionalGif,
+    gif: optionalGif.optional(),
   }),
 );
 export type GiphyCategoryEntry = z.output<typeof giphyCategorySchema>;
@@ -226,7 +226,7 @@ export const giphyChannelSchema = keepingRaw(
     id: z.number().int().nonnegative(),
     slug: text.optional().default(""),
     display_name: text.optional().default(""),
-    featured_gif: optionalGif,
+    featured_gif: optionalGif.optional(),
   }),
 );
 export type GiphyChannelEntry = z.output<typeof giphyChannelSchema>;
