@@ -259,7 +259,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         `giphy ${endpoint}: synthetic response (empty response_id)`,
         false,
       );
-    return parsed.data as z.output<S>;
+    return parsed.data;
   }
 
   async function call<S extends z.ZodType>(

@@ -104,7 +104,7 @@ function keepingRaw<S extends z.ZodType>(schema: S) {
       ctx.addIssue({ code: "custom", message: "not an object of the expected shape" });
       return z.NEVER;
     }
-    return { parsed: parsed.data as z.output<S>, raw: value };
+    return { parsed: parsed.data, raw: value };
   });
 }
 
@@ -137,7 +137,7 @@ function itemList<S extends z.ZodType>(item: S, maxItems: number) {
     const kept: z.output<S>[] = [];
     for (const value of items as unknown[]) {
       const parsed = item.safeParse(value);
-      if (parsed.success) kept.push(parsed.data as z.output<S>);
+      if (parsed.success) kept.push(parsed.data);
     }
     return { items: kept, dropped: items.length - kept.length };
   });
