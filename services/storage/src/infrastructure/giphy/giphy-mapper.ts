@@ -26,22 +26,26 @@ export function giphyDate(value: string | undefined): Date | null {
 }
 
 /**
- * Every rendition Giphy sent is kept, also those without `url` (looping,
- * original_mp4, preview, hd: mp4 only): their files are the mp4 member's.
+ * Every rendition Giphy sent that names a file is kept, also those without `url`
+ * (looping, original_mp4, preview, hd: mp4 only); one naming no file at all has
+ * nothing to archive or serve and stays only in giphyObject.
  */
 export function toGifMetadata({ parsed: gif, raw }: GiphyGifEntry): GifMetadata {
-  const renditions: Rendition[] = Object.entries(gif.images).map(([name, image]) => ({
-    name,
-    url: image.url ?? "",
-    width: image.width,
-    height: image.height,
-    sizeBytes: image.size,
-    frames: image.frames,
-    mp4Url: image.mp4 ?? "",
-    mp4SizeBytes: image.mp4_size,
-    webpUrl: image.webp ?? "",
-    webpSizeBytes: image.webp_size,
-  }));
+  const names = (value: string | undefined): boolean => value !== undefined && value !== "";
+  const renditions: Rendition[] = Object.entries(gif.images)
+    .filter(([, image]) => names(image.url) || names(image.mp4) || names(image.webp))
+    .map(([name, image]) => ({
+      name,
+      url: image.url ?? "",
+      width: image.width,
+      height: image.height,
+      sizeBytes: image.size,
+      frames: image.frames,
+      mp4Url: image.mp4 ?? "",
+      mp4SizeBytes: image.mp4_size,
+      webpUrl: image.webp ?? "",
+      webpSizeBytes: image.webp_size,
+    }));
   return {
     id: gif.id,
     slug: gif.slug,
