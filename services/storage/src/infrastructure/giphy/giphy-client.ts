@@ -634,7 +634,13 @@ async function readJson(
       false,
     );
   try {
-    return JSON.parse(text) as unknown;
+    // PostgreSQL text and jsonb cannot hold U+0000 and Giphy never means it: it is
+    // dropped from every string, so the stored giphyObject is what Giphy sent less that.
+    return text.includes("\\u0000")
+      ? (JSON.parse(text, (_key, value: unknown) =>
+          typeof value === "string" ? value.replaceAll("\u0000", "") : value,
+        ) as unknown)
+      : (JSON.parse(text) as unknown);
   } catch {
     return undefined;
   }

@@ -349,3 +349,16 @@ describe("giphy endpoints", () => {
     expect(fresh.breaker.state()).toBe("open");
   });
 });
+
+describe("giphy answers PostgreSQL cannot hold", () => {
+  it("drops U+0000 from every string of the kept object", async () => {
+    reply = {
+      status: 200,
+      body: `{"data":${JSON.stringify({ ...gifObject, title: "a\u0000b", extra: ["x\u0000"] })},"meta":{"status":200,"response_id":"r"}}`,
+    };
+    const gif = await client().giphy.getById("l0HlyLQsbvhciAuKA");
+    expect(gif?.title).toBe("ab");
+    expect(gif?.giphyObject?.title).toBe("ab");
+    expect(gif?.giphyObject?.extra).toEqual(["x"]);
+  });
+});
