@@ -178,5 +178,6 @@ export function testGif(id: string, renditions: GifMetadata["renditions"] = []):
     trendingAt: null,
     user: null,
     renditions,
+    giphyObject: null,
   };
 }

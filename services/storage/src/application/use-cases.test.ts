@@ -34,6 +34,7 @@ function storedGif(id: string): StoredGif {
     trendingAt: null,
     user: null,
     renditions: [],
+    giphyObject: null,
     archive: { kind: "pending", requestedAt: DAY_AGO },
     firstSeenAt: DAY_AGO,
     updatedAt: DAY_AGO,

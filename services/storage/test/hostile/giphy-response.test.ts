@@ -12,6 +12,7 @@ import type { GifMetadata } from "../../src/domain/gif.ts";
 import { createGiphyClient } from "../../src/infrastructure/giphy/giphy-client.ts";
 import { toGifMetadata } from "../../src/infrastructure/giphy/giphy-mapper.ts";
 import {
+  giphyGifEntrySchema,
   giphyGifSchema,
   giphyListSchema,
   giphySingleSchema,
@@ -156,11 +157,12 @@ function expectWellFormed(gif: GifMetadata): void {
   expect(gif.id).toMatch(GIF_ID);
   for (const text of [gif.slug, gif.title, gif.url, gif.username, gif.altText, gif.embedUrl])
     expect(typeof text).toBe("string");
-  expect(["g", "pg", "pg-13", "r", "unrated"]).toContain(gif.rating);
+  expect(["y", "g", "pg", "pg-13", "r", "unrated"]).toContain(gif.rating);
   for (const date of [gif.importedAt, gif.trendingAt])
     if (date !== null) expect(Number.isNaN(date.getTime())).toBe(false);
   for (const r of gif.renditions) {
-    expect(r.url).not.toBe("");
+    // A rendition names at least one file (mp4-only renditions have no url).
+    expect([r.url, r.mp4Url, r.webpUrl].some((u) => u !== ""), r.name).toBe(true);
     for (const n of [r.width, r.height, r.sizeBytes, r.frames, r.mp4SizeBytes, r.webpSizeBytes]) {
       expect(Number.isInteger(n), `${r.name}: ${n}`).toBe(true);
       expect(n).toBeGreaterThanOrEqual(0);
@@ -174,7 +176,7 @@ describe("Giphy schema and mapper against hostile bodies", () => {
       fc.property(hostileBody, (body) => {
         const list = giphyListSchema.safeParse(body);
         if (list.success)
-          for (const gif of list.data.data.gifs) expectWellFormed(toGifMetadata(gif));
+          for (const gif of list.data.data.items) expectWellFormed(toGifMetadata(gif));
         const single = giphySingleSchema.safeParse(body);
         if (single.success) expectWellFormed(toGifMetadata(single.data.data));
       }),
@@ -202,7 +204,7 @@ describe("Giphy schema and mapper against hostile bodies", () => {
     expect(giphyListSchema.safeParse({ data: many, meta }).success).toBe(true);
     const poisoned = [...many, { ...validGif("x"), images: [] }];
     const survived = giphyListSchema.parse({ data: poisoned, meta });
-    expect(survived.data.gifs).toHaveLength(99);
+    expect(survived.data.items).toHaveLength(99);
     expect(survived.data.dropped).toBe(1);
     const huge = Array.from({ length: 20_000 }, (_, i) => validGif(`g${i}`));
     expect(giphyListSchema.safeParse({ data: huge, meta }).success).toBe(false);
@@ -212,7 +214,7 @@ describe("Giphy schema and mapper against hostile bodies", () => {
         { url: `https://i.giphy.com/${i}.gif`, width: String(i) },
       ]),
     );
-    const gif = giphyGifSchema.parse({
+    const gif = giphyGifEntrySchema.parse({
       ...validGif("wide"),
       images: { ...hugeImages, original: { url: "https://i.giphy.com/o.gif" } },
     });

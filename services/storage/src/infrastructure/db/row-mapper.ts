@@ -68,6 +68,8 @@ export function toStoredGif(row: GifRow, renditions: readonly RenditionRow[]): S
     trendingAt: row.trending_at,
     user: (row.user_json ?? null) as GifUser | null,
     renditions: renditions.filter((r) => r.gif_id === row.id).map(renditionOf),
+    // Giphy's object is not stored yet (migration 0003 is in progress).
+    giphyObject: null,
     archive: archiveOf(row),
     firstSeenAt: row.first_seen_at,
     updatedAt: row.updated_at,

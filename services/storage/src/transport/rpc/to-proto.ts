@@ -18,6 +18,7 @@ const TO_PROTO_RATING: Readonly<Record<Rating, ProtoRating>> = {
   pg: ProtoRating.PG,
   "pg-13": ProtoRating.PG_13,
   r: ProtoRating.R,
+  y: ProtoRating.Y,
   unrated: ProtoRating.UNSPECIFIED,
 };
 
