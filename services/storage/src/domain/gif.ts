@@ -11,12 +11,7 @@ export type MediaType = "gifs" | "stickers" | "text" | "videos";
 
 /** A JSON value as Giphy sent it. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 export type JsonObject = { readonly [key: string]: JsonValue };
 
 export interface GifUser {

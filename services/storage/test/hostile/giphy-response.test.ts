@@ -162,7 +162,10 @@ function expectWellFormed(gif: GifMetadata): void {
     if (date !== null) expect(Number.isNaN(date.getTime())).toBe(false);
   for (const r of gif.renditions) {
     // A rendition names at least one file (mp4-only renditions have no url).
-    expect([r.url, r.mp4Url, r.webpUrl].some((u) => u !== ""), r.name).toBe(true);
+    expect(
+      [r.url, r.mp4Url, r.webpUrl].some((u) => u !== ""),
+      r.name,
+    ).toBe(true);
     for (const n of [r.width, r.height, r.sizeBytes, r.frames, r.mp4SizeBytes, r.webpSizeBytes]) {
       expect(Number.isInteger(n), `${r.name}: ${n}`).toBe(true);
       expect(n).toBeGreaterThanOrEqual(0);
