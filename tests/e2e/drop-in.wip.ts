@@ -63,7 +63,8 @@ async function getJson(url: string): Promise<Json> {
 
 /** The object without gifmesh's own member. */
 function withoutGifmesh(object: unknown): unknown {
-  const { gifmesh: _gifmesh, ...rest } = object as Json;
+  const rest = { ...(object as Json) };
+  delete rest.gifmesh;
   return rest;
 }
 
@@ -155,7 +156,7 @@ describe("with Giphy gone, every rendition file loads from /media", () => {
 
     // Wait until storage reports each GIF archived (every file of the default set).
     const deadline = Date.now() + 150_000;
-    let gifs: Json[] = [];
+    let gifs: Json[];
     for (;;) {
       gifs = await Promise.all(
         ids.map(async (id) => (await getJson(`${stack.gatewayUrl}/v1/gifs/${id}`)).data as Json),
