@@ -196,7 +196,9 @@ describe("answers cheap to send and costly to parse (review F2)", () => {
       expect(shapes.get(`${name}-small`)?.length).toBeLessThan(DEFAULT_MAX_RESPONSE_BYTES);
       const { error, ms } = await timed(plain(`${name}-small`).search(params));
       expect(error?.code).toBe("GIPHY.BAD_RESPONSE");
-      expect(error?.message).toMatch(name === "deepArrays" ? /nested deeper than/ : /endpoint's shape/);
+      expect(error?.message).toMatch(
+        name === "deepArrays" ? /nested deeper than/ : /endpoint's shape/,
+      );
       // The old code spent 1-5 s here (per-item zod parsing); the refusal is milliseconds.
       expect(ms).toBeLessThan(1_000);
     },
