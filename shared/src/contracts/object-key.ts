@@ -8,8 +8,17 @@
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** File extension of each content type the worker archives (and storage accepts). */
-export const ARCHIVE_CONTENT_TYPES: Readonly<Record<string, string>> = { "image/gif": "gif" };
+/**
+ * File extension of each content type the worker archives (and storage accepts):
+ * GIFs, JPEG stills (Giphy's 480w_still), MP4 and WebP renditions. One extension per
+ * type and one type per extension, so a key names its type without ambiguity.
+ */
+export const ARCHIVE_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  "image/gif": "gif",
+  "image/jpeg": "jpg",
+  "video/mp4": "mp4",
+  "image/webp": "webp",
+};
 
 /** Whether storage accepts this content type in an archive result. */
 export function isArchiveContentType(contentType: string): boolean {
