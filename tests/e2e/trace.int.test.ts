@@ -55,11 +55,73 @@ const service = (t: JaegerTrace, s: JaegerSpan) => t.processes[s.processID]?.ser
 const tag = (s: JaegerSpan, key: string) => s.tags.find((t) => t.key === key)?.value;
 const parentOf = (s: JaegerSpan) => s.references.find((r) => r.refType === "CHILD_OF")?.spanID;
 
+/** Every span the trace must hold, found by service and name (undefined when missing). */
+function requiredSpans(t: JaegerTrace) {
+  const { topics } = running();
+  const has = (svc: string, match: (s: JaegerSpan) => boolean) =>
+    t.spans.find((s) => service(t, s) === svc && match(s));
+
+  const http = has(
+    "gateway",
+    (s) => tag(s, "span.kind") === "server" && tag(s, "http.route") !== undefined,
+  );
+  const rpcClient = has(
+    "gateway",
+    (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
+  );
+  const rpcServer = has(
+    "storage",
+    (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
+  );
+  const sql = has("storage", (s) => tag(s, "db.system.name") === "postgresql");
+  const giphy = has(
+    "storage",
+    (s) =>
+      s.operationName === "GET" &&
+      tag(s, "span.kind") === "client" &&
+      String(tag(s, "url.full")).includes("/v1/gifs/search"),
+  );
+  const produce = has("storage", (s) => s.operationName === `send ${topics.requested}`);
+  const consume = has("file-worker", (s) => s.operationName === `process ${topics.requested}`);
+  const upload = has(
+    "file-worker",
+    (s) => s.operationName.startsWith("S3.") && /Put|Upload/.test(s.operationName),
+  );
+  const download = has("file-worker", (s) => s.operationName === "archive.download");
+  const published = has("file-worker", (s) => s.operationName === `send ${topics.completed}`);
+  const outboxWrite = has("storage", (s) => s.operationName === "outbox.write");
+  const giphyCall = has(
+    "storage",
+    (s) => s.operationName === "GET /v1/gifs/search" && tag(s, "span.kind") === "client",
+  );
+  const stateUpdate = has(
+    "storage",
+    (s) =>
+      tag(s, "db.system.name") === "postgresql" && s.operationName.startsWith("pg.query:UPDATE"),
+  );
+  const applied = has("storage", (s) => s.operationName === `process ${topics.completed}`);
+  return {
+    http,
+    rpcClient,
+    rpcServer,
+    sql,
+    giphy,
+    produce,
+    consume,
+    download,
+    upload,
+    published,
+    applied,
+    outboxWrite,
+    giphyCall,
+    stateUpdate,
+  };
+}
+
 beforeAll(async () => {
   const res = await fetch(`${JAEGER_UI}/api/services`).catch(() => undefined);
   if (!res?.ok) throw new Error(`Jaeger query API is down at ${JAEGER_UI}: run 'make infra-up'`);
   stack = await startE2EStack();
-  const { topics } = stack;
   // "cat" matches GIFs in the fixture's catalogue (a query matching none gives an
   // empty page, hence nothing to archive); the trace id's prefix keeps the query,
   // and so the gateway's cache key in the shared Redis, unique to this run.
@@ -76,15 +138,10 @@ beforeAll(async () => {
   traceId = search.headers.get("x-trace-id") ?? "";
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
   expect(traceId).not.toBe(callerTraceId);
-  // Each service exports its spans in its own batches (every few seconds), so the
-  // last hop's span can reach Jaeger before the gateway's: wait for both ends.
+  // Each service exports its spans in its own batches (every few seconds), so any
+  // hop's span can reach Jaeger after the last hop's: wait until every one is there.
   found = await waitForTrace(
-    (t) =>
-      t.spans.some(
-        (s) => service(t, s) === "storage" && s.operationName === `process ${topics.completed}`,
-      ) &&
-      t.spans.some((s) => service(t, s) === "gateway" && tag(s, "span.kind") === "server") &&
-      t.spans.some((s) => service(t, s) === "file-worker"),
+    (t) => Object.values(requiredSpans(t)).every((span) => span !== undefined),
     40_000,
   );
 }, 110_000);
@@ -99,60 +156,17 @@ describe("one search, one trace", () => {
     const t = found as JaegerTrace;
     const { topics } = running();
     const names = t.spans.map((s) => `${String(service(t, s))}: ${s.operationName}`);
-    const has = (svc: string, match: (s: JaegerSpan) => boolean) =>
-      t.spans.find((s) => service(t, s) === svc && match(s));
-
     expect(
       new Set(t.spans.map((s) => service(t, s))),
       `trace has:\n${names.join("\n")}\nworker output:\n${running().children.worker.output().slice(-3000)}\nstorage output:\n${running().children.storage.output().slice(-6000)}`,
     ).toEqual(new Set(["gateway", "storage", "file-worker"]));
-    const http = has(
-      "gateway",
-      (s) => tag(s, "span.kind") === "server" && tag(s, "http.route") !== undefined,
-    );
-    const rpcClient = has(
-      "gateway",
-      (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
-    );
-    const rpcServer = has(
-      "storage",
-      (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
-    );
-    const sql = has("storage", (s) => tag(s, "db.system.name") === "postgresql");
-    const giphy = has(
-      "storage",
-      (s) =>
-        s.operationName === "GET" &&
-        tag(s, "span.kind") === "client" &&
-        String(tag(s, "url.full")).includes("/v1/gifs/search"),
-    );
-    const produce = has("storage", (s) => s.operationName === `send ${topics.requested}`);
-    const consume = has("file-worker", (s) => s.operationName === `process ${topics.requested}`);
-    const upload = has(
-      "file-worker",
-      (s) => s.operationName.startsWith("S3.") && /Put|Upload/.test(s.operationName),
-    );
-    const download = has("file-worker", (s) => s.operationName === "archive.download");
-    const published = has("file-worker", (s) => s.operationName === `send ${topics.completed}`);
-    const outboxWrite = has("storage", (s) => s.operationName === "outbox.write");
-    const giphyCall = has(
-      "storage",
-      (s) => s.operationName === "GET /v1/gifs/search" && tag(s, "span.kind") === "client",
-    );
-    const stateUpdate = has(
-      "storage",
-      (s) =>
-        tag(s, "db.system.name") === "postgresql" && s.operationName.startsWith("pg.query:UPDATE"),
-    );
-    const applied = has("storage", (s) => s.operationName === `process ${topics.completed}`);
-    const spans = {
+    const spans = requiredSpans(t);
+    const {
       http,
       rpcClient,
       rpcServer,
-      sql,
       giphy,
       produce,
-      consume,
       download,
       upload,
       published,
@@ -160,7 +174,7 @@ describe("one search, one trace", () => {
       outboxWrite,
       giphyCall,
       stateUpdate,
-    };
+    } = spans;
     for (const [what, span] of Object.entries(spans))
       expect(span, `${what} span missing; trace has:\n${names.join("\n")}`).toBeDefined();
 

@@ -205,6 +205,8 @@ export async function startStorage(
     clock,
     searchTtlSeconds: config.SEARCH_TTL_SECONDS,
     trendingTtlSeconds: config.TRENDING_TTL_SECONDS,
+    catalogTtlSeconds: config.CATALOG_TTL_SECONDS,
+    termsTtlSeconds: config.TERMS_TTL_SECONDS,
     onStale: (operation, error) => {
       metrics.staleServed.inc({ operation });
       logger.warn("giphy failed; served stored results", { operation, err: error });

@@ -78,6 +78,10 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     GIPHY_BREAKER_HALF_OPEN_CALLS: int({ default: 3, min: 1, max: 100 }),
     SEARCH_TTL_SECONDS: int({ default: 300, min: 0 }),
     TRENDING_TTL_SECONDS: int({ default: 60, min: 0 }),
+    /** Categories, emoji and their variations, animated text: they change rarely. */
+    CATALOG_TTL_SECONDS: int({ default: 86_400, min: 0 }),
+    /** Tag autocomplete and related tags. */
+    TERMS_TTL_SECONDS: int({ default: 3_600, min: 0 }),
     OUTBOX_BATCH_SIZE: int({ default: 100, min: 1, max: 5_000 }),
     OUTBOX_POLL_INTERVAL_MS: durationMs(500),
     OUTBOX_SEND_TIMEOUT_MS: durationMs(10_000),

@@ -1,6 +1,13 @@
 // The ports the use cases depend on. Infrastructure implements them (Giphy over
 // HTTP, PostgreSQL through Kysely); tests can implement them in a few lines.
-import type { ArchiveState, GifMetadata, StoredGif } from "../domain/gif.ts";
+import type {
+  ArchiveState,
+  GifMetadata,
+  JsonValue,
+  MediaType,
+  Rating,
+  StoredGif,
+} from "../domain/gif.ts";
 
 export type { GiphyPort, GiphySearchParams } from "./giphy-port.ts";
 
@@ -18,6 +25,16 @@ export interface StoredResult {
   readonly gifs: readonly StoredGif[];
   readonly totalCount: number;
   readonly fetchedAt: Date;
+  /** What the answer holds beyond its GIFs (stored-answers.ts), as it was stored; null for none. */
+  readonly payload: unknown;
+}
+
+/** Which stored GIF a random pick may return when Giphy cannot be asked. */
+export interface RandomPick {
+  readonly type: MediaType;
+  /** Undefined: any GIF. */
+  readonly tag?: string;
+  readonly rating: Rating | undefined;
 }
 
 /** The system of record. Throws StorageError DATABASE.UNAVAILABLE when PostgreSQL is down. */
@@ -33,11 +50,15 @@ export interface CatalogStore {
     readonly key?: string;
     readonly gifs: readonly GifMetadata[];
     readonly totalCount: number;
+    /** Stored with the page under `key`: the answer's shape beyond its GIFs. */
+    readonly payload?: JsonValue;
     readonly traceHeaders: Readonly<Record<string, string>>;
     readonly call?: CallBounds;
   }): Promise<readonly StoredGif[]>;
   findGifs(ids: readonly string[], call?: CallBounds): Promise<readonly StoredGif[]>;
   findArchive(id: string, call?: CallBounds): Promise<ArchiveState | undefined>;
+  /** One stored GIF matching the pick, chosen at random; undefined when none does. */
+  findRandomGif(pick: RandomPick, call?: CallBounds): Promise<StoredGif | undefined>;
 }
 
 export interface Clock {

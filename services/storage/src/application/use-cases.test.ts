@@ -51,6 +51,7 @@ function memoryStore(results: ReadonlyMap<string, StoredResult>): CatalogStore {
     saveFromGiphy: () => Promise.reject(new Error("nothing is saved while Giphy fails")),
     findGifs: () => Promise.resolve([]),
     findArchive: () => Promise.resolve(undefined),
+    findRandomGif: () => Promise.resolve(undefined),
   };
 }
 
@@ -74,6 +75,7 @@ describe("stale pages while Giphy fails and the breaker is open", () => {
       gifs: [storedGif(id)],
       totalCount: 1,
       fetchedAt: DAY_AGO,
+      payload: null,
     });
     const store = memoryStore(
       new Map([
@@ -102,6 +104,8 @@ describe("stale pages while Giphy fails and the breaker is open", () => {
       clock: { now: () => NOW },
       searchTtlSeconds: 300,
       trendingTtlSeconds: 60,
+      catalogTtlSeconds: 86_400,
+      termsTtlSeconds: 3_600,
       onStale: (operation, error) => {
         stale.push(`${operation}: ${error instanceof StorageError ? error.code : "?"}`);
       },
@@ -117,7 +121,7 @@ describe("stale pages while Giphy fails and the breaker is open", () => {
     expect(breaker.state()).toBe("open");
 
     // Open: stored pages are still served, without a call to Giphy.
-    const cats = await useCases.searchGifs(search("Cats "), ctx);
+    const cats = await useCases.searchGifs(search("cats"), ctx);
     expect(cats).toMatchObject({ source: "database_stale", totalCount: 1 });
     const hot = await useCases.listTrending(trending, ctx);
     expect(hot.source).toBe("database_stale");

@@ -1,4 +1,5 @@
-// Storage's use cases, one factory each, wired in main.ts. They validate input
+// Storage's use cases, one factory each (GIF lookups here; the other endpoints in
+// gif-answers.ts and catalog-answers.ts), wired in app.ts. They validate input
 // (domain/queries.ts), apply the freshness policy and talk to ports only.
 import { StorageError } from "../domain/errors.ts";
 import type { ArchiveState, StoredGif } from "../domain/gif.ts";
@@ -12,8 +13,25 @@ import {
   trendingKey,
   type RawSearch,
 } from "../domain/queries.ts";
-import type { Rating } from "../domain/gif.ts";
 import type { CallBounds, CatalogStore, Clock, GiphyPort } from "./ports.ts";
+import {
+  createAutocompleteTags,
+  createCreateRandomId,
+  createListCategories,
+  createListRelatedTags,
+  createListSubcategories,
+  createListTrendingSearches,
+  createSearchChannels,
+} from "./catalog-answers.ts";
+import {
+  createAnimateText,
+  createGetRandomGif,
+  createListCategoryGifs,
+  createListEmoji,
+  createListEmojiVariations,
+  createListRelatedGifs,
+  createTranslateGif,
+} from "./gif-answers.ts";
 import { servePage, type PageSource, type ServedPage } from "./serve-page.ts";
 
 export interface UseCaseDeps {
@@ -22,6 +40,10 @@ export interface UseCaseDeps {
   readonly clock: Clock;
   readonly searchTtlSeconds: number;
   readonly trendingTtlSeconds: number;
+  /** Categories, emoji, their variations and animated text. */
+  readonly catalogTtlSeconds: number;
+  /** Tag autocomplete and related tags. */
+  readonly termsTtlSeconds: number;
   readonly onStale?: (operation: string, error: unknown) => void;
 }
 
@@ -54,7 +76,7 @@ export function createSearchGifs(deps: UseCaseDeps) {
 
 export function createListTrending(deps: UseCaseDeps) {
   return async (
-    raw: { limit: number; offset: number; rating: Rating | undefined },
+    raw: Parameters<typeof parseTrending>[0],
     ctx: CallContext,
   ): Promise<ServedPage> => {
     const q = parseTrending(raw);
@@ -138,20 +160,29 @@ export function createGetArchiveStatus(deps: UseCaseDeps) {
   };
 }
 
-export interface StorageUseCases {
-  readonly searchGifs: ReturnType<typeof createSearchGifs>;
-  readonly listTrending: ReturnType<typeof createListTrending>;
-  readonly getGif: ReturnType<typeof createGetGif>;
-  readonly batchGetGifs: ReturnType<typeof createBatchGetGifs>;
-  readonly getArchiveStatus: ReturnType<typeof createGetArchiveStatus>;
-}
-
-export function createUseCases(deps: UseCaseDeps): StorageUseCases {
+/** Every use case, one per StorageService RPC. */
+export function createUseCases(deps: UseCaseDeps) {
   return {
     searchGifs: createSearchGifs(deps),
     listTrending: createListTrending(deps),
     getGif: createGetGif(deps),
     batchGetGifs: createBatchGetGifs(deps),
     getArchiveStatus: createGetArchiveStatus(deps),
+    getRandomGif: createGetRandomGif(deps),
+    translateGif: createTranslateGif(deps),
+    listRelatedGifs: createListRelatedGifs(deps),
+    listCategoryGifs: createListCategoryGifs(deps),
+    listEmoji: createListEmoji(deps),
+    listEmojiVariations: createListEmojiVariations(deps),
+    animateText: createAnimateText(deps),
+    listCategories: createListCategories(deps),
+    listSubcategories: createListSubcategories(deps),
+    searchChannels: createSearchChannels(deps),
+    autocompleteTags: createAutocompleteTags(deps),
+    listRelatedTags: createListRelatedTags(deps),
+    listTrendingSearches: createListTrendingSearches(deps),
+    createRandomId: createCreateRandomId(deps),
   };
 }
+
+export type StorageUseCases = ReturnType<typeof createUseCases>;

@@ -49,3 +49,17 @@ export function isGiphyOutage(error: unknown): error is StorageError {
       error.code === "GIPHY.UNAUTHORIZED")
   );
 }
+
+/**
+ * Runs a Giphy call about one thing (a GIF id, a category, an emoji); Giphy's 404
+ * for it becomes GIF.NOT_FOUND, what callers see as NotFound.
+ */
+export async function orNotFound<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof StorageError && error.code === "GIPHY.NOT_FOUND")
+      throw new StorageError("GIF.NOT_FOUND", `${what} not found`, { cause: error });
+    throw error;
+  }
+}

@@ -1,5 +1,6 @@
-// Request validation: every rejection names its field, normalisation makes equal
-// searches share one key.
+// Request validation: every rejection names its field; a phrase is kept exactly
+// as typed (Giphy matches on it), and every parameter that changes Giphy's answer
+// is in the stored-answer key.
 import { describe, expect, it } from "vitest";
 import { StorageError } from "./errors.ts";
 import {
@@ -33,13 +34,50 @@ function fieldOf(fn: () => unknown): string | undefined {
 }
 
 describe("parseSearch", () => {
-  it("normalises the query and defaults limit and lang", () => {
+  it("keeps the query as typed and defaults limit, lang and type", () => {
     const q = parseSearch(search({ query: "  Happy   CAT ", limit: 0 }));
-    expect(q).toEqual({ query: "happy cat", limit: 25, offset: 0, rating: undefined, lang: "en" });
+    expect(q).toEqual({
+      query: "  Happy   CAT ",
+      limit: 25,
+      offset: 0,
+      rating: undefined,
+      lang: "en",
+      type: "gifs",
+    });
+    // Spellings Giphy answers alike share one stored page.
     expect(searchKey(q)).toBe(searchKey(parseSearch(search({ query: "happy cat", limit: 25 }))));
-    expect(searchKey(q)).not.toBe(
-      searchKey(parseSearch(search({ query: "happy cat", limit: 25, rating: "g" }))),
+    for (const other of [
+      { query: "happy cats", limit: 25 },
+      { query: "  Happy   CAT ", limit: 25, rating: "g" as const },
+      { query: "  Happy   CAT ", limit: 25, type: "stickers" as const },
+      { query: "  Happy   CAT ", limit: 25, sort: "recent" },
+      { query: "  Happy   CAT ", limit: 25, countryCode: "de" },
+      { query: "  Happy   CAT ", limit: 25, excludeDynamicResults: true },
+    ])
+      expect(searchKey(q)).not.toBe(searchKey(parseSearch(search(other))));
+  });
+
+  it("takes Giphy's optional parameters and refuses values Giphy does not know", () => {
+    const q = parseSearch(
+      search({
+        lang: "zh-cn",
+        sort: "recent",
+        countryCode: "us",
+        region: "us-ca",
+        removeLowContrast: true,
+      }),
     );
+    expect(q).toMatchObject({
+      lang: "zh-CN",
+      sort: "recent",
+      countryCode: "US",
+      region: "US-CA",
+      removeLowContrast: true,
+    });
+    expect(fieldOf(() => parseSearch(search({ sort: "best" })))).toBe("sort");
+    expect(fieldOf(() => parseSearch(search({ countryCode: "USA" })))).toBe("country_code");
+    expect(fieldOf(() => parseSearch(search({ region: "a b" })))).toBe("region");
+    expect(fieldOf(() => parseSearch(search({ lang: "zh-CHN" })))).toBe("lang");
   });
 
   it("names the field of each invalid argument", () => {
@@ -62,11 +100,14 @@ describe("trending and ids", () => {
       limit: 25,
       offset: 499,
       rating: "pg",
+      type: "gifs",
     });
     expect(fieldOf(() => parseTrending({ limit: 5, offset: 500, rating: undefined }))).toBe(
       "offset",
     );
-    expect(trendingKey({ limit: 5, offset: 0, rating: undefined })).toBe("trending:any:0:5");
+    expect(trendingKey(parseTrending({ limit: 5, offset: 0, rating: undefined }))).not.toBe(
+      trendingKey(parseTrending({ limit: 5, offset: 0, rating: undefined, type: "stickers" })),
+    );
   });
 
   it("validates ids, names the index at fault, and de-duplicates in order", () => {
@@ -81,7 +122,9 @@ describe("trending and ids", () => {
     expect(fieldOf(() => parseGifIds(["ok", "not ok"]))).toBe("ids[1]");
   });
 
-  it("orders ratings g < pg < pg-13 < r", () => {
+  it("orders ratings y < g < pg < pg-13 < r", () => {
+    expect(ratingAllowed("y", "g")).toBe(true);
+    expect(ratingAllowed("g", "y")).toBe(false);
     expect(ratingAllowed("pg", "pg-13")).toBe(true);
     expect(ratingAllowed("r", "pg-13")).toBe(false);
     expect(ratingAllowed("unrated", "r")).toBe(false);
@@ -95,16 +138,16 @@ describe("search query text", () => {
     expect(fieldOf(() => parseSearch(search({ query: "\u0007bell" })))).toBe("query");
   });
 
-  it("folds tabs and newlines into spaces instead of refusing them", () => {
-    expect(parseSearch(search({ query: "happy\t\ncat" })).query).toBe("happy cat");
+  it("keeps tabs and newlines, which Giphy takes as spaces", () => {
+    expect(parseSearch(search({ query: "happy\t\ncat" })).query).toBe("happy\t\ncat");
   });
 
-  it("counts the 50-character limit in UTF-16 units after lower-casing, as Giphy does", () => {
+  it("counts the 50-character limit in UTF-16 units, as Giphy does", () => {
     expect(parseSearch(search({ query: "a".repeat(50) })).query).toHaveLength(50);
     // 25 cats are 50 UTF-16 units; 26 are 52, which Giphy would answer with 414.
     expect(parseSearch(search({ query: "🐱".repeat(25) })).query).toHaveLength(50);
     expect(fieldOf(() => parseSearch(search({ query: "🐱".repeat(26) })))).toBe("query");
-    // "İ" lower-cases to two units: 26 of them pass the gateway's raw count but not this one.
-    expect(fieldOf(() => parseSearch(search({ query: "İ".repeat(26) })))).toBe("query");
+    // Not lower-cased any more: "İ" stays one unit.
+    expect(parseSearch(search({ query: "İ".repeat(26) })).query).toHaveLength(26);
   });
 });

@@ -16,7 +16,13 @@ import type { Kysely } from "kysely";
 import type { CatalogStore, Clock, OutboxNotifier } from "../../application/ports.ts";
 import type { RerequestPolicy } from "../../domain/archive-rerequest.ts";
 import { ARCHIVED_RENDITION, type GifMetadata, type StoredGif } from "../../domain/gif.ts";
-import { claimDueRerequests, findGifRow, findGifRows, upsertGifs } from "./gif-repository.ts";
+import {
+  claimDueRerequests,
+  findGifRow,
+  findGifRows,
+  findRandomGifId,
+  upsertGifs,
+} from "./gif-repository.ts";
 import { enqueue, type NewOutboxMessage } from "./outbox-repository.ts";
 import { applyDeadline, bounded } from "./call-bounds.ts";
 import { withDb } from "./pg-errors.ts";
@@ -116,6 +122,7 @@ export function createCatalogStore(deps: {
             gifs: await loadGifs(conn, row.gif_ids),
             totalCount: row.total_count,
             fetchedAt: row.fetched_at,
+            payload: row.payload ?? null,
           };
         }),
       ),
@@ -135,6 +142,7 @@ export function createCatalogStore(deps: {
               input.gifs.map((g) => g.id),
               input.totalCount,
               now,
+              input.payload,
             );
           const fresh = input.gifs.filter((gif) => inserted.delete(gif.id));
           const due = deps.rerequest
@@ -172,6 +180,15 @@ export function createCatalogStore(deps: {
         bounded(db, call, async (conn) => {
           const row = await findGifRow(conn, id);
           return row === undefined ? undefined : archiveOf(row);
+        }),
+      ),
+    findRandomGif: (pick, call) =>
+      withDb(() =>
+        bounded(db, call, async (conn) => {
+          const id = await findRandomGifId(conn, pick);
+          if (id === undefined) return undefined;
+          const [gif] = await loadGifs(conn, [id]);
+          return gif;
         }),
       ),
   };

@@ -4,7 +4,9 @@
 // `claimDueRerequests` tells which failed ones are due to be asked for again.
 import { sql, type Kysely } from "kysely";
 import { isRerequestDue, type RerequestPolicy } from "../../domain/archive-rerequest.ts";
-import type { GifMetadata } from "../../domain/gif.ts";
+import { RATING_ORDER, type GifMetadata } from "../../domain/gif.ts";
+import { ratingAllowed } from "../../domain/queries.ts";
+import type { RandomPick } from "../../application/ports.ts";
 import type { DB, GifRow, RenditionRow } from "./schema.ts";
 
 /** Upserts GIFs and their renditions; returns the ids that were inserted (new). */
@@ -39,6 +41,7 @@ export async function upsertGifs(
         imported_at: gif.importedAt,
         trending_at: gif.trendingAt,
         user_json: gif.user === null ? null : JSON.stringify(gif.user),
+        giphy_object: gif.giphyObject === null ? null : JSON.stringify(gif.giphyObject),
         archive_state: "pending" as const,
         archive_requested_at: now,
         first_seen_at: now,
@@ -62,6 +65,9 @@ export async function upsertGifs(
         imported_at: eb.ref("excluded.imported_at"),
         trending_at: sql`coalesce(excluded.trending_at, gifs.trending_at)`,
         user_json: eb.ref("excluded.user_json"),
+        // A GIF seen again without its object (a caller that has only the typed
+        // fields) keeps the object it has.
+        giphy_object: sql`coalesce(excluded.giphy_object, gifs.giphy_object)`,
         updated_at: eb.ref("excluded.updated_at"),
       })),
     )
@@ -177,4 +183,41 @@ export async function claimDueRerequests(
     .returning("id")
     .execute();
   return new Set(claimed.map((row) => row.id));
+}
+
+/** `%`, `_` and `\\` taken literally in an ILIKE pattern. */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The id of one stored GIF that fits a random pick (Giphy's /random while Giphy is
+ * down). The type is Giphy's: stickers are `is_sticker`; GIFs are the rest whose
+ * object says `"type": "gif"` (or has no object yet). A tag matches the title or
+ * slug. Candidates are capped before the shuffle, so the cost stays bounded on a
+ * large table.
+ */
+export async function findRandomGifId(
+  db: Kysely<DB>,
+  pick: RandomPick,
+): Promise<string | undefined> {
+  const ratings = RATING_ORDER.filter((rating) => ratingAllowed(rating, pick.rating));
+  let candidates = db
+    .selectFrom("gifs")
+    .select("id")
+    .where("rating", "in", ratings)
+    .where("is_sticker", "=", pick.type === "stickers");
+  if (pick.type === "gifs")
+    candidates = candidates.where(sql<string>`coalesce(giphy_object->>'type', 'gif')`, "=", "gif");
+  if (pick.tag !== undefined && pick.tag !== "") {
+    const pattern = `%${likeLiteral(pick.tag)}%`;
+    candidates = candidates.where((eb) =>
+      eb.or([eb("title", "ilike", pattern), eb("slug", "ilike", pattern)]),
+    );
+  }
+  const row = await db
+    .selectFrom(candidates.limit(1000).as("candidates"))
+    .select("id")
+    .orderBy(sql`random()`)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
 }

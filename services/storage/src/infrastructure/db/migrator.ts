@@ -6,10 +6,12 @@ import type { Kysely } from "kysely";
 import { Migrator, type Migration, type MigrationResult } from "kysely/migration";
 import * as initial from "./migrations/0001-initial.ts";
 import * as hardening from "./migrations/0002-parking-retention-rerequests.ts";
+import * as giphyObjects from "./migrations/0003-giphy-objects.ts";
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
   "0002-parking-retention-rerequests": hardening,
+  "0003-giphy-objects": giphyObjects,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Migrator works on any schema

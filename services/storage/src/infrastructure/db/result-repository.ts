@@ -1,4 +1,5 @@
-// Stored result pages (search and trending), keyed by the normalised request.
+// Stored answers (a page of GIF ids, and the payload of answers that are more than
+// that), keyed by the request.
 import type { Kysely } from "kysely";
 import type { DB } from "./schema.ts";
 
@@ -8,15 +9,23 @@ export async function saveResult(
   gifIds: readonly string[],
   totalCount: number,
   at: Date,
+  payload?: unknown,
 ): Promise<void> {
   await db
     .insertInto("search_results")
-    .values({ result_key: key, gif_ids: [...gifIds], total_count: totalCount, fetched_at: at })
+    .values({
+      result_key: key,
+      gif_ids: [...gifIds],
+      total_count: totalCount,
+      fetched_at: at,
+      payload: payload === undefined ? null : JSON.stringify(payload),
+    })
     .onConflict((oc) =>
       oc.column("result_key").doUpdateSet((eb) => ({
         gif_ids: eb.ref("excluded.gif_ids"),
         total_count: eb.ref("excluded.total_count"),
         fetched_at: eb.ref("excluded.fetched_at"),
+        payload: eb.ref("excluded.payload"),
       })),
     )
     .execute();

@@ -2,7 +2,7 @@
 import type { ArchiveState, GifUser, Rating, Rendition, StoredGif } from "../../domain/gif.ts";
 import type { GifRow, RenditionRow } from "./schema.ts";
 
-const RATINGS = new Set<string>(["g", "pg", "pg-13", "r"]);
+const RATINGS = new Set<string>(["y", "g", "pg", "pg-13", "r"]);
 
 function archiveOf(row: GifRow): ArchiveState {
   if (row.archive_state === "archived") {
@@ -68,8 +68,7 @@ export function toStoredGif(row: GifRow, renditions: readonly RenditionRow[]): S
     trendingAt: row.trending_at,
     user: (row.user_json ?? null) as GifUser | null,
     renditions: renditions.filter((r) => r.gif_id === row.id).map(renditionOf),
-    // Giphy's object is not stored yet (migration 0003 is in progress).
-    giphyObject: null,
+    giphyObject: row.giphy_object,
     archive: archiveOf(row),
     firstSeenAt: row.first_seen_at,
     updatedAt: row.updated_at,

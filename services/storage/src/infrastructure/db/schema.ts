@@ -1,6 +1,7 @@
 // Typed view of storage's tables for Kysely. Must match the migrations; the
 // integration tests run every query against a migrated database.
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { JsonObject } from "../../domain/gif.ts";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
@@ -48,6 +49,8 @@ export interface GifsTable {
   archive_failed_at: NullableTimestamp;
   /** How often storage asked again after a failure (migration 0002). */
   archive_rerequests: Generated<number>;
+  /** Giphy's object as received (migration 0003); null for GIFs stored before. */
+  giphy_object: ColumnType<JsonObject | null, string | null, string | null>;
   first_seen_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -71,6 +74,8 @@ export interface SearchResultsTable {
   gif_ids: string[];
   total_count: number;
   fetched_at: Timestamp;
+  /** The answer's own shape when it is not a plain GIF page (migration 0003). */
+  payload: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {

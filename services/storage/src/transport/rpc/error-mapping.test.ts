@@ -15,7 +15,7 @@ describe("toConnectError", () => {
       "GIPHY.UNAVAILABLE": Code.Unavailable,
       "GIPHY.BAD_RESPONSE": Code.Unavailable,
       "GIPHY.UNAUTHORIZED": Code.Unavailable,
-      "GIPHY.REJECTED": Code.FailedPrecondition,
+      "GIPHY.REJECTED": Code.InvalidArgument,
       "DATABASE.UNAVAILABLE": Code.Unavailable,
       "DATABASE.TIMEOUT": Code.DeadlineExceeded,
     };

@@ -12,7 +12,8 @@ const CODES: Readonly<Record<StorageErrorCode, Code>> = {
   "GIPHY.UNAVAILABLE": Code.Unavailable,
   "GIPHY.BAD_RESPONSE": Code.Unavailable,
   "GIPHY.UNAUTHORIZED": Code.Unavailable,
-  "GIPHY.REJECTED": Code.FailedPrecondition,
+  // Giphy refused a parameter we passed on: the caller's argument is at fault.
+  "GIPHY.REJECTED": Code.InvalidArgument,
   "DATABASE.UNAVAILABLE": Code.Unavailable,
   "DATABASE.TIMEOUT": Code.DeadlineExceeded,
 };

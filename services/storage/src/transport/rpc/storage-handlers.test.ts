@@ -10,13 +10,8 @@ import { storageRoutes } from "./storage-handlers.ts";
 
 function clientFailingWith(error: unknown, seen: { error: unknown; procedure: string }[]) {
   const fail = () => Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  const useCases: StorageUseCases = {
-    searchGifs: fail,
-    listTrending: fail,
-    getGif: fail,
-    batchGetGifs: fail,
-    getArchiveStatus: fail,
-  };
+  // Every use case fails the same way.
+  const useCases = new Proxy({} as StorageUseCases, { get: () => fail });
   const routes = storageRoutes(useCases, {
     onInternal: (e, procedure) => seen.push({ error: e, procedure }),
   });

@@ -6,7 +6,19 @@ import { StorageService } from "@gifmesh/shared/contracts";
 import { injectTraceHeaders } from "@gifmesh/shared/tracing";
 import type { CallContext, StorageUseCases } from "../../application/use-cases.ts";
 import { toConnectError } from "./error-mapping.ts";
-import { archiveToProto, gifToProto, ratingFromProto, sourceToProto } from "./to-proto.ts";
+import type { ServedPage } from "../../application/serve-page.ts";
+import type { Term } from "../../domain/gif.ts";
+import {
+  archiveToProto,
+  categoryToProto,
+  channelToProto,
+  gifToProto,
+  mediaTypeFromProto,
+  paginationOf,
+  ratingFromProto,
+  sourceToProto,
+  termToProto,
+} from "./to-proto.ts";
 
 /** Observes errors the caller only sees as a generic `internal` (their cause stays here). */
 export type InternalErrorObserver = (error: unknown, procedure: string) => void;
@@ -35,6 +47,23 @@ function callContext(ctx: HandlerContext): CallContext {
   };
 }
 
+/** A page of GIFs as the contract carries it. */
+function gifPage<T>(page: ServedPage<T>, nextCursor?: string) {
+  return {
+    gifs: page.gifs.map(gifToProto),
+    pagination: paginationOf(page, page.gifs.length, nextCursor),
+    source: sourceToProto(page.source),
+  };
+}
+
+function termPage(page: ServedPage<Term[]>) {
+  return {
+    terms: page.value.map(termToProto),
+    pagination: paginationOf(page, page.value.length),
+    source: sourceToProto(page.source),
+  };
+}
+
 /** Registers StorageService on a router. */
 export function storageRoutes(
   useCases: StorageUseCases,
@@ -45,36 +74,38 @@ export function storageRoutes(
     router.service(StorageService, {
       searchGifs: (req, ctx) =>
         run(ctx, async () => {
-          const rating = ratingFromProto(req.rating);
           const page = await useCases.searchGifs(
-            { query: req.query, limit: req.limit, offset: req.offset, rating, lang: req.lang },
+            {
+              query: req.query,
+              limit: req.limit,
+              offset: req.offset,
+              rating: ratingFromProto(req.rating),
+              lang: req.lang,
+              type: mediaTypeFromProto(req.type),
+              sort: req.sort,
+              countryCode: req.countryCode,
+              region: req.region,
+              removeLowContrast: req.removeLowContrast,
+              excludeDynamicResults: req.excludeDynamicResults,
+            },
             callContext(ctx),
           );
-          return {
-            gifs: page.gifs.map(gifToProto),
-            pagination: {
-              totalCount: page.totalCount,
-              count: page.gifs.length,
-              offset: page.offset,
-            },
-            source: sourceToProto(page.source),
-          };
+          return gifPage(page);
         }),
       listTrendingGifs: (req, ctx) =>
         run(ctx, async () => {
           const page = await useCases.listTrending(
-            { limit: req.limit, offset: req.offset, rating: ratingFromProto(req.rating) },
+            {
+              limit: req.limit,
+              offset: req.offset,
+              rating: ratingFromProto(req.rating),
+              type: mediaTypeFromProto(req.type),
+              countryCode: req.countryCode,
+              region: req.region,
+            },
             callContext(ctx),
           );
-          return {
-            gifs: page.gifs.map(gifToProto),
-            pagination: {
-              totalCount: page.totalCount,
-              count: page.gifs.length,
-              offset: page.offset,
-            },
-            source: sourceToProto(page.source),
-          };
+          return gifPage(page);
         }),
       getGif: (req, ctx) =>
         run(ctx, async () => {
@@ -90,6 +121,145 @@ export function storageRoutes(
         run(ctx, async () => {
           const archive = await useCases.getArchiveStatus(req.gifId, callContext(ctx));
           return { gifId: req.gifId, archive: archiveToProto(archive) };
+        }),
+      getRandomGif: (req, ctx) =>
+        run(ctx, async () => {
+          const { gif, source } = await useCases.getRandomGif(
+            {
+              type: mediaTypeFromProto(req.type),
+              tag: req.tag,
+              rating: ratingFromProto(req.rating),
+            },
+            callContext(ctx),
+          );
+          return { gif: gifToProto(gif), source: sourceToProto(source) };
+        }),
+      translateGif: (req, ctx) =>
+        run(ctx, async () => {
+          const { gif, source } = await useCases.translateGif(
+            {
+              type: mediaTypeFromProto(req.type),
+              phrase: req.phrase,
+              weirdness: req.weirdness,
+              rating: ratingFromProto(req.rating),
+              lang: req.lang,
+            },
+            callContext(ctx),
+          );
+          return { gif: gifToProto(gif), source: sourceToProto(source) };
+        }),
+      listRelatedGifs: (req, ctx) =>
+        run(ctx, async () =>
+          gifPage(
+            await useCases.listRelatedGifs(
+              {
+                gifId: req.gifId,
+                type: mediaTypeFromProto(req.type),
+                limit: req.limit,
+                offset: req.offset,
+                rating: ratingFromProto(req.rating),
+              },
+              callContext(ctx),
+            ),
+          ),
+        ),
+      listCategoryGifs: (req, ctx) =>
+        run(ctx, async () =>
+          gifPage(
+            await useCases.listCategoryGifs(
+              {
+                category: req.category,
+                subcategory: req.subcategory,
+                limit: req.limit,
+                offset: req.offset,
+                rating: ratingFromProto(req.rating),
+              },
+              callContext(ctx),
+            ),
+          ),
+        ),
+      listEmoji: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.listEmoji(
+            { apiVersion: req.apiVersion, limit: req.limit, offset: req.offset },
+            callContext(ctx),
+          );
+          return gifPage(page, page.value);
+        }),
+      listEmojiVariations: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.listEmojiVariations(req.id, callContext(ctx));
+          return { gifs: page.gifs.map(gifToProto), source: sourceToProto(page.source) };
+        }),
+      animateText: (req, ctx) =>
+        run(ctx, async () =>
+          gifPage(
+            await useCases.animateText(
+              { text: req.text, limit: req.limit, offset: req.offset },
+              callContext(ctx),
+            ),
+          ),
+        ),
+      listCategories: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.listCategories(
+            { limit: req.limit, offset: req.offset },
+            callContext(ctx),
+          );
+          return {
+            categories: page.value.map(categoryToProto),
+            pagination: paginationOf(page, page.value.length),
+            source: sourceToProto(page.source),
+          };
+        }),
+      listSubcategories: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.listSubcategories(
+            { category: req.category, limit: req.limit, offset: req.offset },
+            callContext(ctx),
+          );
+          return {
+            subcategories: page.value.map(categoryToProto),
+            pagination: paginationOf(page, page.value.length),
+            source: sourceToProto(page.source),
+          };
+        }),
+      searchChannels: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.searchChannels(
+            {
+              query: req.query,
+              limit: req.limit,
+              offset: req.offset,
+              rating: ratingFromProto(req.rating),
+            },
+            callContext(ctx),
+          );
+          return {
+            channels: page.value.map(channelToProto),
+            pagination: paginationOf(page, page.value.length),
+            source: sourceToProto(page.source),
+          };
+        }),
+      autocompleteTags: (req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.autocompleteTags(
+            { query: req.query, limit: req.limit, offset: req.offset },
+            callContext(ctx),
+          );
+          return termPage(page);
+        }),
+      listRelatedTags: (req, ctx) =>
+        run(ctx, async () => termPage(await useCases.listRelatedTags(req.term, callContext(ctx)))),
+      listTrendingSearches: (_req, ctx) =>
+        run(ctx, async () => {
+          const page = await useCases.listTrendingSearches(callContext(ctx));
+          return { terms: page.value, source: sourceToProto(page.source) };
+        }),
+      createRandomId: (_req, ctx) =>
+        run(ctx, async () => {
+          const { randomId, source } = await useCases.createRandomId(callContext(ctx));
+          return { randomId, source: sourceToProto(source) };
         }),
     });
   };
