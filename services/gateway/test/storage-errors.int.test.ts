@@ -28,15 +28,18 @@ describe("storage errors through the gateway", () => {
     await stack.stop();
   });
 
-  it("a q of 50 characters is forwarded as typed, not lower-cased into a longer one", async () => {
-    // Lower-casing "İ" gives "i̇" (2 code points): when the gateway normalised q,
-    // 50 of them became 100 characters and storage refused them (400). q now goes
-    // to storage (and Giphy) exactly as typed, so the limit is the one the user saw.
+  it("a query valid for the gateway but not for storage is a 400 naming q", async () => {
+    // 50 UTF-16 units pass the gateway's limit; lower-casing "İ" gives "i̇" (2 code
+    // points), so the normalised query storage checks has 100 characters.
     const q = "İ".repeat(50);
     const res = await fetch(`${gw.url}/v1/gifs/search?q=${encodeURIComponent(q)}`);
-    expect(res.status).toBe(200);
+    const body = (await res.json()) as ErrorBody;
+    expect(res.status).toBe(400);
+    expect(body.meta).toMatchObject({ status: 400, error_code: "REQUEST.INVALID" });
+    expect(body.meta.errors).toEqual([{ field: "q", message: "must be at most 50 characters" }]);
+    expect(body.meta.msg).toBe("q: must be at most 50 characters");
     expect(await gw.metric("gifmesh_rpc_client_requests_total", { code: "invalid_argument" })).toBe(
-      0,
+      1,
     );
   });
 

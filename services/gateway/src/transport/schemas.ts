@@ -67,14 +67,9 @@ const lang = z
   })
   .optional()
   .openapi({ description: "Giphy's language code; default en.", example: "en" });
-/**
- * A boolean flag. @giphy/js-fetch-api writes an unset option as the string
- * "undefined" (URLSearchParams of `{ excludeDynamicResults: undefined }`), and
- * Giphy takes that, like an empty value, as not given; so does the gateway.
- */
 const flag = z
-  .enum(["true", "false", "1", "0", "undefined", ""])
-  .transform((v) => (v === "undefined" || v === "" ? undefined : v === "true" || v === "1"))
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1")
   .optional();
 const countryCode = z
   .string()
