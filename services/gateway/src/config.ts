@@ -79,15 +79,6 @@ const gatewayVariables = baseConfigSchema({ adminPort: 9464 }).extend({
   CACHE_L1_MAX_ENTRY_BYTES: int({ default: MiB, min: 1024 }),
   CACHE_TTL_MS: durationMs(300_000),
   CACHE_STALE_MS: durationMs(3_600_000),
-  /**
-   * Per-endpoint freshness of cached answers (transport/routes/giphy.ts says which
-   * endpoint is which); at most storage's TTL of the same kind is sensible, catalog
-   * and terms change rarely. GIFs by id keep CACHE_TTL_MS; random is never cached.
-   */
-  CACHE_SEARCH_TTL_MS: durationMs(300_000),
-  CACHE_TRENDING_TTL_MS: durationMs(300_000),
-  CACHE_CATALOG_TTL_MS: durationMs(3_600_000),
-  CACHE_TERMS_TTL_MS: durationMs(3_600_000),
   CACHE_EMPTY_TTL_MS: durationMs(30_000),
   CACHE_PENDING_TTL_MS: durationMs(5_000),
   RATE_LIMIT_MAX: int({ default: 600, min: 1 }),

@@ -5,7 +5,6 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Redis } from "ioredis";
 import type { Logger } from "@gifmesh/shared/logging";
 import type { Registry } from "@gifmesh/shared/metrics";
-import { createEndpointQueries } from "./application/endpoint-queries.ts";
 import { createGifQueries } from "./application/gif-queries.ts";
 import { trustedProxyHops, type GatewayConfig } from "./config.ts";
 import { createGatewayMetrics } from "./infrastructure/gateway-metrics.ts";
@@ -14,7 +13,6 @@ import { createRedisFailureLimiter } from "./infrastructure/redis-failure-limite
 import { createRedisRateLimiter } from "./infrastructure/redis-rate-limiter.ts";
 import { createS3MediaStore } from "./infrastructure/s3-media-store.ts";
 import type { StorageClient } from "./infrastructure/storage-transport.ts";
-import { createGrpcEndpointStore } from "./infrastructure/grpc-endpoint-store.ts";
 import { createTwoLevelCache } from "./infrastructure/two-level-cache.ts";
 import { createApp } from "./transport/app.ts";
 
@@ -66,20 +64,6 @@ export function buildGateway(parts: GatewayParts) {
       rewriteArchivedUrls: config.MEDIA_REWRITE_URLS,
     },
   });
-  const endpoints = createEndpointQueries({
-    store: createGrpcEndpointStore(parts.storage),
-    cache,
-    mapper: {
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      rewriteArchivedUrls: config.MEDIA_REWRITE_URLS,
-    },
-    ttls: {
-      searchMs: config.CACHE_SEARCH_TTL_MS,
-      trendingMs: config.CACHE_TRENDING_TTL_MS,
-      catalogMs: config.CACHE_CATALOG_TTL_MS,
-      termsMs: config.CACHE_TERMS_TTL_MS,
-    },
-  });
   const limiter = createRedisRateLimiter({
     redis,
     limit: config.RATE_LIMIT_MAX,
@@ -99,7 +83,6 @@ export function buildGateway(parts: GatewayParts) {
   });
   const app = createApp({
     queries,
-    endpoints,
     media: createS3MediaStore(parts.s3, config.S3_BUCKET),
     limiter,
     keyFailures,

@@ -1,10 +1,30 @@
-// Cache keys for answers by GIF id (the listing endpoints' keys are built in
-// endpoint-queries.ts from their parameters in one fixed order, q as typed, since
-// storage forwards it as typed). Ignored parameters (api_key, ...) never reach a key.
+// Cache keys for API answers, normalised so that requests asking the same thing
+// share one entry: q is trimmed, lower-cased and its whitespace collapsed; defaults
+// are filled in; parameters are written in one fixed order; ignored parameters
+// (api_key, pingback_id, ...) never reach the key.
 import { createHash } from "node:crypto";
 
-// v2: answers are Giphy's objects as received (giphy-object.ts), not the typed mapping.
-export const CACHE_KEY_VERSION = "v2";
+export const CACHE_KEY_VERSION = "v1";
+
+/** Giphy matches phrases case-insensitively; so do we. */
+export function normaliseQuery(q: string): string {
+  return q.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+export function searchKey(p: {
+  q: string;
+  limit: number;
+  offset: number;
+  rating?: string;
+  lang?: string;
+}): string {
+  const q = encodeURIComponent(normaliseQuery(p.q));
+  return `${CACHE_KEY_VERSION}:search:q=${q}&limit=${p.limit}&offset=${p.offset}&rating=${p.rating ?? "any"}&lang=${p.lang ?? "en"}`;
+}
+
+export function trendingKey(p: { limit: number; offset: number; rating?: string }): string {
+  return `${CACHE_KEY_VERSION}:trending:limit=${p.limit}&offset=${p.offset}&rating=${p.rating ?? "any"}`;
+}
 
 export function gifKey(id: string): string {
   return `${CACHE_KEY_VERSION}:gif:${id}`;

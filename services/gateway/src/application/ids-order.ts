@@ -8,12 +8,8 @@
 // spliced in the asked order. If the bytes are not laid out as expected, the answer
 // is serialised instead: slower, never wrong.
 import { createHash } from "node:crypto";
+import type { GiphyGif } from "../domain/giphy-shape.ts";
 import type { CachedBody } from "./ports.ts";
-
-/** What the re-ordering needs of a GIF object: its id. */
-interface GiphyGif {
-  readonly id: string;
-}
 
 /** The ids in the order asked, without repeats, and the same set sorted (the cache key). */
 export function canonicalIds(ids: readonly string[]): {

@@ -1,7 +1,6 @@
 // What the gateway's use cases need from the outside world, as interfaces. The
 // adapters in infrastructure/ implement them; tests pass in-process versions.
-import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
-import type { Gif, Pagination, Rating, StorageService } from "@gifmesh/shared/contracts";
+import type { Gif, Pagination, Rating } from "@gifmesh/shared/contracts";
 
 /** Call options every storage read takes: the request's cancellation signal. */
 export interface CallOptions {
@@ -45,8 +44,6 @@ export type CacheClass = "normal" | "empty" | "pending";
 export interface Loaded<T> {
   readonly value: T;
   readonly cacheClass: CacheClass;
-  /** How long a "normal" answer is fresh, when its endpoint says (else the default). */
-  readonly freshMs?: number;
 }
 
 /** Where a cached answer came from. */
@@ -65,23 +62,4 @@ export interface ResponseCache {
     key: string,
     load: () => Promise<Loaded<T>>,
   ): Promise<{ readonly value: T; readonly body: CachedBody; readonly outcome: CacheOutcome }>;
-}
-
-/** The storage RPCs by client method name ("searchGifs", "listCategories", ...). */
-export type StorageMethods = (typeof StorageService)["method"];
-export type StorageMethod = keyof StorageMethods;
-export type StorageRequest<M extends StorageMethod> = MessageInitShape<StorageMethods[M]["input"]>;
-export type StorageResponse<M extends StorageMethod> = MessageShape<StorageMethods[M]["output"]>;
-
-/**
- * The storage service's endpoint RPCs, one per Giphy endpoint, called with the
- * contract's own request messages (they are Giphy's parameters already). Errors
- * are GatewayErrors; each call carries the storage deadline (storage-transport.ts).
- */
-export interface EndpointStore {
-  call<M extends StorageMethod>(
-    method: M,
-    request: StorageRequest<M>,
-    options?: CallOptions,
-  ): Promise<StorageResponse<M>>;
 }

@@ -53,20 +53,9 @@ export const giphyUserSchema = z
   })
   .meta({ id: "User" });
 
-export const archiveFileSchema = archiveInfoSchema
-  .extend({
-    rendition: z.string(),
-    /** The member the file was requested for: url, mp4 or webp. */
-    field: z.string(),
-    /** Every rendition member naming this file, e.g. ["original.url", "downsized_large.url"]. */
-    members: z.array(z.string()),
-  })
-  .meta({ id: "ArchiveFile", description: "The archive state of one media file of a GIF." });
-
 export const giphyGifSchema = z
-  .looseObject({
-    /** gif, sticker, emoji, text or video, as Giphy sent it. */
-    type: z.string(),
+  .object({
+    type: z.literal("gif"),
     id: z.string().min(1),
     url: z.string(),
     slug: z.string(),
@@ -76,7 +65,7 @@ export const giphyGifSchema = z
     username: z.string(),
     source: z.string(),
     title: z.string(),
-    rating: z.enum(["y", "g", "pg", "pg-13", "r", ""]),
+    rating: z.enum(["g", "pg", "pg-13", "r", ""]),
     content_url: z.string(),
     source_tld: z.string(),
     source_post_url: z.string(),
@@ -87,14 +76,11 @@ export const giphyGifSchema = z
     user: giphyUserSchema.optional(),
     images: z.record(z.string(), renditionSchema),
     analytics_response_payload: z.string(),
-    gifmesh: z.object({
-      archive: archiveInfoSchema.extend({ files: z.array(archiveFileSchema).optional() }),
-    }),
+    gifmesh: z.object({ archive: archiveInfoSchema }),
   })
   .meta({
     id: "Gif",
-    description:
-      "Giphy's GIF object as Giphy sent it, every member kept (archived files' url/mp4/webp point at /media/), plus the `gifmesh` extension. The members listed are those every object has.",
+    description: "A GIF object shaped as Giphy's, plus the `gifmesh` extension.",
   });
 
 export const metaSchema = z
@@ -110,49 +96,6 @@ export const metaSchema = z
 export const paginationSchema = z
   .object({ total_count: z.number().int(), count: z.number().int(), offset: z.number().int() })
   .meta({ id: "Pagination" });
-
-/** /v2/emoji pages: no total_count, and the next page's cursor (a number, as Giphy's). */
-export const cursorPaginationSchema = z
-  .object({
-    count: z.number().int(),
-    offset: z.number().int(),
-    next_cursor: z.union([z.number().int(), z.string()]).optional(),
-  })
-  .meta({ id: "CursorPagination" });
-
-/** Giphy's category (kept whole) with its `gif` rendered like any GIF. */
-export const categorySchema = z
-  .looseObject({
-    name: z.string(),
-    name_encoded: z.string(),
-    subcategories: z
-      .array(z.looseObject({ name: z.string(), name_encoded: z.string() }))
-      .optional(),
-    gif: giphyGifSchema.optional(),
-  })
-  .meta({ id: "Category" });
-
-/** Giphy's channel (kept whole) with its `featured_gif` rendered like any GIF. */
-export const channelSchema = z
-  .looseObject({ id: z.number().int(), slug: z.string(), display_name: z.string() })
-  .meta({ id: "Channel" });
-
-export const termSchema = z.looseObject({ name: z.string() }).meta({ id: "Term" });
-
-/** `{ data, pagination?, meta }` for any data schema. */
-export function listResponseSchema<T extends z.ZodType>(
-  id: string,
-  item: T,
-  pagination: z.ZodType | null = paginationSchema,
-) {
-  return z
-    .object({
-      data: z.array(item),
-      ...(pagination ? { pagination } : {}),
-      meta: metaSchema,
-    })
-    .meta({ id });
-}
 
 export const gifListResponseSchema = z
   .object({ data: z.array(giphyGifSchema), pagination: paginationSchema, meta: metaSchema })

@@ -1,11 +1,10 @@
 // Giphy's rating strings and the contract's Rating enum, in one place.
 import { Rating } from "@gifmesh/shared/contracts";
 
-export const GIPHY_RATINGS = ["y", "g", "pg", "pg-13", "r"] as const;
+export const GIPHY_RATINGS = ["g", "pg", "pg-13", "r"] as const;
 export type GiphyRating = (typeof GIPHY_RATINGS)[number];
 
 const TO_ENUM: Readonly<Record<GiphyRating, Rating>> = {
-  y: Rating.Y,
   g: Rating.G,
   pg: Rating.PG,
   "pg-13": Rating.PG_13,
@@ -20,8 +19,6 @@ export function ratingFromGiphy(rating: GiphyRating | undefined): Rating {
 /** Giphy's string for a contract rating; "" when unknown. */
 export function ratingToGiphy(rating: Rating): GiphyRating | "" {
   switch (rating) {
-    case Rating.Y:
-      return "y";
     case Rating.G:
       return "g";
     case Rating.PG:

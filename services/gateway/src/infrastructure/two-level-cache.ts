@@ -144,10 +144,7 @@ export function createTwoLevelCache(
     if (running) return running;
     const flight = (async () => {
       const loaded = await loader();
-      const fresh =
-        loaded.cacheClass === "normal" && loaded.freshMs !== undefined
-          ? loaded.freshMs
-          : freshFor(loaded.cacheClass);
+      const fresh = freshFor(loaded.cacheClass);
       const t = now();
       // Pending answers get no long stale window either: they change soon.
       const stale = loaded.cacheClass === "pending" ? fresh : ttls.staleMs;

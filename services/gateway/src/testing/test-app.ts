@@ -3,10 +3,8 @@
 import { PassThrough } from "node:stream";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
-import { createEndpointQueries } from "../application/endpoint-queries.ts";
 import { createGifQueries } from "../application/gif-queries.ts";
 import { createGatewayMetrics } from "../infrastructure/gateway-metrics.ts";
-import { createGrpcEndpointStore } from "../infrastructure/grpc-endpoint-store.ts";
 import { createGrpcGifStore } from "../infrastructure/grpc-gif-store.ts";
 import type { RateLimiter } from "../infrastructure/redis-rate-limiter.ts";
 import type { MediaStore } from "../infrastructure/s3-media-store.ts";
@@ -74,14 +72,8 @@ export function createTestApp(
   });
   const store = createGrpcGifStore(storage.client);
   const queries = createGifQueries({ store, cache, mapper: { publicBaseUrl: "http://gw.test" } });
-  const endpoints = createEndpointQueries({
-    store: createGrpcEndpointStore(storage.client),
-    cache,
-    mapper: { publicBaseUrl: "http://gw.test" },
-  });
   const app = createApp({
     queries,
-    endpoints,
     media: memoryMediaStore(objects),
     limiter: countingLimiter(1000),
     logger,

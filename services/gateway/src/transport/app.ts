@@ -7,7 +7,6 @@ import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@gifmesh/shared/logging";
-import type { EndpointQueries } from "../application/endpoint-queries.ts";
 import type { GifQueries } from "../application/gif-queries.ts";
 import { GatewayError } from "../domain/gateway-error.ts";
 import type { GatewayMetrics } from "../infrastructure/gateway-metrics.ts";
@@ -21,7 +20,6 @@ import { observe } from "./middleware/observe.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
 import { gifRoutes } from "./routes/gifs.ts";
-import { giphyRoutes } from "./routes/giphy.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
 import { MEDIA_PREFIX } from "../domain/media-key.ts";
@@ -29,7 +27,6 @@ import { DEFAULT_WEB_TRACE_URL, webRoutes } from "./web-assets.ts";
 
 export interface AppDeps {
   readonly queries: GifQueries;
-  readonly endpoints: EndpointQueries;
   readonly media: MediaStore;
   readonly limiter: RateLimiter;
   /** Counts invalid API keys per client IP (keyed mode); none = not limited. */
@@ -99,7 +96,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       csp: csp(deps.imgSources ?? DEFAULT_IMG_SOURCES),
       corsOrigins: deps.corsOrigins,
       exposeHeaders: EXPOSE_HEADERS,
-      corsPrefixes: ["/v1/", "/v2/", "/media/"],
+      corsPrefixes: ["/v1/", "/media/"],
     }),
   );
   app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
@@ -116,9 +113,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const preflight: MiddlewareHandler = (c, next) =>
     c.req.method === "OPTIONS" ? apiCors(c, next) : next();
   app.use("/v1/*", preflight);
-  app.use("/v2/*", preflight);
   app.use("/media/*", preflight);
-  for (const path of ["/v1/*", "/v2/*", "/", "/docs", "/assets/*", "/openapi.json"])
+  for (const path of ["/v1/*", "/", "/docs", "/assets/*", "/openapi.json"])
     app.use(path, compressWhenAsked());
   const keyCheck = apiKey({
     keys: deps.apiKeys,
@@ -129,14 +125,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
   app.use("/v1/*", keyCheck);
-  app.use("/v2/*", keyCheck);
   // `/media/gifs/{id}` looks the id up in storage, which may ask Giphy about an id
   // nobody searched: in keyed mode it needs a key, as /v1 does. The URLs the gateway
   // itself hands out (archived renditions, and this route's redirects) are
   // content-addressed `/media/<object key>` paths: they only read S3, never storage
   // or Giphy, so they need no key, and browsers load them from <img> tags.
   app.use(`${MEDIA_PREFIX}gifs/:id`, keyCheck);
-  app.use(`${MEDIA_PREFIX}gifs/:id/:member`, keyCheck);
   // Media is rate-limited too (per key or IP).
   const limit = rateLimit({
     limiter: deps.limiter,
@@ -146,11 +140,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
   app.use("/v1/*", limit);
-  app.use("/v2/*", limit);
   app.use("/media/*", limit);
 
-  // The static paths first: "search", "random", "categories", ... are never GIF ids.
-  giphyRoutes(app, deps.endpoints);
   gifRoutes(app, deps.queries);
   mediaRoutes(app, {
     store: deps.media,
@@ -166,11 +157,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       description:
         "Giphy-compatible GIF API backed by gifmesh's archive. Media under /media/{object key} (content-addressed) and /media/gifs/{id} (redirect).",
     },
-    tags: [
-      { name: "gifs", description: "Giphy v1 compatible" },
-      { name: "catalog", description: "Categories, emoji, animated text, channels" },
-      { name: "terms", description: "Tags and trending searches" },
-    ],
+    tags: [{ name: "gifs", description: "Giphy v1 compatible" }],
   });
 
   app.notFound((c) => errorResponse(c, new GatewayError("ROUTE.NOT_FOUND", "Not found")));

@@ -1,4 +1,4 @@
-// The GIF-by-id routes (the listing endpoints are in giphy.ts). Each validates its query with the schemas in
+// The Giphy-compatible routes. Each validates its query with the schemas in
 // ../schemas.ts (the same ones /openapi.json is built from), asks the use case,
 // and wraps the answer in Giphy's envelope with a fresh meta.response_id.
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
@@ -10,17 +10,23 @@ import {
 import { GatewayError } from "../../domain/gateway-error.ts";
 import type { GifQueries } from "../../application/gif-queries.ts";
 import type { CacheOutcome } from "../../application/ports.ts";
-import { gifIdParamSchema, idsQuerySchema, singleGifQuerySchema } from "../schemas.ts";
+import {
+  gifIdParamSchema,
+  idsQuerySchema,
+  searchQuerySchema,
+  singleGifQuerySchema,
+  trendingQuerySchema,
+} from "../schemas.ts";
 import { dataBody, listBody } from "../fast-body.ts";
 
-export const json = <T>(schema: T, description: string) => ({
+const json = <T>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
 });
-export const errors = {
+const errors = {
   400: json(
     errorResponseSchema,
-    "Invalid parameter value (meta.error_code REQUEST.INVALID, with the field)",
+    "Invalid parameter (meta.error_code REQUEST.INVALID or REQUEST.UNKNOWN_PARAMETER)",
   ),
   401: json(errorResponseSchema, "Missing API key"),
   403: json(errorResponseSchema, "Unknown API key"),
@@ -28,6 +34,26 @@ export const errors = {
   503: json(errorResponseSchema, "Storage unavailable (Retry-After)"),
 };
 
+const search = createRoute({
+  method: "get",
+  path: "/v1/gifs/search",
+  tags: ["gifs"],
+  summary: "Search GIFs",
+  request: { query: searchQuerySchema },
+  responses: {
+    200: json(gifListResponseSchema, "GIFs matching q"),
+    414: json(errorResponseSchema, "q longer than 50 characters"),
+    ...errors,
+  },
+});
+const trending = createRoute({
+  method: "get",
+  path: "/v1/gifs/trending",
+  tags: ["gifs"],
+  summary: "Trending GIFs",
+  request: { query: trendingQuerySchema },
+  responses: { 200: json(gifListResponseSchema, "Trending GIFs"), ...errors },
+});
 const byIds = createRoute({
   method: "get",
   path: "/v1/gifs",
@@ -52,12 +78,30 @@ const byId = createRoute({
   },
 });
 
-/** Registers /v1/gifs?ids= and /v1/gifs/{id} on `app`, after giphy.ts's static paths. */
+/** Registers the /v1/gifs routes on `app`. */
 export function gifRoutes(app: OpenAPIHono, queries: GifQueries): void {
   const mark = (outcome: CacheOutcome): string =>
     outcome === "miss" ? "MISS" : outcome === "stale" ? "STALE" : `HIT-${outcome.toUpperCase()}`;
   // The answers are cached bytes (fast-body.ts); the casts tell the OpenAPI route
   // types what the bytes hold (the schemas in giphy-shape.ts document them).
+
+  app.openapi(search, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await queries.search({
+      q: q.q,
+      limit: q.limit,
+      offset: q.offset,
+      rating: q.rating,
+      lang: q.lang,
+    });
+    return listBody(c, answer.body, mark(answer.outcome)) as never;
+  });
+
+  app.openapi(trending, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await queries.trending({ limit: q.limit, offset: q.offset, rating: q.rating });
+    return listBody(c, answer.body, mark(answer.outcome)) as never;
+  });
 
   app.openapi(byIds, async (c) => {
     const q = c.req.valid("query");

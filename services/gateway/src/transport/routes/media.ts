@@ -5,7 +5,7 @@
 // (200, 206, 304) say so: an error (404 for a key not archived YET, 416, 5xx) is
 // `no-store` (error-response.ts), or a CDN would keep it for a year, under a
 // predictable key. `/media/gifs/{id}` looks the GIF up and redirects to its
-// archived original; `/media/gifs/{id}/{rendition}.{url|mp4|webp}` to that member's file.
+// archived file.
 import type { Context } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GifQueries } from "../../application/gif-queries.ts";
@@ -13,7 +13,6 @@ import { etagMatches, parseByteRange } from "../../domain/byte-range.ts";
 import { GatewayError } from "../../domain/gateway-error.ts";
 import { contentTypeForKey, MEDIA_PREFIX, parseMediaKey } from "../../domain/media-key.ts";
 import type { MediaStore } from "../../infrastructure/s3-media-store.ts";
-import type { RenderedGif } from "../../domain/giphy-object.ts";
 import { GIF_ID } from "../schemas.ts";
 
 export interface MediaRoutesOptions {
@@ -65,43 +64,6 @@ async function serveObject(c: Context, store: MediaStore, key: string): Promise<
   return c.body(object.body, status);
 }
 
-function member(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-
-/**
- * Where `/media/gifs/{id}[/{rendition}.{field}]` sends the client: the archived
- * copy of that member (the GIF's own archive for the original), else, when
- * allowed, Giphy's URL. Read from the rendered object, so one cache entry serves both.
- */
-function redirectTarget(
-  gif: RenderedGif,
-  rendition: string,
-  field: string,
-  redirectUnarchived: boolean,
-): { readonly location?: string; readonly status: string } {
-  const archive = member(member(gif, "gifmesh"), "archive");
-  const files: unknown = member(archive, "files");
-  const file: unknown = Array.isArray(files)
-    ? (files as unknown[]).find((f) => {
-        const members: unknown = member(f, "members");
-        return Array.isArray(members) && members.includes(`${rendition}.${field}`);
-      })
-    : undefined;
-  const own = file ?? (rendition === "original" && field === "url" ? archive : undefined);
-  const status = text(member(own, "status")) ?? "unknown";
-  const key = text(member(own, "object_key"));
-  if (status === "archived" && key) return { location: `${MEDIA_PREFIX}${key}`, status };
-  const giphy = text(member(member(member(gif, "images"), rendition), field));
-  return { location: redirectUnarchived ? giphy : undefined, status };
-}
-
-const MEMBER = /^([a-z0-9_]{1,40})\.(url|mp4|webp)$/;
-
 /** Registers /media routes on `app`. */
 export function mediaRoutes(app: OpenAPIHono, options: MediaRoutesOptions): void {
   app.get(`${MEDIA_PREFIX}gifs/:id`, async (c) => {
@@ -110,35 +72,17 @@ export function mediaRoutes(app: OpenAPIHono, options: MediaRoutesOptions): void
       throw new GatewayError("REQUEST.INVALID", "id: must be a GIF id", {
         fields: [{ field: "id", message: "must be a GIF id" }],
       });
-    return redirect(c, id, "original", "url");
-  });
-  // The same for any rendition member, e.g. /media/gifs/{id}/fixed_width.mp4.
-  app.get(`${MEDIA_PREFIX}gifs/:id/:member`, async (c) => {
-    const id = c.req.param("id");
-    const wanted = MEMBER.exec(c.req.param("member"));
-    if (!GIF_ID.test(id) || !wanted)
-      throw new GatewayError(
-        "REQUEST.INVALID",
-        "must be /media/gifs/{id}/{rendition}.{url|mp4|webp}",
-        {
-          fields: [{ field: GIF_ID.test(id) ? "member" : "id", message: "invalid" }],
-        },
-      );
-    return redirect(c, id, wanted[1] ?? "", wanted[2] ?? "");
-  });
-
-  async function redirect(c: Context, id: string, rendition: string, field: string) {
     const { value: gif } = await options.queries.get(id);
     if (!gif) throw new GatewayError("GIF.NOT_FOUND", `GIF ${id} not found`);
-    const target = redirectTarget(gif, rendition, field, options.redirectUnarchived);
-    if (target.location && target.status === "archived")
+    const archive = gif.gifmesh.archive;
+    if (archive.status === "archived" && archive.object_key) {
       c.header("Cache-Control", "public, max-age=300");
-    if (target.location) return c.redirect(target.location, 302);
-    throw new GatewayError(
-      "MEDIA.NOT_ARCHIVED",
-      `GIF ${id} ${rendition}.${field} is not archived (${target.status})`,
-    );
-  }
+      return c.redirect(`${MEDIA_PREFIX}${archive.object_key}`, 302);
+    }
+    const original = gif.images.original?.url;
+    if (options.redirectUnarchived && original) return c.redirect(original, 302);
+    throw new GatewayError("MEDIA.NOT_ARCHIVED", `GIF ${id} is not archived (${archive.status})`);
+  });
 
   app.get(`${MEDIA_PREFIX}*`, (c) =>
     serveObject(c, options.store, c.req.path.slice(MEDIA_PREFIX.length)),
