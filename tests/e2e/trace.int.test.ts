@@ -92,7 +92,8 @@ function requiredSpans(t: JaegerTrace) {
   const outboxWrite = has("storage", (s) => s.operationName === "outbox.write");
   const giphyCall = has(
     "storage",
-    (s) => s.operationName === "GET /v1/gifs/search" && tag(s, "span.kind") === "client",
+    // Named by the URL template (HTTP semantic conventions), as every Giphy call is.
+    (s) => s.operationName === "GET /v1/{type}/search" && tag(s, "span.kind") === "client",
   );
   const stateUpdate = has(
     "storage",
