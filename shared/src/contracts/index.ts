@@ -11,7 +11,13 @@ export {
   ARCHIVE_EVENT_SCHEMA_VERSION,
   ARCHIVE_TOPIC_PARTITIONS,
   ARCHIVE_TOPICS,
+  archiveTopicSpecs,
+  type ArchiveTopicLayout,
+  type ArchiveTopicRole,
+  type ArchiveTopicSpec,
 } from "./topics.ts";
+export { GIF_ID_PATTERN, GIF_ID_RULE, isGifId } from "./gif-id.ts";
+export { GIPHY_FIXTURE_API_KEY } from "./giphy-fixture.ts";
 export { bearer, STORAGE_RPC_AUTH_HEADER, tokenMatches } from "./storage-rpc-auth.ts";
 export {
   DEAD_LETTER_HEADERS,

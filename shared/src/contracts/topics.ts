@@ -27,3 +27,50 @@ export const ARCHIVE_TOPIC_PARTITIONS: Readonly<Record<keyof typeof ARCHIVE_TOPI
   requestedDeadLetter: 1,
   resultsDeadLetter: 1,
 };
+
+/** The archive topics by their role; each service names the ones it uses. */
+export type ArchiveTopicRole = keyof typeof ARCHIVE_TOPICS;
+
+/** One archive topic as it is created: the same shape as ensureTopics' TopicSpec. */
+export interface ArchiveTopicSpec {
+  readonly topic: string;
+  readonly numPartitions: number;
+  /** Unset: the broker's default.replication.factor. */
+  readonly replicationFactor?: number;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** How a deployment wants its topics; every field falls back to the contract. */
+export interface ArchiveTopicLayout {
+  /** Topic names by role (tests give each run its own). Default: ARCHIVE_TOPICS. */
+  readonly names?: Partial<Record<ArchiveTopicRole, string>>;
+  /** One partition count for every topic (tests use 1). Default: ARCHIVE_TOPIC_PARTITIONS. */
+  readonly partitions?: number;
+  /** Replicas of each partition. Default: the broker's default. */
+  readonly replicationFactor?: number;
+  /** min.insync.replicas of each topic. Default: the broker's default. */
+  readonly minInSyncReplicas?: number;
+}
+
+/**
+ * The specs of the archive topics `roles` names, in that order. Storage, the file
+ * worker, the tests and scripts/infra all create topics from this one function, so
+ * a topic is created the same way whoever gets there first.
+ */
+export function archiveTopicSpecs(
+  roles: readonly ArchiveTopicRole[] = Object.keys(ARCHIVE_TOPICS) as ArchiveTopicRole[],
+  layout: ArchiveTopicLayout = {},
+): ArchiveTopicSpec[] {
+  const config =
+    layout.minInSyncReplicas === undefined
+      ? undefined
+      : { "min.insync.replicas": String(layout.minInSyncReplicas) };
+  return roles.map((role) => ({
+    topic: layout.names?.[role] ?? ARCHIVE_TOPICS[role],
+    numPartitions: layout.partitions ?? ARCHIVE_TOPIC_PARTITIONS[role],
+    ...(layout.replicationFactor === undefined
+      ? {}
+      : { replicationFactor: layout.replicationFactor }),
+    ...(config === undefined ? {} : { config }),
+  }));
+}
