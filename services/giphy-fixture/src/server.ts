@@ -3,6 +3,7 @@
 // `createFixtureServer({ port: 0 })` gives tests their own private instance.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { GIPHY_FIXTURE_API_KEY } from "@gifmesh/shared/contracts";
 import { HTTP_SERVER_OPTIONS } from "@gifmesh/shared/http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleApi, endpointOf } from "./api/giphy-api.ts";
@@ -13,8 +14,8 @@ import { createMediaStore } from "./media/media-store.ts";
 import { serveMedia } from "./media/media-routes.ts";
 import { createStats, type FixtureStats } from "./stats.ts";
 
-/** The key the fixture accepts unless told otherwise. Not a secret. */
-export const FIXTURE_API_KEY = "gifmesh-fixture-key";
+/** The key the fixture accepts unless told otherwise (storage's default). Not a secret. */
+export const FIXTURE_API_KEY = GIPHY_FIXTURE_API_KEY;
 
 export interface FixtureServerOptions {
   /** 0 (default) picks a free port. */
