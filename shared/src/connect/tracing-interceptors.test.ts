@@ -1,33 +1,14 @@
 // The Connect tracing interceptors, in process (createRouterTransport): one trace
 // across client and server, the RPC attributes, status mapping, streaming spans
 // that end only when drained, and untraced gRPC health.
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "../tracing/test-fixtures/in-memory-tracing.ts";
 import { Health, HealthCheckResponse_ServingStatus, StorageService } from "../contracts/index.ts";
-import { registerContextPropagation } from "../tracing/index.ts";
 import { createClientTracingInterceptor, createServerTracingInterceptor } from "./index.ts";
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-
-beforeAll(() => {
-  registerContextPropagation();
-  trace.setGlobalTracerProvider(provider);
-});
-beforeEach(() => {
-  exporter.reset();
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
+const { exporter, tracer } = useInMemoryTracing("tracing-interceptors-test");
 
 function transport(ignoreServices?: readonly string[]) {
   return createRouterTransport(
@@ -90,7 +71,6 @@ describe("Connect tracing interceptors", () => {
   });
 
   it("continue the caller's active trace", async () => {
-    const tracer = provider.getTracer("test");
     const traceId = await tracer.startActiveSpan("caller", async (span) => {
       await createClient(StorageService, transport()).getArchiveStatus({ gifId: "abc" });
       span.end();
@@ -127,7 +107,6 @@ describe("Connect tracing interceptors", () => {
   });
 
   it("do not trace gRPC health checks by default", async () => {
-    const tracer = provider.getTracer("test");
     await tracer.startActiveSpan("probe", async (span) => {
       await createClient(Health, transport()).check({ service: "" });
       span.end();

@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "./test-fixtures/in-memory-tracing.ts";
 import { REPO_ROOT } from "../testing/index.ts";
 import {
   CLIENT_TRACE_LINK,
@@ -16,9 +12,7 @@ import {
 } from "./incoming-trust.ts";
 import { extractTraceContext, injectTraceHeaders, registerContextPropagation } from "./index.ts";
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const tracer = provider.getTracer("incoming-trust-test");
+const { exporter, tracer } = useInMemoryTracing("incoming-trust-test", { propagate: false });
 const HOSTILE = {
   traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
   tracestate: "evil=forged",
@@ -29,19 +23,6 @@ const packageOf = (service: string) =>
   JSON.parse(
     readFileSync(join(REPO_ROOT, "services", service, "package.json"), "utf8"),
   ) as EdgeMarker;
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-});
-afterEach(() => {
-  exporter.reset();
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-  propagation.disable();
-});
 
 describe("resolveTrustIncoming", () => {
   it("distrusts by default at the gateway only (its package.json marks it the edge)", () => {

@@ -1,34 +1,17 @@
 // Kafka span helpers: the producer span's context travels in the headers, the
 // consumer span is its child, and both carry the messaging conventions.
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "./test-fixtures/in-memory-tracing.ts";
 import {
   endSpan,
   extractTraceContext,
-  registerContextPropagation,
   startProducerSpan,
   withConsumerSpan,
   withProducerSpan,
 } from "./index.ts";
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const tracer = provider.getTracer("messaging-test");
-
-beforeAll(() => {
-  registerContextPropagation();
-  trace.setGlobalTracerProvider(provider);
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
+const { exporter, tracer } = useInMemoryTracing("messaging-test");
 
 const finished = (name: string) => exporter.getFinishedSpans().find((s) => s.name === name);
 

@@ -1,30 +1,9 @@
-import { context, trace, SpanStatusCode, ROOT_CONTEXT } from "@opentelemetry/api";
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  extractTraceContext,
-  injectTraceHeaders,
-  registerContextPropagation,
-  withSpan,
-} from "./index.ts";
+import { trace, SpanStatusCode, ROOT_CONTEXT } from "@opentelemetry/api";
+import { describe, expect, it } from "vitest";
+import { useInMemoryTracing } from "./test-fixtures/in-memory-tracing.ts";
+import { extractTraceContext, injectTraceHeaders, withSpan } from "./index.ts";
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const tracer = provider.getTracer("propagation-test");
-
-beforeAll(() => {
-  registerContextPropagation();
-  trace.setGlobalTracerProvider(provider);
-});
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
+const { exporter, tracer } = useInMemoryTracing("propagation-test");
 
 describe("injectTraceHeaders / extractTraceContext", () => {
   it("writes the active span as a W3C traceparent", () => {
