@@ -5,7 +5,8 @@ import { writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { join } from "node:path";
 import { METRIC } from "@gifmesh/shared/metrics";
-import { freePort, runForJson, spawnNode, waitReady } from "../lib/proc.ts";
+import { startBaseline } from "../lib/baseline.ts";
+import { runForJson, waitReady } from "../lib/proc.ts";
 
 export interface HttpFigures {
   readonly rps: number;
@@ -84,14 +85,12 @@ export async function runGatewayCache(options: {
       bodyBase64: captured.body.toString("base64"),
     }),
   );
-  const port = await freePort();
-  const raw = spawnNode({
-    name: "raw-http",
-    script: join(options.root, "bench/src/servers/raw-http.ts"),
+  const { url: rawUrl, child: raw } = await startBaseline({
+    root: options.root,
     logDir: options.logDir,
-    env: { BENCH_RAW_RESPONSE: file, BENCH_PORT: String(port) },
+    server: "raw-http.ts",
+    env: { BENCH_RAW_RESPONSE: file },
   });
-  const rawUrl = `http://127.0.0.1:${port}`;
   await waitReady(rawUrl, raw);
   const client = join(options.root, "bench/src/clients/http-load.ts");
   const load = (target: string) =>

@@ -6,7 +6,8 @@ import { toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { GetGifResponseSchema, StorageService } from "@gifmesh/shared/contracts";
-import { freePort, runForJson, spawnNode, type Child } from "../lib/proc.ts";
+import { startBaseline } from "../lib/baseline.ts";
+import { runForJson, type Child } from "../lib/proc.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RpcFigures {
@@ -51,14 +52,12 @@ export async function runStorageRpc(options: {
   const bytes = toBinary(GetGifResponseSchema, response);
   const file = join(options.logDir, "rpc-response.b64");
   writeFileSync(file, Buffer.from(bytes).toString("base64"));
-  const port = await freePort();
-  const noop = spawnNode({
-    name: "noop-rpc",
-    script: join(options.root, "bench/src/servers/noop-rpc.ts"),
+  const { url: noopUrl, child: noop } = await startBaseline({
+    root: options.root,
     logDir: options.logDir,
-    env: { BENCH_RPC_RESPONSE: file, BENCH_PORT: String(port) },
+    server: "noop-rpc.ts",
+    env: { BENCH_RPC_RESPONSE: file },
   });
-  const noopUrl = `http://127.0.0.1:${port}`;
   const load = (url: string) =>
     runForJson<RpcFigures>(
       process.execPath,
