@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/faults/run.sh — `make test-faults`: the fault-injection suite (issue 8).
+# scripts/faults/run.sh — `make test-faults`: the fault-injection suite.
 # Runs a complete PRIVATE gifmesh (its own Kafka, Redis, versitygw, PostgreSQL,
 # Giphy fixture and services on free ports), so the shared servers and a
 # developer's `make up` are never touched. Needs the installed servers

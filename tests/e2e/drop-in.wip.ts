@@ -1,5 +1,5 @@
 // NOT RUN YET (the name keeps it out of vitest's *.int.test.ts glob): the acceptance test of
-// issue 14, written ahead of the surface it checks. Rename it to drop-in.int.test.ts
+// the drop-in Giphy surface, written ahead of the surface it checks. Rename it to drop-in.int.test.ts
 // once storage, the worker, the gateway and the fixture serve every rendition file.
 // The drop-in promise, end to end, on a private gifmesh (stack.ts: fixture, storage,
 // file worker and gateway as child processes over the real PostgreSQL, Kafka, S3

@@ -1,4 +1,4 @@
-// Issue 17, as a person sees it, in Debian's headless Chromium (playwright-core): one
+// Observability as a person sees it, in Debian's headless Chromium (playwright-core): one
 // search on the web page of a private gifmesh (stack.ts: the services as child
 // processes with the tracing preload, sending their spans to Jaeger and to the shared
 // Zipkin). Its "Trace of this search" link opens the trace UI at the search's trace

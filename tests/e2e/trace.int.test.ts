@@ -1,4 +1,4 @@
-// Done-when of issue 6: one fresh search through a private gifmesh yields ONE trace
+// The observability promise: one fresh search through a private gifmesh yields ONE trace
 // in Jaeger, parent-child, with spans from gateway, storage and file-worker,
 // including the Kafka produce and consume and the S3 upload; and the gateway's log
 // line for that request carries the trace id.

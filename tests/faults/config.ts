@@ -1,6 +1,6 @@
 // The suite's knobs, from the environment, so a quick mode can run shorter outages
 // (FAULTS_QUICK=1) and any single duration can be changed for an investigation.
-// Full mode follows issue 8: Kafka and S3 down 30 s, PostgreSQL and Redis 15 s.
+// Full mode: Kafka and S3 down 30 s, PostgreSQL and Redis 15 s.
 
 export interface Durations {
   /** Outage of Kafka (a) and S3 (c). */

@@ -1,4 +1,4 @@
-// The faults of issue 8, (a) to (h), each injected while traffic runs. `allowed5xx`
+// The faults gifmesh must ride out, (a) to (h), each injected while traffic runs. `allowed5xx`
 // is what the design lets a user see during that fault (and the settling after it);
 // any other 5xx fails the suite. `note` explains why those errors are expected.
 import { setTimeout as sleep } from "node:timers/promises";

@@ -1,4 +1,4 @@
-// `node tests/faults/run.ts` (make test-faults): the fault-injection suite of issue 8.
+// `node tests/faults/run.ts` (make test-faults): the fault-injection suite.
 // A plain Node script, not a vitest file: it is one long scenario whose product is a
 // table, with phases that depend on each other, and it must stay out of the
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any

@@ -2,8 +2,8 @@
 // span per message sent (`send <topic>`), whose context goes into the message's
 // `traceparent`/`tracestate`/`baggage` headers, and a CONSUMER span per message
 // processed (`process <topic>`), a child of the context those headers carry, so
-// one trace follows a request across the broker. The Kafka client has no
-// auto-instrumentation (REFERENCE.md), hence these helpers.
+// one trace follows a request across the broker. @confluentinc/kafka-javascript
+// has no OpenTelemetry auto-instrumentation, hence these helpers.
 import {
   ROOT_CONTEXT,
   SpanKind,
