@@ -60,3 +60,23 @@ export interface ResultPublisher {
     attempts: number,
   ): Promise<void>;
 }
+
+/**
+ * What the archive consumer counts. The Prometheus instruments of
+ * infrastructure/worker-metrics.ts fit it as they are; tests pass plain recorders.
+ */
+export interface ConsumerMetrics {
+  /** Messages taken from the topic, redeliveries included. */
+  readonly consumed: { inc(): void };
+  /** Finished requests by result: completed, deduplicated, failed, dead_lettered. */
+  readonly processed: { inc(labels: { readonly result: string }): void };
+  /** Requests failed for good, by ARCHIVE.* code. */
+  readonly failed: { inc(labels: { readonly code: string }): void };
+  /** Attempts scheduled for a retry, by ARCHIVE.* code. */
+  readonly retries: { inc(labels: { readonly code: string }): void };
+  readonly inFlight: { inc(): void; dec(): void };
+  /** Messages behind the high watermark, per partition, as of the last batch. */
+  readonly consumerLag: {
+    set(labels: { readonly topic: string; readonly partition: string }, value: number): void;
+  };
+}

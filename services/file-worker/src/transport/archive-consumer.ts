@@ -16,8 +16,7 @@ import type { Logger } from "@gifmesh/shared/logging";
 import { headersToStrings } from "@gifmesh/shared/kafka";
 import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
 import type { HandleRequest, Outcome } from "../application/handle-request.ts";
-import type { RawRequest } from "../application/ports.ts";
-import type { WorkerMetrics } from "../infrastructure/worker-metrics.ts";
+import type { ConsumerMetrics, RawRequest } from "../application/ports.ts";
 import { createLimiter } from "./limiter.ts";
 import { createOffsetTracker } from "./offset-tracker.ts";
 
@@ -31,7 +30,7 @@ export interface ArchiveConsumerOptions {
   /** Partitions whose batches are processed at the same time. */
   readonly partitionsConcurrently: number;
   readonly handle: HandleRequest;
-  readonly metrics: WorkerMetrics;
+  readonly metrics: ConsumerMetrics;
   readonly logger: Logger;
   /** Recorded on consume spans as `messaging.consumer.group.name`. */
   readonly groupId?: string;
