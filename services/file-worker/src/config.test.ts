@@ -1,13 +1,13 @@
 // The worker's schema carries the shared Kafka connection variables and their rules
 // (shared/src/kafka/connection-config.ts), so SASL_SSL is configured, not ignored.
-import { ConfigError } from "@gifmesh/shared/config";
+import { ConfigError, loadConfig } from "@gifmesh/shared/config";
 import { kafkaConnection } from "@gifmesh/shared/kafka";
 import { describe, expect, it } from "vitest";
-import { loadWorkerConfig } from "./config.ts";
+import { configSchema } from "./config.ts";
 
 describe("worker config: Kafka connection", () => {
   it("maps SASL_SSL with SCRAM-SHA-512 to the client's properties", () => {
-    const config = loadWorkerConfig({
+    const config = loadConfig(configSchema, {
       KAFKA_BROKERS: "b-1.msk:9096",
       KAFKA_SECURITY_PROTOCOL: "sasl_ssl",
       KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
@@ -21,6 +21,8 @@ describe("worker config: Kafka connection", () => {
   });
 
   it("refuses a sasl_* protocol without credentials", () => {
-    expect(() => loadWorkerConfig({ KAFKA_SECURITY_PROTOCOL: "sasl_ssl" })).toThrow(ConfigError);
+    expect(() => loadConfig(configSchema, { KAFKA_SECURITY_PROTOCOL: "sasl_ssl" })).toThrow(
+      ConfigError,
+    );
   });
 });

@@ -1,23 +1,17 @@
 // Every environment variable the file worker reads, validated once at start-up.
 // README.md documents each one; keep the two in step.
 import { tmpdir } from "node:os";
-import {
-  baseConfigSchema,
-  bool,
-  csv,
-  durationMs,
-  int,
-  loadConfig,
-  str,
-  type Env,
-} from "@gifmesh/shared/config";
+import { baseConfigSchema, bool, csv, durationMs, int, str } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
 import { s3ConfigShape } from "@gifmesh/shared/s3";
 import { z } from "zod";
 
-/** Giphy's media hosts (REFERENCE.md). The fixture host is added per deployment. */
-export const GIPHY_MEDIA_HOSTS = [
+/**
+ * The hosts Giphy serves media from (its API's rendition URLs point at these); the
+ * only ones downloaded from by default. The fixture's host is added per deployment.
+ */
+const GIPHY_MEDIA_HOSTS = [
   "media.giphy.com",
   "media0.giphy.com",
   "media1.giphy.com",
@@ -75,7 +69,3 @@ const configFields = baseConfigSchema({ adminPort: 9466 }).extend({
 export const configSchema = configFields.superRefine(refineKafkaConnection);
 
 export type WorkerConfig = z.output<typeof configSchema>;
-
-export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
-  return loadConfig(configSchema, env);
-}

@@ -1,5 +1,7 @@
-// The "Done when" list of issue 4, against real Kafka, the real S3 server and the
-// Giphy fixture, with the worker running as a child process exactly as deployed.
+// The worker end to end: it archives byte for byte, stores a repeated request once,
+// fails bad sources with their code, dead-letters garbage and keeps going. Against
+// real Kafka, the real S3 server and the Giphy fixture, with the worker running as a
+// child process exactly as deployed.
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";

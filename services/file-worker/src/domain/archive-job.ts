@@ -1,14 +1,15 @@
 // What one archive request asks for, once validated. Everything in an incoming
 // ArchiveRequested is untrusted; this schema is the gate between the wire and the work.
+import { GIF_ID_PATTERN, GIF_ID_RULE } from "@gifmesh/shared/contracts";
 import { z } from "zod";
 import type { GifFacts } from "./gif-parser.ts";
 
 /** The content types the worker archives (the magic bytes must agree). */
-export const ARCHIVABLE_TYPES = ["image/gif"] as const;
+const ARCHIVABLE_TYPES = ["image/gif"] as const;
 
 export const archiveJobSchema = z.object({
   eventId: z.string().min(1, "event_id is required").max(128),
-  gifId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "gif_id must be 1-64 url-safe characters"),
+  gifId: z.string().regex(GIF_ID_PATTERN, `gif_id ${GIF_ID_RULE}`),
   rendition: z
     .string()
     .regex(/^[a-z0-9_]{1,32}$/, "rendition must be a short lowercase name")

@@ -55,7 +55,7 @@ function teredo(v4: string): string {
   return `2001:0:4136:e378:8000:63bf:${hex((a << 8) | b)}:${hex((c << 8) | d)}`;
 }
 
-describe("IPv6 forms that embed an IPv4 address are judged by it (issue 13)", () => {
+describe("IPv6 forms that embed an IPv4 address are judged by it", () => {
   it.each([
     ["6to4 of 127.0.0.1", "2002:7f00:0001::"],
     ["6to4 of 169.254.169.254", "2002:a9fe:a9fe::"],

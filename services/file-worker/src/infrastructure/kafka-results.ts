@@ -25,9 +25,6 @@ export interface ResultTopics {
   readonly deadLetter: string;
 }
 
-/** Header names stamped on dead-lettered messages (the shared dead-letter contract). */
-export const DLQ_HEADERS = DEAD_LETTER_HEADERS;
-
 const tracer = trace.getTracer("gifmesh-file-worker");
 
 export function createKafkaResultPublisher(
@@ -91,13 +88,13 @@ export function createKafkaResultPublisher(
       const failedAt = new Date().toISOString();
       // Bounded, so that an oversized original cannot make its copy unpublishable.
       const copy = deadLetterCopy(raw, {
-        [DLQ_HEADERS.code]: error.code,
-        [DLQ_HEADERS.reason]: error.message.slice(0, 1024),
-        [DLQ_HEADERS.attempts]: String(attempts),
-        [DLQ_HEADERS.topic]: raw.topic,
-        [DLQ_HEADERS.partition]: String(raw.partition),
-        [DLQ_HEADERS.offset]: raw.offset,
-        [DLQ_HEADERS.failedAt]: failedAt,
+        [DEAD_LETTER_HEADERS.code]: error.code,
+        [DEAD_LETTER_HEADERS.reason]: error.message.slice(0, 1024),
+        [DEAD_LETTER_HEADERS.attempts]: String(attempts),
+        [DEAD_LETTER_HEADERS.topic]: raw.topic,
+        [DEAD_LETTER_HEADERS.partition]: String(raw.partition),
+        [DEAD_LETTER_HEADERS.offset]: raw.offset,
+        [DEAD_LETTER_HEADERS.failedAt]: failedAt,
       });
       const dlq: KafkaJS.TopicMessages = { topic: topics.deadLetter, messages: [copy] };
       if (job === undefined) return send([dlq]);

@@ -137,7 +137,7 @@ describe("URL guard", () => {
       "0.0.0.0",
       "100.64.0.1",
       "fe80::1",
-      // IPv6 forms that carry a private IPv4 (issue 13): 6to4, Teredo, NAT64, translated.
+      // IPv6 forms that carry a private IPv4: 6to4, Teredo, NAT64, translated.
       "2002:7f00:1::",
       "2002:a9fe:a9fe::",
       "2001:0:4136:e378:8000:63bf:80ff:fffe",

@@ -1,5 +1,5 @@
 // Poison archive requests, one class each, all on ONE partition of the request topic
-// and followed there by a valid request (issue 13): valid Protobuf with empty or
+// and followed there by a valid request: valid Protobuf with empty or
 // out-of-range fields, an absurdly long source URL, a message key that is not the
 // GIF id (up to the size limit), and messages larger than the worker's own producer
 // may publish, as a client with other limits (Java's max.request.size, compression:
