@@ -20,8 +20,40 @@ import type { ConsumerMetrics, RawRequest } from "../application/ports.ts";
 import { createLimiter } from "./limiter.ts";
 import { createOffsetTracker } from "./offset-tracker.ts";
 
+/** The part of a fetched batch the consumer reads (a KafkaJS.EachBatchPayload fits it). */
+export interface ArchiveBatchPayload {
+  readonly batch: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly messages: readonly {
+      readonly offset: string;
+      readonly key: Buffer | null;
+      readonly value: Buffer | null;
+      readonly headers?: KafkaJS.IHeaders;
+    }[];
+    offsetLag(): string;
+  };
+  resolveOffset(offset: string): void;
+  /** Pauses the batch's partition; the returned function resumes it. */
+  pause(): () => void;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/** What the consumer needs of a Kafka consumer (a connected KafkaJS.Consumer fits it). */
+export interface BatchConsumer {
+  subscribe(subscription: { topics: string[] }): Promise<void>;
+  run(config: {
+    eachBatch: (payload: ArchiveBatchPayload) => Promise<void>;
+    eachBatchAutoResolve: boolean;
+    partitionsConsumedConcurrently: number;
+  }): Promise<void>;
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 export interface ArchiveConsumerOptions {
-  readonly consumer: KafkaJS.Consumer;
+  readonly consumer: BatchConsumer;
   readonly topic: string;
   /** Messages in flight over all partitions (the memory bound is this × the in-memory size limit). */
   readonly concurrency: number;
@@ -153,7 +185,7 @@ export function createArchiveConsumer(options: ArchiveConsumerOptions): ArchiveC
     };
   }
 
-  const eachBatch = async (payload: KafkaJS.EachBatchPayload): Promise<void> => {
+  const eachBatch = async (payload: ArchiveBatchPayload): Promise<void> => {
     const { batch } = payload;
     metrics.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition) },
