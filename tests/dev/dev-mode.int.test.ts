@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ARCHIVE_TOPIC_PARTITIONS, ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { archiveTopicSpecs } from "@gifmesh/shared/contracts";
 import { createKafka, ensureTopics } from "@gifmesh/shared/kafka";
 import { createLogger } from "@gifmesh/shared/logging";
 import {
@@ -183,13 +183,7 @@ beforeAll(async () => {
     logger: createLogger({ service: "dev-mode-test", level: "error", stream: new PassThrough() }),
     logLevel: "error",
   });
-  await ensureTopics(
-    admin,
-    (Object.keys(ARCHIVE_TOPICS) as (keyof typeof ARCHIVE_TOPICS)[]).map((key) => ({
-      topic: ARCHIVE_TOPICS[key],
-      numPartitions: ARCHIVE_TOPIC_PARTITIONS[key],
-    })),
-  );
+  await ensureTopics(admin, archiveTopicSpecs());
   ports = {
     fixture: await freePort(),
     rpc: await freePort(),
