@@ -2,13 +2,12 @@
 // offline Giphy fixture (http://127.0.0.1:8089/v1/ with the fixture's public key);
 // setting the key switches to the real API without a code change.
 import { baseConfigSchema, bool, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
-import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { ARCHIVE_TOPICS, GIPHY_FIXTURE_API_KEY } from "@gifmesh/shared/contracts";
 import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
 import { z } from "zod";
 import { refineDatabaseTls, withDatabaseTls } from "./infrastructure/db/database-tls.ts";
 
-/** The fixture's key (not a secret) and the two default base URLs. */
-export const FIXTURE_API_KEY = "gifmesh-fixture-key";
+/** The two default base URLs: the offline fixture's and Giphy's. */
 const FIXTURE_BASE_URL = "http://127.0.0.1:8089/v1/";
 const GIPHY_BASE_URL = "https://api.giphy.com/v1/";
 
@@ -109,7 +108,7 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
   })
   .transform((config) => ({
     ...config,
-    GIPHY_API_KEY: config.GIPHY_API_KEY ?? FIXTURE_API_KEY,
+    GIPHY_API_KEY: config.GIPHY_API_KEY ?? GIPHY_FIXTURE_API_KEY,
     GIPHY_BASE_URL: withTrailingSlash(
       config.GIPHY_BASE_URL ?? (config.GIPHY_API_KEY ? GIPHY_BASE_URL : FIXTURE_BASE_URL),
     ),

@@ -1,6 +1,7 @@
 // Validation and normalisation of what callers ask for, with Giphy's limits.
 // Every rule names the request field it checks, so an invalid request gets
 // `invalid_argument` saying which field and why.
+import { GIF_ID_RULE, isGifId } from "@gifmesh/shared/contracts";
 import { invalidArgument } from "./errors.ts";
 import { RATING_ORDER, type MediaType, type Rating } from "./gif.ts";
 
@@ -34,7 +35,6 @@ export const MAX_LIMIT = 50;
 export const MAX_SEARCH_OFFSET = 4999;
 export const MAX_TRENDING_OFFSET = 499;
 export const MAX_BATCH_IDS = 100;
-const GIF_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function limitOf(limit: number): number {
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT)
@@ -214,7 +214,7 @@ export function parseTag(raw: string): string | undefined {
 }
 
 export function parseGifId(id: string, field = "id"): string {
-  if (!GIF_ID.test(id)) throw invalidArgument(field, "must be 1 to 64 letters, digits, '-' or '_'");
+  if (!isGifId(id)) throw invalidArgument(field, GIF_ID_RULE);
   return id;
 }
 

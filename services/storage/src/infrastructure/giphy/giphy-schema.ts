@@ -3,6 +3,7 @@
 // and reject anything we could not map safely, and every object keeps its `raw`
 // form (the JSON as parsed, every member, unknown ones included): storage stores
 // and serves that, not the parsed copy (docs/giphy-api.md).
+import { GIF_ID_PATTERN } from "@gifmesh/shared/contracts";
 import { z } from "zod";
 import type { JsonObject } from "../../domain/gif.ts";
 
@@ -50,10 +51,7 @@ export const giphyUserSchema = z.looseObject({
 
 export const giphyGifSchema = z.looseObject({
   type: text.optional(),
-  id: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(GIF_ID_PATTERN)),
   slug: text.optional().default(""),
   title: text.optional().default(""),
   url: text.optional().default(""),

@@ -13,6 +13,7 @@ import {
   ArchiveCompletedSchema,
   ArchiveFailedSchema,
   contentAddressedKey,
+  GIF_ID_PATTERN,
   isArchiveContentType,
   type ArchiveCompleted,
   type ArchiveFailed,
@@ -56,7 +57,6 @@ const INT32_MAX = 2_147_483_647;
 const GIF_SIZE_MAX = 65_535;
 /** Event ids are UUIDs (the worker's randomUUID; the outbox's event_id column is uuid). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const GIF_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const RENDITION = /^[a-z0-9_]{1,32}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 /** ARCHIVE.TOO_LARGE and the like: dotted upper-case words, stored as a metric label too. */
@@ -100,7 +100,7 @@ function reasonText(value: string): string {
 
 function base(msg: ArchiveCompleted | ArchiveFailed, key: Buffer | null): ResultBase {
   if (msg.schemaVersion < 1) fail("schema_version is missing");
-  const gifId = matching(msg.gifId, GIF_ID, "gif_id");
+  const gifId = matching(msg.gifId, GIF_ID_PATTERN, "gif_id");
   // Results are keyed by GIF id so that one GIF's results stay in order.
   if (key !== null && !key.equals(Buffer.from(gifId)))
     fail("the message key is not the event's gif_id");
