@@ -15,7 +15,7 @@ import {
   type Leftover,
 } from "../shared/src/testing/leak-check.ts";
 import { newTestRunId, TEST_RUN_ENV } from "../shared/src/testing/test-run.ts";
-import { infra } from "../shared/src/test-support/infra.ts";
+import { infra } from "../shared/src/testing/infra.ts";
 
 const RUN_DIR = /^gifmesh-test-(\d+)-t[0-9a-f]{10}$/;
 /** Names our code gives temp entries; new ones directly in /tmp are reported (not failed: see below). */

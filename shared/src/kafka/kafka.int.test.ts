@@ -9,7 +9,7 @@ import { TracerProvider } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARCHIVE_EVENT_SCHEMA_VERSION, ArchiveRequestedSchema } from "../contracts/index.ts";
 import { createLogger } from "../logging/index.ts";
-import { infra, requireReachable } from "../test-support/infra.ts";
+import { infra, requireReachable } from "../testing/infra.ts";
 import { testId } from "../testing/test-run.ts";
 import {
   extractTraceContext,

@@ -16,7 +16,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../config/index.ts";
-import { infra, requireReachable } from "../test-support/infra.ts";
+import { infra, requireReachable } from "../testing/infra.ts";
 import { createTempDir } from "../testing/temp-dir.ts";
 import { testId } from "../testing/test-run.ts";
 import { createS3Client, ensureBucket, s3ClientOptions, s3ConfigShape } from "./index.ts";

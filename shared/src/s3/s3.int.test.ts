@@ -9,7 +9,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { infra, requireReachable } from "../test-support/infra.ts";
+import { infra, requireReachable } from "../testing/infra.ts";
 import { testId } from "../testing/test-run.ts";
 import { createS3Client, ensureBucket } from "./index.ts";
 

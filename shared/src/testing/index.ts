@@ -1,6 +1,8 @@
 // @gifmesh/shared/testing: private, disposable copies of the real servers for
 // integration tests that must stop one (Kafka, Redis, S3) or cut one off
-// (a TCP proxy in front of PostgreSQL), plus free ports. Test code only: no
+// (a TCP proxy in front of PostgreSQL), free ports, the services as child processes
+// (service-process.ts), one polling wait (waitFor) and the addresses of the shared
+// servers (infra.ts). Test code only: no
 // service imports this at run time.
 export { freePort, tcpOpen, waitForPort, type WaitForPortOptions } from "./ports.ts";
 export {
@@ -36,3 +38,16 @@ export {
   type TestPki,
 } from "./test-pki.ts";
 export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";
+export { waitFor, type Check, type WaitForOptions } from "./wait-for.ts";
+export {
+  answersOk,
+  readyz,
+  restartableService,
+  spawnService,
+  startService,
+  type Readiness,
+  type RestartableService,
+  type ServiceOptions,
+  type ServiceProcess,
+} from "./service-process.ts";
+export { infra, requireReachable } from "./infra.ts";

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createKafka, ensureTopics } from "../kafka/index.ts";
 import { createLogger } from "../logging/index.ts";
 import { createS3Client } from "../s3/index.ts";
-import { infra } from "../test-support/infra.ts";
+import { infra } from "./infra.ts";
 import { deferCleanup } from "./cleanup.ts";
 import { sweepServers, type SharedServers } from "./leak-check.ts";
 import { newTestRunId } from "./test-run.ts";

@@ -28,7 +28,7 @@ export interface Leftover {
   readonly name: string;
 }
 
-/** The shared servers of scripts/infra/up.sh (test-support/infra.ts reads their addresses). */
+/** The shared servers of scripts/infra/up.sh (infra.ts reads their addresses). */
 export interface SharedServers {
   readonly databaseUrl: string;
   readonly redisUrl: string;

@@ -2,7 +2,7 @@
 // until something accepts connections on one (failing early, with the server's log,
 // when the process that should listen has already died).
 import { connect, createServer, type AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "./wait-for.ts";
 
 /**
  * A TCP port that was free on 127.0.0.1 a moment ago. Another process may take it
@@ -54,14 +54,10 @@ export interface WaitForPortOptions {
 
 /** Resolves once host:port accepts TCP connections; rejects after `timeoutMs` (default 30 s). */
 export async function waitForPort(port: number, options: WaitForPortOptions = {}): Promise<void> {
+  const host = options.host ?? "127.0.0.1";
   const name = options.name ?? `port ${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    const dead = options.failFast?.();
-    if (dead !== undefined) throw new Error(`${name} did not start: ${dead}`);
-    if (await tcpOpen(port, options.host)) return;
-    if (Date.now() > deadline)
-      throw new Error(`${name} is not listening on ${options.host ?? "127.0.0.1"}:${port} in time`);
-    await sleep(100);
-  }
+  await waitFor(`${name} listening on ${host}:${port}`, () => tcpOpen(port, host), {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    failFast: options.failFast,
+  });
 }

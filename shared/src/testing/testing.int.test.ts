@@ -5,7 +5,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { infra } from "../test-support/infra.ts";
+import { infra } from "./infra.ts";
 import { startPrivateRedis, startPrivateS3, startTcpProxy, tcpOpen } from "./index.ts";
 
 describe("startTcpProxy", () => {

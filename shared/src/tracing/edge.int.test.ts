@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { infra, requireReachable } from "../test-support/infra.ts";
+import { infra, requireReachable } from "../testing/infra.ts";
 import { REPO_ROOT, startServerProcess, type ServerProcess } from "../testing/index.ts";
 
 const HOSTILE_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../logging/index.ts";
-import { infra, requireReachable } from "../test-support/infra.ts";
+import { infra, requireReachable } from "../testing/infra.ts";
 import { startTracing } from "./index.ts";
 
 interface JaegerTrace {

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testId } from "../testing/test-run.ts";
+import { testId } from "./test-run.ts";
 import { infra, requireReachable } from "./infra.ts";
 
 describe("PostgreSQL", () => {
