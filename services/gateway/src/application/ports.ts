@@ -63,3 +63,66 @@ export interface ResponseCache {
     load: () => Promise<Loaded<T>>,
   ): Promise<{ readonly value: T; readonly body: CachedBody; readonly outcome: CacheOutcome }>;
 }
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Seconds until the window resets. */
+  readonly resetSeconds: number;
+  readonly windowSeconds: number;
+}
+
+/** Per-client request budget, shared by every gateway instance. */
+export interface RateLimiter {
+  /** The decision, or undefined when the limiter could not decide (Redis down). */
+  check(clientId: string): Promise<RateLimitDecision | undefined>;
+}
+
+export interface FailureCount {
+  /** Failures in the current window, this one included. */
+  readonly count: number;
+  /** Whether the client is now over the limit (refuse with 429). */
+  readonly blocked: boolean;
+  readonly retryAfterSeconds: number;
+}
+
+/** Counts invalid API keys per client, so keys cannot be guessed at the rate limit. */
+export interface FailureLimiter {
+  /** Seconds the client must wait before it may try a key again; 0 = it may try now. */
+  blockedFor(client: string): number;
+  /** Counts one failure of `client`. */
+  recordFailure(client: string): Promise<FailureCount>;
+}
+
+export interface MediaObjectInfo {
+  readonly size: number;
+  readonly contentType: string | undefined;
+}
+
+export interface MediaObject extends MediaObjectInfo {
+  readonly body: ReadableStream<Uint8Array>;
+}
+
+/** The archive's bytes by object key. A missing object is undefined, not an error. */
+export interface MediaStore {
+  head(key: string, signal?: AbortSignal): Promise<MediaObjectInfo | undefined>;
+  /** `range` is inclusive, already checked against the size. */
+  get(
+    key: string,
+    range?: { start: number; end: number },
+    signal?: AbortSignal,
+  ): Promise<MediaObject | undefined>;
+}
+
+/** What the HTTP layer records per request (Prometheus instruments in production). */
+export interface HttpMetrics {
+  readonly httpRequests: {
+    inc(labels: { readonly method: string; readonly route: string; readonly status: string }): void;
+  };
+  readonly httpDuration: {
+    observe(labels: { readonly method: string; readonly route: string }, seconds: number): void;
+  };
+  readonly apiKeyFailures: { inc(labels: { readonly outcome: "invalid" | "blocked" }): void };
+  readonly rateLimited: { inc(): void };
+}

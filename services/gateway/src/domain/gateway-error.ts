@@ -57,7 +57,3 @@ export class GatewayError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
-
-export function isGatewayError(value: unknown): value is GatewayError {
-  return value instanceof GatewayError;
-}

@@ -6,31 +6,13 @@ import type { GifStore } from "../application/ports.ts";
 import type { StorageClient } from "./storage-transport.ts";
 import { fromStorageError } from "./storage-errors.ts";
 
-/** Counts calls per method and outcome (for metrics); optional. */
-export type StorageCallObserver = (method: string, code: string) => void;
-
-export function createGrpcGifStore(
-  client: StorageClient,
-  observe: StorageCallObserver = () => undefined,
-): GifStore {
-  async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      const result = await fn();
-      observe(method, "ok");
-      return result;
-    } catch (error) {
-      observe(method, Code[ConnectError.from(error).code]);
-      throw error;
-    }
-  }
+export function createGrpcGifStore(client: StorageClient): GifStore {
   return {
     async search(p, options = {}) {
       try {
-        const res = await call("SearchGifs", () =>
-          client.searchGifs(
-            { query: p.query, limit: p.limit, offset: p.offset, rating: p.rating, lang: p.lang },
-            { signal: options.signal },
-          ),
+        const res = await client.searchGifs(
+          { query: p.query, limit: p.limit, offset: p.offset, rating: p.rating, lang: p.lang },
+          { signal: options.signal },
         );
         return { gifs: res.gifs, pagination: res.pagination };
       } catch (error) {
@@ -39,11 +21,9 @@ export function createGrpcGifStore(
     },
     async trending(p, options = {}) {
       try {
-        const res = await call("ListTrendingGifs", () =>
-          client.listTrendingGifs(
-            { limit: p.limit, offset: p.offset, rating: p.rating },
-            { signal: options.signal },
-          ),
+        const res = await client.listTrendingGifs(
+          { limit: p.limit, offset: p.offset, rating: p.rating },
+          { signal: options.signal },
         );
         return { gifs: res.gifs, pagination: res.pagination };
       } catch (error) {
@@ -52,7 +32,7 @@ export function createGrpcGifStore(
     },
     async get(id, options = {}) {
       try {
-        const res = await call("GetGif", () => client.getGif({ id }, { signal: options.signal }));
+        const res = await client.getGif({ id }, { signal: options.signal });
         return res.gif;
       } catch (error) {
         if (ConnectError.from(error).code === Code.NotFound) return undefined;
@@ -61,9 +41,7 @@ export function createGrpcGifStore(
     },
     async batchGet(ids, options = {}) {
       try {
-        const res = await call("BatchGetGifs", () =>
-          client.batchGetGifs({ ids: [...ids] }, { signal: options.signal }),
-        );
+        const res = await client.batchGetGifs({ ids: [...ids] }, { signal: options.signal });
         return { gifs: res.gifs, missingIds: res.missingIds };
       } catch (error) {
         throw fromStorageError(error);

@@ -10,6 +10,7 @@
 // an attacker who can slow Redis down must not get unlimited guesses).
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import type { FailureLimiter } from "../application/ports.ts";
 
 const SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
@@ -18,21 +19,6 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
 `;
-
-export interface FailureCount {
-  /** Failures in the current window, this one included. */
-  readonly count: number;
-  /** Whether the client is now over the limit (refuse with 429). */
-  readonly blocked: boolean;
-  readonly retryAfterSeconds: number;
-}
-
-export interface FailureLimiter {
-  /** Seconds the client must wait before it may try a key again; 0 = it may try now. */
-  blockedFor(client: string): number;
-  /** Counts one failure of `client`. */
-  recordFailure(client: string): Promise<FailureCount>;
-}
 
 export interface RedisFailureLimiterOptions {
   readonly redis: Pick<Redis, "status" | "eval">;

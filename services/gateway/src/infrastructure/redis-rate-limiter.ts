@@ -11,6 +11,7 @@
 // Redis protects storage, it must not take the API down.
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import type { RateLimitDecision, RateLimiter } from "../application/ports.ts";
 
 const SCRIPT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
@@ -19,20 +20,6 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
 `;
-
-export interface RateLimitDecision {
-  readonly allowed: boolean;
-  readonly limit: number;
-  readonly remaining: number;
-  /** Seconds until the window resets. */
-  readonly resetSeconds: number;
-  readonly windowSeconds: number;
-}
-
-export interface RateLimiter {
-  /** The decision, or undefined when the limiter could not decide (Redis down). */
-  check(clientId: string): Promise<RateLimitDecision | undefined>;
-}
 
 export interface RedisRateLimiterOptions {
   readonly redis: Pick<Redis, "status" | "eval">;

@@ -8,25 +8,7 @@ import {
   NotFound,
   type S3Client,
 } from "@aws-sdk/client-s3";
-
-export interface MediaObjectInfo {
-  readonly size: number;
-  readonly contentType: string | undefined;
-}
-
-export interface MediaObject extends MediaObjectInfo {
-  readonly body: ReadableStream<Uint8Array>;
-}
-
-export interface MediaStore {
-  head(key: string, signal?: AbortSignal): Promise<MediaObjectInfo | undefined>;
-  /** `range` is inclusive, already checked against the size. */
-  get(
-    key: string,
-    range?: { start: number; end: number },
-    signal?: AbortSignal,
-  ): Promise<MediaObject | undefined>;
-}
+import type { MediaStore } from "../application/ports.ts";
 
 function isMissing(error: unknown): boolean {
   if (error instanceof NoSuchKey || error instanceof NotFound) return true;

@@ -8,11 +8,8 @@ import { cors } from "hono/cors";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "@gifmesh/shared/logging";
 import type { GifQueries } from "../application/gif-queries.ts";
+import type { FailureLimiter, HttpMetrics, MediaStore, RateLimiter } from "../application/ports.ts";
 import { GatewayError } from "../domain/gateway-error.ts";
-import type { GatewayMetrics } from "../infrastructure/gateway-metrics.ts";
-import type { FailureLimiter } from "../infrastructure/redis-failure-limiter.ts";
-import type { RateLimiter } from "../infrastructure/redis-rate-limiter.ts";
-import type { MediaStore } from "../infrastructure/s3-media-store.ts";
 import "./context.ts";
 import { errorResponse, toGatewayError } from "./error-response.ts";
 import { apiKey } from "./middleware/api-key.ts";
@@ -32,7 +29,7 @@ export interface AppDeps {
   /** Counts invalid API keys per client IP (keyed mode); none = not limited. */
   readonly keyFailures?: FailureLimiter;
   readonly logger: Logger;
-  readonly metrics: GatewayMetrics;
+  readonly metrics: HttpMetrics;
   /** Accepted client keys; empty = open mode. */
   readonly apiKeys: readonly string[];
   /** Proxies in front that append to X-Forwarded-For; 0 = ignore it (client-ip.ts). */

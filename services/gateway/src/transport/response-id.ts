@@ -7,8 +7,3 @@ export function responseId(c: Context): string {
   const id: string | undefined = c.get("requestId");
   return typeof id === "string" && id.length > 0 ? id : crypto.randomUUID();
 }
-
-/** Giphy's success meta. */
-export function okMeta(c: Context) {
-  return { status: 200, msg: "OK", response_id: responseId(c) };
-}

@@ -3,10 +3,9 @@
 // Parameters Giphy clients send that gifmesh does not use are accepted and ignored;
 // any other parameter is rejected (REQUEST.UNKNOWN_PARAMETER).
 import { z } from "@hono/zod-openapi";
+import { GIF_ID_PATTERN, GIF_ID_RULE } from "@gifmesh/shared/contracts";
 import { GIPHY_RATINGS } from "../domain/rating.ts";
 
-/** Giphy GIF ids: letters, digits, '-' and '_'. */
-export const GIF_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_QUERY_LENGTH = 50;
 export const MAX_IDS = 100;
 
@@ -95,9 +94,7 @@ export const trendingQuerySchema = z
   })
   .openapi("TrendingQuery");
 
-const gifId = z
-  .string()
-  .regex(GIF_ID, "must be a GIF id (letters, digits, '-' or '_', at most 64)");
+const gifId = z.string().regex(GIF_ID_PATTERN, GIF_ID_RULE);
 
 export const idsQuerySchema = z
   .strictObject({

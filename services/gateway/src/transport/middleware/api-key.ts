@@ -7,8 +7,8 @@
 // window, whatever key it sends, so a right guess in that time tells it nothing.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import type { FailureLimiter } from "../../application/ports.ts";
 import { GatewayError } from "../../domain/gateway-error.ts";
-import type { FailureLimiter } from "../../infrastructure/redis-failure-limiter.ts";
 import { clientIp } from "./client-ip.ts";
 
 export interface ApiKeyOptions {

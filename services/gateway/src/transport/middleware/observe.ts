@@ -5,12 +5,12 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { Logger } from "@gifmesh/shared/logging";
 import { activeTraceId, setHttpRoute } from "@gifmesh/shared/tracing";
-import type { GatewayMetrics } from "../../infrastructure/gateway-metrics.ts";
+import type { HttpMetrics } from "../../application/ports.ts";
 import { setOutHeader } from "./response-headers.ts";
 
 export interface ObserveOptions {
   readonly logger: Logger;
-  readonly metrics: GatewayMetrics;
+  readonly metrics: HttpMetrics;
 }
 
 export function observe(options: ObserveOptions): MiddlewareHandler {

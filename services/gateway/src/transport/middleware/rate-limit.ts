@@ -2,8 +2,8 @@
 // use, else its IP. Every answer carries RateLimit-* headers (IETF draft), and a
 // refusal is a Giphy-style 429 with Retry-After. No decision (Redis down) = pass.
 import type { MiddlewareHandler } from "hono";
+import type { RateLimiter } from "../../application/ports.ts";
 import { GatewayError } from "../../domain/gateway-error.ts";
-import type { RateLimiter } from "../../infrastructure/redis-rate-limiter.ts";
 import { clientIp } from "./client-ip.ts";
 import { setOutHeader } from "./response-headers.ts";
 

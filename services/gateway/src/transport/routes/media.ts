@@ -8,12 +8,12 @@
 // archived file.
 import type { Context } from "hono";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { GIF_ID_RULE, isGifId } from "@gifmesh/shared/contracts";
 import type { GifQueries } from "../../application/gif-queries.ts";
+import type { MediaStore } from "../../application/ports.ts";
 import { etagMatches, parseByteRange } from "../../domain/byte-range.ts";
 import { GatewayError } from "../../domain/gateway-error.ts";
 import { contentTypeForKey, MEDIA_PREFIX, parseMediaKey } from "../../domain/media-key.ts";
-import type { MediaStore } from "../../infrastructure/s3-media-store.ts";
-import { GIF_ID } from "../schemas.ts";
 
 export interface MediaRoutesOptions {
   readonly store: MediaStore;
@@ -68,9 +68,9 @@ async function serveObject(c: Context, store: MediaStore, key: string): Promise<
 export function mediaRoutes(app: OpenAPIHono, options: MediaRoutesOptions): void {
   app.get(`${MEDIA_PREFIX}gifs/:id`, async (c) => {
     const id = c.req.param("id");
-    if (!GIF_ID.test(id))
-      throw new GatewayError("REQUEST.INVALID", "id: must be a GIF id", {
-        fields: [{ field: "id", message: "must be a GIF id" }],
+    if (!isGifId(id))
+      throw new GatewayError("REQUEST.INVALID", `id: ${GIF_ID_RULE}`, {
+        fields: [{ field: "id", message: GIF_ID_RULE }],
       });
     const { value: gif } = await options.queries.get(id);
     if (!gif) throw new GatewayError("GIF.NOT_FOUND", `GIF ${id} not found`);
