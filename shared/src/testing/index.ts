@@ -2,8 +2,8 @@
 // integration tests that must stop one (Kafka, Redis, S3) or cut one off
 // (a TCP proxy in front of PostgreSQL), free ports, the services as child processes
 // (service-process.ts), one polling wait (waitFor) and the addresses of the shared
-// servers (infra.ts). Test code only: no
-// service imports this at run time.
+// servers (infra.ts), and startTestStack (stack.ts), the whole gifmesh of one test
+// run. Test code only: no service imports this at run time.
 export { freePort, tcpOpen, waitForPort, type WaitForPortOptions } from "./ports.ts";
 export {
   startServerProcess,
@@ -51,3 +51,12 @@ export {
   type ServiceProcess,
 } from "./service-process.ts";
 export { infra, requireReachable } from "./infra.ts";
+export {
+  startTestStack,
+  type ExternalGiphy,
+  type FixtureChild,
+  type StackInfra,
+  type StackService,
+  type TestStack,
+  type TestStackOptions,
+} from "./stack.ts";
