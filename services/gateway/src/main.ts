@@ -1,96 +1,30 @@
-// Composition root of the gateway: reads config, builds the adapters (storage
-// client, Redis, S3, metrics), wires them into the HTTP app, starts the public
-// and admin servers, and closes everything in reverse order on SIGTERM/SIGINT.
-// It starts before its dependencies: Redis reconnects in the background, storage
-// and S3 are called per request, and /readyz reports what is missing.
-import { serve } from "@hono/node-server";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// The gateway's process: config, runtime (logging, tracing, metrics, signals), the
+// gateway (startGateway: clients, HTTP server) and the admin server (/metrics
+// /healthz /readyz). On SIGTERM the admin server reports shutting down while the
+// HTTP server drains, then the gateway closes its clients and the admin server goes.
 import { startAdminServer } from "@gifmesh/shared/admin";
-import { closeServer, HTTP_SERVER_OPTIONS } from "@gifmesh/shared/http";
 import { startServiceRuntime } from "@gifmesh/shared/runtime";
-import { bucketReadinessCheck, createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
 import { gatewayConfigSchema } from "./config.ts";
-import { buildGateway } from "./gateway.ts";
-import { createRedisClient, redisClientOptions } from "./infrastructure/redis-client.ts";
-import { createStorageClient, createStorageTransport } from "./infrastructure/storage-transport.ts";
+import { startGateway } from "./gateway.ts";
 
 const { config, logger, shutdown, registry } = startServiceRuntime("gateway", gatewayConfigSchema);
-const redis = createRedisClient({ ...redisClientOptions(config), logger });
-shutdown.onShutdown("redis", async () => {
-  await redis.quit().catch(() => {
-    redis.disconnect();
-  });
-});
-// Media reads fail fast: one retry, then the client gets a clean error.
-const s3 = createS3Client({ ...s3ClientOptions(config), maxAttempts: 2 });
-shutdown.onShutdown("s3", () => {
-  s3.destroy();
-});
-const storage = createStorageClient(
-  createStorageTransport({
-    baseUrl: config.STORAGE_URL,
-    timeoutMs: config.STORAGE_TIMEOUT_MS,
-    retries: config.STORAGE_RETRIES,
-    token: config.STORAGE_RPC_TOKEN,
-    registry,
-  }),
-);
-
-const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
-
+const gateway = await startGateway(config, { logger, registry });
 const admin = await startAdminServer({
   host: config.ADMIN_HOST,
   port: config.ADMIN_PORT,
   token: config.ADMIN_TOKEN,
   registry,
   logger,
-  readiness: [
-    {
-      // Cache and rate limits degrade to in-process without Redis; requests still work.
-      name: "redis",
-      optional: true,
-      check: async () => {
-        if (redis.status !== "ready") throw new Error(`redis ${redis.status}`);
-        await redis.ping();
-      },
-    },
-    {
-      name: "storage",
-      check: async (signal) => {
-        await storage
-          .getArchiveStatus({ gifId: "readiness-probe" }, { signal })
-          .catch((error: unknown) => {
-            if (
-              (error as { code?: number }).code !== 5 /* NotFound */ &&
-              (error as { code?: number }).code !== 3
-            )
-              throw error;
-          });
-      },
-    },
-    bucketReadinessCheck(s3, config.S3_BUCKET),
-  ],
+  readiness: gateway.readiness,
 });
+// Closers run newest first: the gateway drains before the admin server closes.
 shutdown.onShutdown("admin", () => admin.close());
-
-// serve() without a createServer option builds a node:http Server.
-const server = serve(
-  {
-    fetch: app.fetch,
-    hostname: config.GATEWAY_HOST,
-    port: config.GATEWAY_PORT,
-    serverOptions: HTTP_SERVER_OPTIONS,
-  },
-  (info: AddressInfo) => {
-    logger.info("gateway listening", {
-      url: `http://${info.address}:${info.port}`,
-      admin: admin.url,
-      open_mode: config.GATEWAY_API_KEYS.length === 0,
-    });
-  },
-);
-shutdown.onShutdown("http", () => {
+shutdown.onShutdown("gateway", () => {
   admin.markShuttingDown();
-  return closeServer(server as Server);
+  return gateway.close();
+});
+logger.info("gateway listening", {
+  url: gateway.url,
+  admin: admin.url,
+  open_mode: config.GATEWAY_API_KEYS.length === 0,
 });

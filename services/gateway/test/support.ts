@@ -1,26 +1,22 @@
-// Helpers for the gateway's integration tests: a gateway HTTP server on a free
-// port wired to real Redis and S3 (config from the environment of
-// scripts/infra/env.sh, or the test's overrides: REDIS_*, S3_ENDPOINT,
-// STORAGE_RPC_TOKEN...) and to the storage client a test passes in (the real
-// storage service of stack.ts), plus S3 helpers. Its log lines are kept for tests
+// Helpers for the gateway's integration tests: the gateway in this process
+// (src/gateway.ts startGateway, as main.ts runs it) on a free port, with real Redis
+// and S3 (config from the environment of scripts/infra/env.sh, or the test's
+// overrides: REDIS_*, S3_ENDPOINT, STORAGE_RPC_TOKEN...) and the storage a test
+// passes in (the real storage service of stack.ts), plus S3 helpers. Its log lines are kept for tests
 // that check what is (never) logged.
 import { createHash } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { serve } from "@hono/node-server";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ReadinessCheck } from "@gifmesh/shared/admin";
 import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics, type Registry } from "@gifmesh/shared/metrics";
 import { createS3Client } from "@gifmesh/shared/s3";
 import { freePort } from "@gifmesh/shared/testing";
 import { gatewayConfigSchema } from "../src/config.ts";
-import { buildGateway } from "../src/gateway.ts";
-import { createRedisClient, redisClientOptions } from "../src/infrastructure/redis-client.ts";
-import {
-  createStorageClient,
-  createStorageTransport,
-  type StorageClient,
-} from "../src/infrastructure/storage-transport.ts";
+import { startGateway as startGatewayInProcess } from "../src/gateway.ts";
+import type { StorageClient } from "../src/infrastructure/storage-transport.ts";
 
 export const env = process.env;
 
@@ -61,10 +57,24 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** The local S3 of scripts/infra/env.sh, for a shell that did not source it. */
+const S3_ENV = {
+  S3_ENDPOINT: env.S3_ENDPOINT ?? "http://127.0.0.1:9000",
+  S3_REGION: env.S3_REGION ?? "us-east-1",
+  S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID ?? "gifmesh",
+  S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY ?? "gifmesh-secret",
+  S3_FORCE_PATH_STYLE: "true",
+};
+
+/** How long start-up waits for Redis; a test of a Redis that refuses us goes on without it. */
+const REDIS_WAIT_MS = 2_000;
+
 /**
- * Starts the real gateway (buildGateway + @hono/node-server) on a free port. Given
- * storage's URL (not a shared client), the gateway gets its own Connect client whose
- * RPC metrics (gifmesh_rpc_client_*) go to its registry, as in main.ts.
+ * Starts the real gateway (startGateway, as main.ts does) on a free port, its
+ * clients built from the config. Given storage's URL (not a shared client), the
+ * gateway gets its own Connect client whose RPC metrics (gifmesh_rpc_client_*) go
+ * to its registry, as in main.ts. Resolves once Redis answers, or after
+ * REDIS_WAIT_MS without it.
  */
 export async function startGateway(
   storageOrUrl: StorageClient | string,
@@ -73,8 +83,14 @@ export async function startGateway(
   const port = await freePort();
   const config = loadConfig(gatewayConfigSchema, {
     ...env,
+    ...S3_ENV,
     OTEL_SDK_DISABLED: "true",
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ...(typeof storageOrUrl === "string"
+      ? { STORAGE_URL: storageOrUrl, STORAGE_TIMEOUT_MS: "5000" }
+      : {}),
     ...overrides,
   });
   const logStream = new PassThrough();
@@ -88,38 +104,14 @@ export async function startGateway(
     stream: logStream,
   });
   const registry = createMetrics({ service: "gateway", defaultMetrics: false });
-  const redis = createRedisClient({ ...redisClientOptions(config), logger });
-  redis.on("error", () => undefined);
-  const s3 = testS3(overrides.S3_ENDPOINT);
-  const storage =
-    typeof storageOrUrl === "string"
-      ? createStorageClient(
-          createStorageTransport({
-            baseUrl: storageOrUrl,
-            timeoutMs: 5_000,
-            registry,
-            token: config.STORAGE_RPC_TOKEN,
-          }),
-        )
-      : storageOrUrl;
-  const { app } = buildGateway({ config, logger, registry, redis, s3, storage });
-  const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port });
-  await new Promise<void>((resolve) => {
-    server.once("listening", () => {
-      resolve();
-    });
+  const gateway = await startGatewayInProcess(config, {
+    logger,
+    registry,
+    ...(typeof storageOrUrl === "string" ? {} : { clients: { storage: storageOrUrl } }),
   });
-  await new Promise<void>((resolve) => {
-    if (redis.status === "ready") resolve();
-    else {
-      redis.once("ready", () => {
-        resolve();
-      });
-      setTimeout(resolve, 2_000);
-    }
-  });
+  await redisAnswers(gateway.readiness);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: gateway.url,
     registry,
     logs: () => logged,
     async metric(name, labels = {}) {
@@ -133,14 +125,21 @@ export async function startGateway(
         .filter((v) => Object.entries(labels).every(([k, val]) => String(v.labels[k]) === val))
         .reduce((sum, v) => sum + v.value, 0);
     },
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
-      redis.disconnect();
-      s3.destroy();
-    },
+    close: () => gateway.close(),
   };
+}
+
+/** Waits until the gateway's own Redis readiness check passes, at most REDIS_WAIT_MS. */
+async function redisAnswers(readiness: readonly ReadinessCheck[]): Promise<void> {
+  const redis = readiness.find((check) => check.name === "redis");
+  if (!redis) throw new Error("the gateway has no redis readiness check");
+  const deadline = Date.now() + REDIS_WAIT_MS;
+  while (Date.now() < deadline) {
+    const ok = await redis.check(AbortSignal.timeout(500)).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(50);
+  }
 }

@@ -21,7 +21,8 @@ return {count, ttl}
 `;
 
 export interface RedisFailureLimiterOptions {
-  readonly redis: Pick<Redis, "status" | "eval">;
+  /** None: counted per instance only, as while Redis is down. */
+  readonly redis: Pick<Redis, "status" | "eval"> | undefined;
   /** Failures allowed per window; the next request is refused. */
   readonly max: number;
   readonly windowMs: number;
@@ -46,7 +47,7 @@ export function createRedisFailureLimiter(options: RedisFailureLimiterOptions): 
   const secondsUntil = (t: number): number => Math.max(1, Math.ceil((t - now()) / 1000));
 
   async function count(client: string): Promise<{ count: number; endsAt: number }> {
-    if (redis.status === "ready") {
+    if (redis?.status === "ready") {
       try {
         const [n, ttl] = (await redis.eval(SCRIPT, 1, prefix + client, String(windowMs))) as [
           number,

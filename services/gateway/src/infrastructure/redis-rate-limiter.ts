@@ -22,7 +22,8 @@ return {count, ttl}
 `;
 
 export interface RedisRateLimiterOptions {
-  readonly redis: Pick<Redis, "status" | "eval">;
+  /** None: no decisions at all (fail open), as while Redis is down. */
+  readonly redis: Pick<Redis, "status" | "eval"> | undefined;
   readonly limit: number;
   readonly windowMs: number;
   /** Most tokens reserved per Redis call (default 50). */
@@ -50,9 +51,12 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const reserving = new Map<string, Promise<Window | undefined>>();
   const windowSeconds = Math.ceil(windowMs / 1000);
 
-  async function reserve(clientId: string): Promise<Window | undefined> {
+  async function reserve(
+    ready: Pick<Redis, "eval">,
+    clientId: string,
+  ): Promise<Window | undefined> {
     try {
-      const [count, ttl] = (await redis.eval(
+      const [count, ttl] = (await ready.eval(
         SCRIPT,
         1,
         prefix + clientId,
@@ -82,7 +86,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   }
 
   async function check(clientId: string): Promise<RateLimitDecision | undefined> {
-    if (redis.status !== "ready") return undefined;
+    if (redis?.status !== "ready") return undefined;
     const t = now();
     const local = windows.get(clientId);
     // Out of tokens in a window Redis already filled: refuse without asking again.
@@ -90,7 +94,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       return decide(local, t);
     let flight = reserving.get(clientId);
     if (!flight) {
-      flight = reserve(clientId).finally(() => reserving.delete(clientId));
+      flight = reserve(redis, clientId).finally(() => reserving.delete(clientId));
       reserving.set(clientId, flight);
     }
     const w = await flight;

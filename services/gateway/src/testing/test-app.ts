@@ -1,14 +1,14 @@
-// Builds the HTTP app for unit tests: the real use cases and cache (L1 only, no
-// Redis), the fake storage, an in-memory media store and a counting rate limiter.
+// The gateway's HTTP app for unit tests, wired by the same buildGateway as
+// production from a test config: the real use cases, cache (L1 only, no Redis)
+// and failed-key limiter (counted in memory), with the fake storage, an in-memory
+// media store and a counting rate limiter as its ports.
 import { PassThrough } from "node:stream";
+import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
-import { createGifQueries } from "../application/gif-queries.ts";
 import type { MediaStore, RateLimiter } from "../application/ports.ts";
-import { createGatewayMetrics } from "../infrastructure/gateway-metrics.ts";
-import { createGrpcGifStore } from "../infrastructure/grpc-gif-store.ts";
-import { createTwoLevelCache } from "../infrastructure/two-level-cache.ts";
-import { createApp, type AppDeps } from "../transport/app.ts";
+import { gatewayConfigSchema } from "../config.ts";
+import { buildGateway } from "../gateway.ts";
 import { createFakeStorage } from "./fake-storage.ts";
 
 export function memoryMediaStore(objects: Record<string, Uint8Array>): MediaStore {
@@ -48,40 +48,54 @@ export function countingLimiter(limit: number): RateLimiter {
   };
 }
 
+export interface TestAppOptions {
+  /** GATEWAY_API_KEYS; none = open mode. */
+  readonly apiKeys?: readonly string[];
+  /** TRUST_PROXY_HOPS (default 0). */
+  readonly proxyHops?: number;
+  /** MEDIA_REDIRECT_UNARCHIVED (default false). */
+  readonly redirectUnarchived?: boolean;
+  /** API_KEY_FAILURE_MAX (default 10). */
+  readonly keyFailureMax?: number;
+  /** Default: 1000 requests per client. */
+  readonly limiter?: RateLimiter;
+  /** Default: the objects passed to createTestApp, in memory. */
+  readonly media?: MediaStore;
+}
+
+/** The test config: every cache entry kept a minute, media URLs on http://gw.test. */
+function testConfig(options: TestAppOptions) {
+  const env: Record<string, string | undefined> = {
+    PUBLIC_BASE_URL: "http://gw.test",
+    OTEL_SDK_DISABLED: "true",
+    CACHE_L1_MAX_ENTRIES: "100",
+    CACHE_L1_TTL_MS: "60000",
+    CACHE_TTL_MS: "60000",
+    CACHE_STALE_MS: "60000",
+    CACHE_EMPTY_TTL_MS: "60000",
+    CACHE_PENDING_TTL_MS: "60000",
+    GATEWAY_API_KEYS: options.apiKeys?.join(","),
+    TRUST_PROXY_HOPS: String(options.proxyHops ?? 0),
+    MEDIA_REDIRECT_UNARCHIVED: String(options.redirectUnarchived ?? false),
+    API_KEY_FAILURE_MAX: options.keyFailureMax?.toString(),
+  };
+  return loadConfig(gatewayConfigSchema, env);
+}
+
 export function createTestApp(
-  overrides: Partial<AppDeps> = {},
+  options: TestAppOptions = {},
   objects: Record<string, Uint8Array> = {},
 ) {
   const storage = createFakeStorage();
   const registry = createMetrics({ service: "gateway-test", defaultMetrics: false });
-  const metrics = createGatewayMetrics(registry);
-  const logLines = new PassThrough();
-  const logger = createLogger({ service: "gateway", level: "error", stream: logLines });
-  const cache = createTwoLevelCache({
-    redis: undefined,
-    l1MaxEntries: 100,
-    l1MaxBytes: 64 * 1024 * 1024,
-    l1MaxEntryBytes: 1024 * 1024,
-    ttls: { l1Ms: 60_000, freshMs: 60_000, staleMs: 60_000, emptyMs: 60_000, pendingMs: 60_000 },
-    events: {
-      lookup: (level, outcome) => {
-        metrics.cacheLookups.inc({ level, outcome });
-      },
-    },
-  });
-  const store = createGrpcGifStore(storage.client);
-  const queries = createGifQueries({ store, cache, mapper: { publicBaseUrl: "http://gw.test" } });
-  const app = createApp({
-    queries,
-    media: memoryMediaStore(objects),
-    limiter: countingLimiter(1000),
+  const logger = createLogger({ service: "gateway", level: "error", stream: new PassThrough() });
+  const { app, cache } = buildGateway(testConfig(options), {
     logger,
-    metrics,
-    apiKeys: [],
-    proxyHops: 0,
-    corsOrigins: ["*"],
-    redirectUnarchived: false,
-    ...overrides,
+    registry,
+    redis: undefined,
+    storage: storage.client,
+    media: options.media ?? memoryMediaStore(objects),
+    limiter: options.limiter ?? countingLimiter(1000),
   });
   return { app, storage, registry, cache };
 }
