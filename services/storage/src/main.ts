@@ -1,15 +1,15 @@
-// Composition root of the storage service: config, logging, tracing, metrics,
-// the admin server, the app, and graceful shutdown. Starts before its dependencies
+// Storage's process: config, runtime (logging, tracing, metrics, signals), storage
+// itself (storage.ts), the admin server, and graceful shutdown. Starts before its dependencies
 // and reports not-ready (/readyz, gRPC health NOT_SERVING) until PostgreSQL answers.
 import { startAdminServer } from "@gifmesh/shared/admin";
 import { startServiceRuntime } from "@gifmesh/shared/runtime";
-import { startStorage } from "./app.ts";
+import { startStorage } from "./storage.ts";
 import { storageConfigSchema } from "./config.ts";
 import { bindStorageGauges, createStorageMetrics } from "./metrics.ts";
 
 const { config, logger, shutdown, registry } = startServiceRuntime("storage", storageConfigSchema);
 const metrics = createStorageMetrics(registry);
-const app = await startStorage(config, {
+const storage = await startStorage(config, {
   logger,
   metrics,
   signal: shutdown.signal,
@@ -18,13 +18,13 @@ const app = await startStorage(config, {
     bindStorageGauges(registry, sources);
   },
 });
-shutdown.onShutdown("storage", () => app.close());
+shutdown.onShutdown("storage", () => storage.close());
 const admin = await startAdminServer({
   host: config.ADMIN_HOST,
   port: config.ADMIN_PORT,
   token: config.ADMIN_TOKEN,
   registry,
   logger,
-  readiness: app.readiness,
+  readiness: storage.readiness,
 });
 shutdown.onShutdown("admin", () => admin.close());

@@ -9,7 +9,7 @@ import { StorageService } from "@gifmesh/shared/contracts";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageApp } from "../src/app.ts";
+import type { Storage } from "../src/storage.ts";
 import { bounded } from "../src/infrastructure/db/call-bounds.ts";
 import {
   createTestDatabase,
@@ -21,7 +21,7 @@ import {
 
 let fixture: FixtureServer;
 let database: { url: string; drop: () => Promise<void> };
-let app: StorageApp;
+let app: Storage;
 let abort: AbortController;
 
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { createMetrics } from "@gifmesh/shared/metrics";
 import { registerContextPropagation } from "@gifmesh/shared/tracing";
 import { deferCleanup, deferKafkaCleanup, testId } from "@gifmesh/shared/testing";
 import pg from "pg";
-import { startStorage, type StorageApp, type StorageTopics } from "../src/app.ts";
+import { startStorage, type Storage, type StorageTopics } from "../src/storage.ts";
 import { storageConfigSchema } from "../src/config.ts";
 import { createStorageMetrics } from "../src/metrics.ts";
 
@@ -83,7 +83,7 @@ export async function startTestStorage(
   env: Record<string, string>,
   topics: StorageTopics,
   logger: Logger = quietLogger(),
-): Promise<{ app: StorageApp; abort: AbortController }> {
+): Promise<{ app: Storage; abort: AbortController }> {
   const config = loadConfig(storageConfigSchema, {
     STORAGE_RPC_HOST: "127.0.0.1",
     STORAGE_RPC_PORT: "0",

@@ -8,7 +8,7 @@ import { ResultSource, StorageService } from "@gifmesh/shared/contracts";
 import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
 import { startPrivateKafka, type PrivateKafka } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageApp } from "../src/app.ts";
+import type { Storage } from "../src/storage.ts";
 import { countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import {
   collectTopic,
@@ -24,7 +24,7 @@ let broker: PrivateKafka;
 let kafka: Kafka;
 let fixture: FixtureServer;
 let database: { url: string; drop: () => Promise<void> };
-let app: StorageApp;
+let app: Storage;
 let abort: AbortController;
 const topics = uniqueTopics();
 

@@ -11,10 +11,11 @@ import {
   contentAddressedKey,
 } from "@gifmesh/shared/contracts";
 import type { Kysely } from "kysely";
+import { createApplyArchiveResult } from "../src/application/apply-archive-result.ts";
+import { createArchiveResultStore } from "../src/infrastructure/db/archive-result-store.ts";
 import { archiveRequest } from "../src/infrastructure/db/catalog-store.ts";
 import { enqueue } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
-import { applyResult, type ApplyContext } from "../src/transport/kafka/apply-result.ts";
 import { decodeResult } from "../src/transport/kafka/result-events.ts";
 import { testGif } from "./helpers.ts";
 
@@ -81,17 +82,19 @@ export function failedEvent(
   );
 }
 
-/** Decodes and applies one value as the consumer would; "malformed"/"unbound" when refused. */
+/** Decodes and applies one value as the consumer would; the outcome's kind, or "malformed". */
 export async function applyValue(
   db: Kysely<DB>,
   kind: "completed" | "failed",
   value: Buffer,
-  context: ApplyContext,
+  context: { readonly topic: string; readonly requestedTopic: string; readonly now: Date },
 ) {
   const event = decodeResult(kind, value);
   if (typeof event === "string") return "malformed" as const;
-  return applyResult(db, event, context).catch((error: unknown) => {
-    if (error instanceof Error && error.name === "UnboundResultError") return "unbound" as const;
-    throw error;
+  const apply = createApplyArchiveResult({
+    store: createArchiveResultStore(db),
+    requestedTopic: context.requestedTopic,
+    clock: { now: () => context.now },
   });
+  return (await apply(event, context.topic)).kind;
 }

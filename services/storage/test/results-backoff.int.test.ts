@@ -7,6 +7,8 @@ import { startTcpProxy, type TcpProxy } from "@gifmesh/shared/testing";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApplyArchiveResult } from "../src/application/apply-archive-result.ts";
+import { createArchiveResultStore } from "../src/infrastructure/db/archive-result-store.ts";
 import { findGifRow, upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
 import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
@@ -74,11 +76,14 @@ describe("results consumer during a PostgreSQL outage", () => {
     await proxy.cut();
     const results = await startResultsConsumer({
       consumer,
-      db: proxied,
+      apply: createApplyArchiveResult({
+        store: createArchiveResultStore(proxied),
+        requestedTopic: topics.requested,
+        clock: { now: () => new Date() },
+      }),
       logger: quietLogger(),
       deadLetter,
       topics: [topics.completed, topics.failed],
-      requestedTopic: topics.requested,
       retry: { initialMs: 200, maxMs: 2_000 },
       onRetry: (_topic, attempt, delayMs) => retries.push({ attempt, delayMs }),
     });

@@ -18,7 +18,7 @@ import {
 } from "@gifmesh/shared/contracts";
 import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { StorageApp } from "../src/app.ts";
+import type { Storage } from "../src/storage.ts";
 import {
   collectTopic,
   createTestDatabase,
@@ -32,7 +32,7 @@ import {
 const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 let fixture: FixtureServer;
 let db: { url: string; drop: () => Promise<void> };
-let app: StorageApp;
+let app: Storage;
 let abort: AbortController;
 let kafka: Kafka;
 const topics = uniqueTopics();

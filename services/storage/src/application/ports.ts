@@ -1,5 +1,7 @@
-// The ports the use cases depend on. Infrastructure implements them (Giphy over
-// HTTP, PostgreSQL through Kysely); tests can implement them in a few lines.
+// The ports the use cases and the transport adapters depend on. Infrastructure
+// implements them (Giphy over HTTP, PostgreSQL through Kysely, Kafka); tests can
+// implement them in a few lines.
+import type { ArchivedObject } from "../domain/archive-result.ts";
 import type {
   ArchiveState,
   GifMetadata,
@@ -67,3 +69,76 @@ export interface Clock {
 
 /** Called after a commit that wrote outbox rows, to wake the relay early. */
 export type OutboxNotifier = () => void;
+
+/** The ArchiveRequested event storage wrote to its outbox, as a result is bound to it. */
+export interface ArchiveRequestRecord {
+  /** The topic the request was written for. */
+  readonly topic: string;
+  /** The GIF the outbox row is about (its aggregate). */
+  readonly gifId: string;
+  /** What the request's payload asked for. */
+  readonly requested: { readonly gifId: string; readonly rendition: string };
+}
+
+/** A completed archive as it is written to its GIF. */
+export interface ArchivedFacts extends ArchivedObject {
+  readonly gifId: string;
+  readonly rendition: string;
+  readonly at: Date;
+}
+
+/** A failed archive as it is written to its GIF. */
+export interface ArchiveFailure {
+  readonly gifId: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly attempts: number;
+  readonly at: Date;
+}
+
+/** The writes of one archive result, inside one transaction. */
+export interface ArchiveResultWrites {
+  /** Records the event id; false when it was recorded before (a duplicate). */
+  markEventProcessed(eventId: string, topic: string): Promise<boolean>;
+  /** The outbox request `requestEventId` names, sent or not; undefined when storage wrote none. */
+  findArchiveRequest(requestEventId: string): Promise<ArchiveRequestRecord | undefined>;
+  /** Marks the GIF archived unless it already is (archived is final); whether a row changed. */
+  markArchived(facts: ArchivedFacts): Promise<boolean>;
+  /** Marks the GIF failed unless it is archived; whether a row changed. */
+  markFailed(failure: ArchiveFailure): Promise<boolean>;
+}
+
+/** Where archive results are written (the gifs rows, the processed-event ids, the outbox). */
+export interface ArchiveResultStore {
+  /**
+   * Runs `work` in one transaction: when it throws, nothing it wrote stays. Rejects
+   * with DatabaseRejectedError when the database refuses a value as data (the same
+   * input always fails the same way); with anything else when it may succeed later.
+   */
+  transaction<T>(work: (writes: ArchiveResultWrites) => Promise<T>): Promise<T>;
+}
+
+/** The database refused a value as data: retrying the same input can never succeed. */
+export class DatabaseRejectedError extends Error {
+  override readonly name = "DatabaseRejectedError";
+}
+
+/** A message as it came off a topic, kept intact for the dead-letter topic. */
+export interface RawMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Copies a message that can never apply to the dead-letter topic, with its stable
+ * code and the reason; resolves once the broker acknowledged the copy.
+ */
+export type DeadLetter = (input: {
+  readonly message: RawMessage;
+  readonly code: string;
+  readonly reason: string;
+}) => Promise<void>;

@@ -21,7 +21,7 @@ import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture"
 import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { createProducer, headersToStrings } from "@gifmesh/shared/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageApp } from "../../src/app.ts";
+import type { Storage } from "../../src/storage.ts";
 import { findGifRow, upsertGifs } from "../../src/infrastructure/db/gif-repository.ts";
 import type { DB } from "../../src/infrastructure/db/schema.ts";
 import {
@@ -47,7 +47,7 @@ const group = uniqueGroup("storage-poison");
 let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
 let fixture: FixtureServer;
-let storage: { app: StorageApp; abort: AbortController };
+let storage: { app: Storage; abort: AbortController };
 
 beforeAll(async () => {
   [database, fixture] = await Promise.all([createTestDatabase(), createFixtureServer({ port: 0 })]);

@@ -27,7 +27,7 @@ import {
 } from "@gifmesh/shared/contracts";
 import { createLogger } from "@gifmesh/shared/logging";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageApp } from "../../src/app.ts";
+import type { Storage } from "../../src/storage.ts";
 import { UNAUTHENTICATED_CODE } from "../../src/transport/rpc/rpc-auth.ts";
 import {
   createTestDatabase,
@@ -47,8 +47,8 @@ const SEARCH = `/${StorageService.typeName}/SearchGifs`;
 
 let fixture: FixtureServer;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let guarded: StorageApp;
-let reflecting: StorageApp;
+let guarded: Storage;
+let reflecting: Storage;
 const aborts: AbortController[] = [];
 
 const withToken =

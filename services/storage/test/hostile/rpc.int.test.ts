@@ -19,7 +19,7 @@ import {
 } from "@gifmesh/shared/contracts";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StorageApp } from "../../src/app.ts";
+import type { Storage } from "../../src/storage.ts";
 import {
   createTestDatabase,
   createTopics,
@@ -66,7 +66,7 @@ function decodes(method: string, bytes: Uint8Array): boolean {
 
 let fixture: FixtureServer;
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let app: StorageApp;
+let app: Storage;
 let abort: AbortController;
 let clients: Record<"grpc" | "grpcWeb" | "connect", Client<typeof StorageService>>;
 let raw: ReturnType<typeof rawH2>;

@@ -3,21 +3,8 @@
 // archived is final; a failure never overwrites an archived GIF. A result is bound
 // to the request it answers through `findArchiveRequest` (the outbox row).
 import type { Kysely } from "kysely";
+import type { ArchivedFacts, ArchiveFailure } from "../../application/ports.ts";
 import type { DB } from "./schema.ts";
-
-export interface ArchivedFacts {
-  readonly gifId: string;
-  readonly objectKey: string;
-  readonly sha256: string;
-  readonly sizeBytes: number;
-  readonly contentType: string;
-  readonly rendition: string;
-  readonly width: number;
-  readonly height: number;
-  readonly frameCount: number;
-  readonly durationMs: number;
-  readonly at: Date;
-}
 
 /** Marks a GIF archived (from pending or failed). Returns whether a row changed. */
 export async function markArchived(db: Kysely<DB>, facts: ArchivedFacts): Promise<boolean> {
@@ -46,10 +33,7 @@ export async function markArchived(db: Kysely<DB>, facts: ArchivedFacts): Promis
 }
 
 /** Marks a GIF failed, unless it is already archived. Returns whether a row changed. */
-export async function markFailed(
-  db: Kysely<DB>,
-  failure: { gifId: string; code: string; reason: string; attempts: number; at: Date },
-): Promise<boolean> {
+export async function markFailed(db: Kysely<DB>, failure: ArchiveFailure): Promise<boolean> {
   const result = await db
     .updateTable("gifs")
     .set({

@@ -7,21 +7,8 @@
 // (another client's limits) is cut and says so, instead of being refused and
 // retried as an outage forever.
 import { DEAD_LETTER_HEADERS, deadLetterCopy } from "@gifmesh/shared/contracts";
-import { headersToStrings, type KafkaMessage, type Producer } from "@gifmesh/shared/kafka";
-
-export { DEAD_LETTER_HEADERS } from "@gifmesh/shared/contracts";
-
-export interface DeadLetterInput {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: KafkaMessage;
-  /** Stable code, e.g. EVENT.MALFORMED. */
-  readonly code: string;
-  readonly reason: string;
-}
-
-/** Publishes one message to the dead-letter topic; resolves once the broker acknowledged. */
-export type DeadLetter = (input: DeadLetterInput) => Promise<void>;
+import type { Producer } from "@gifmesh/shared/kafka";
+import type { DeadLetter } from "../../application/ports.ts";
 
 /** A dead-letter publisher over an idempotent acks=all producer (connected lazily). */
 export function createDeadLetter(
@@ -29,24 +16,20 @@ export function createDeadLetter(
   topic: string,
 ): DeadLetter & { close(): Promise<void> } {
   let connected: Promise<void> | undefined;
-  const publish = async (input: DeadLetterInput): Promise<void> => {
+  const publish: DeadLetter = async ({ message, code, reason }) => {
     connected ??= producer.connect().catch((error: unknown) => {
       connected = undefined;
       throw error;
     });
     await connected;
     const copy = deadLetterCopy(
+      { key: message.key, value: message.value, headers: { ...message.headers } },
       {
-        key: input.message.key,
-        value: input.message.value,
-        headers: headersToStrings(input.message.headers),
-      },
-      {
-        [DEAD_LETTER_HEADERS.code]: input.code,
-        [DEAD_LETTER_HEADERS.reason]: input.reason.slice(0, 1024),
-        [DEAD_LETTER_HEADERS.topic]: input.topic,
-        [DEAD_LETTER_HEADERS.partition]: String(input.partition),
-        [DEAD_LETTER_HEADERS.offset]: input.message.offset,
+        [DEAD_LETTER_HEADERS.code]: code,
+        [DEAD_LETTER_HEADERS.reason]: reason.slice(0, 1024),
+        [DEAD_LETTER_HEADERS.topic]: message.topic,
+        [DEAD_LETTER_HEADERS.partition]: String(message.partition),
+        [DEAD_LETTER_HEADERS.offset]: message.offset,
         [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
       },
     );

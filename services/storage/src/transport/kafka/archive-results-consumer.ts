@@ -1,28 +1,27 @@
-// Consumes the file worker's results (archive.completed / archive.failed) and
-// updates archive state, one transaction per message keyed on event id
-// (apply-result.ts). Offsets are committed only after the database commit, or after
-// the broker acknowledged the message's dead-letter copy. No message stalls its
-// partition, and none is dropped because a dependency was down. Every failure is
-// classified once, here:
-// - malformed (result-events.ts), not bound to a request (apply-result.ts), or
-//   refused by PostgreSQL as data (pg-error-class.ts): it can never apply, so it
-//   goes to the dead-letter topic with a stable code and the reason, and the
-//   partition moves on;
+// Consumes the file worker's results (archive.completed / archive.failed): decodes
+// and checks each message (result-events.ts) and hands it to the apply use case
+// (application/apply-archive-result.ts), one transaction per message keyed on event
+// id. Offsets are committed only after the database commit, or after the broker
+// acknowledged the message's dead-letter copy. No message stalls its partition, and
+// none is dropped because a dependency was down. Every failure ends in one of two ways:
+// - malformed, not bound to a request, or refused by the database as data: it can
+//   never apply, so it goes to the dead-letter topic with a stable code and the
+//   reason, and the partition moves on;
 // - anything else (PostgreSQL or Kafka unreachable, timeouts, deadlocks): the
 //   partition is paused, the message is handed back to the client (thrown, so it
 //   seeks back to it), and the partition resumes after an exponential backoff with
 //   jitter. Other partitions keep flowing; nothing is committed past the message.
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
-import type { Consumer, EachMessagePayload } from "@gifmesh/shared/kafka";
+import { headersToStrings, type Consumer, type EachMessagePayload } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
 import { ROOT_CONTEXT, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
-import type { Kysely } from "kysely";
-import type { DeadLetter } from "../../infrastructure/kafka/dead-letter.ts";
-import { classifyDatabaseError, sqlState } from "../../infrastructure/db/pg-error-class.ts";
-import type { DB } from "../../infrastructure/db/schema.ts";
-import { applyResult, UnboundResultError, type AppliedOutcome } from "./apply-result.ts";
+import type {
+  ApplyArchiveResult,
+  ArchiveResultOutcome,
+} from "../../application/apply-archive-result.ts";
+import type { DeadLetter } from "../../application/ports.ts";
 import { decodeResult } from "./result-events.ts";
 
 /** Stable codes of a result event storage cannot apply (DLQ header, logs). */
@@ -35,22 +34,18 @@ export const RESULT_ERROR_CODES = {
   rejected: "EVENT.DATABASE_REJECTED",
 } as const;
 
-/** Kept for callers of the earlier name. */
-export const MALFORMED_EVENT = RESULT_ERROR_CODES.malformed;
-
 /** What became of one message; the three dead-lettered kinds name their code. */
-export type ResultOutcome = AppliedOutcome | keyof typeof RESULT_ERROR_CODES;
+export type ResultOutcome = ArchiveResultOutcome["kind"] | keyof typeof RESULT_ERROR_CODES;
 
 export interface ResultsConsumerOptions {
   readonly consumer: Consumer;
-  readonly db: Kysely<DB>;
+  /** Applies a checked result (the use case). */
+  readonly apply: ApplyArchiveResult;
   readonly logger: Logger;
   /** Where messages that can never apply go before their offset is committed. */
   readonly deadLetter: DeadLetter;
   /** [completed, failed] topics; default the contract's. */
   readonly topics?: readonly [string, string];
-  /** The topic storage's ArchiveRequested rows go to; results are bound to them. */
-  readonly requestedTopic?: string;
   /** Backoff of a partition after a transient failure; defaults 200 ms doubling to 30 s. */
   readonly retry?: { readonly initialMs: number; readonly maxMs: number };
   readonly onOutcome?: (topic: string, outcome: ResultOutcome) => void;
@@ -69,6 +64,9 @@ interface Unapplicable {
   readonly reason: string;
 }
 
+/** What the use case made of a message, or why it never reached it. */
+type Settled = ArchiveResultOutcome | Unapplicable;
+
 /** The delay floor: full jitter can draw 0, which must still not be a hot loop. */
 const MIN_RETRY_DELAY_MS = 50;
 
@@ -76,45 +74,39 @@ const MIN_RETRY_DELAY_MS = 50;
 export async function startResultsConsumer(
   options: ResultsConsumerOptions,
 ): Promise<ResultsConsumer> {
-  const { consumer, db, logger, deadLetter } = options;
+  const { consumer, apply, logger, deadLetter } = options;
   const tracer = trace.getTracer("gifmesh-storage");
   const [completedTopic, failedTopic] = options.topics ?? [
     ARCHIVE_TOPICS.completed,
     ARCHIVE_TOPICS.failed,
   ];
-  const requestedTopic = options.requestedTopic ?? ARCHIVE_TOPICS.requested;
   const retry = options.retry ?? { initialMs: 200, maxMs: 30_000 };
   /** Consecutive transient failures per partition; reset by any settled message. */
   const failures = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
 
   /** Applies the message, or says why it can never apply; throws only transient errors. */
-  async function attempt({
-    topic,
-    message,
-  }: EachMessagePayload): Promise<AppliedOutcome | Unapplicable> {
+  async function attempt({ topic, message }: EachMessagePayload): Promise<Settled> {
     const kind = topic === completedTopic ? "completed" : "failed";
     const event = decodeResult(kind, message.value, message.key);
     if (typeof event === "string") return { kind: "malformed", reason: event };
-    try {
-      return await applyResult(db, event, { topic, requestedTopic, now: new Date() });
-    } catch (error) {
-      if (error instanceof UnboundResultError) return { kind: "unbound", reason: error.message };
-      if (classifyDatabaseError(error) === "data")
-        return {
-          kind: "rejected",
-          reason: `PostgreSQL ${sqlState(error) ?? "?"}: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      throw error;
-    }
+    return apply(event, topic);
   }
 
   async function handle(payload: EachMessagePayload): Promise<ResultOutcome> {
     const { topic, partition, message } = payload;
     const result = await attempt(payload);
-    if (typeof result === "string") return result;
+    if (!("reason" in result)) return result.kind;
     const code = RESULT_ERROR_CODES[result.kind];
-    await deadLetter({ topic, partition, message, code, reason: result.reason });
+    const raw = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      headers: headersToStrings(message.headers),
+    };
+    await deadLetter({ message: raw, code, reason: result.reason });
     logger.error("archive result sent to the dead-letter topic", {
       code,
       reason: result.reason,

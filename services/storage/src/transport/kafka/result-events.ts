@@ -6,7 +6,7 @@
 // the consumer retried the same offset forever, and every later result on the
 // partition waited behind it. Here such a message is malformed, with a reason for
 // the dead-letter topic. What a result must agree with in the database (its
-// request, the GIF) is checked when it is applied (apply-result.ts).
+// request, the GIF) is checked when it is applied (application/apply-archive-result.ts).
 import { fromBinary } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import {
@@ -18,38 +18,7 @@ import {
   type ArchiveCompleted,
   type ArchiveFailed,
 } from "@gifmesh/shared/contracts";
-
-/** What storage keeps of a completed archive (the gifs row's archive_* columns). */
-export interface ArchivedObject {
-  readonly objectKey: string;
-  readonly sha256: string;
-  readonly sizeBytes: number;
-  readonly contentType: string;
-  readonly width: number;
-  readonly height: number;
-  readonly frameCount: number;
-  readonly durationMs: number;
-}
-
-interface ResultBase {
-  readonly eventId: string;
-  /** The ArchiveRequested event this answers (bound to an outbox row when applied). */
-  readonly requestEventId: string;
-  readonly gifId: string;
-  readonly rendition: string;
-  /** Undefined when the producer left it out (then "now" is used). */
-  readonly occurredAt: Date | undefined;
-}
-
-/** A result event whose every field storage can store. */
-export type ResultEvent =
-  | (ResultBase & { readonly kind: "completed"; readonly archived: ArchivedObject })
-  | (ResultBase & {
-      readonly kind: "failed";
-      readonly code: string;
-      readonly reason: string;
-      readonly attempts: number;
-    });
+import type { ArchiveResult, ArchiveResultBase } from "../../domain/archive-result.ts";
 
 /** PostgreSQL `integer`: frame count, duration and attempts are stored there. */
 const INT32_MAX = 2_147_483_647;
@@ -98,7 +67,7 @@ function reasonText(value: string): string {
   return value.replaceAll("\u0000", "\uFFFD").slice(0, REASON_MAX_CHARS);
 }
 
-function base(msg: ArchiveCompleted | ArchiveFailed, key: Buffer | null): ResultBase {
+function base(msg: ArchiveCompleted | ArchiveFailed, key: Buffer | null): ArchiveResultBase {
   if (msg.schemaVersion < 1) fail("schema_version is missing");
   const gifId = matching(msg.gifId, GIF_ID_PATTERN, "gif_id");
   // Results are keyed by GIF id so that one GIF's results stay in order.
@@ -113,7 +82,7 @@ function base(msg: ArchiveCompleted | ArchiveFailed, key: Buffer | null): Result
   };
 }
 
-function completed(msg: ArchiveCompleted, key: Buffer | null): ResultEvent {
+function completed(msg: ArchiveCompleted, key: Buffer | null): ArchiveResult {
   const event = base(msg, key);
   const sha256 = matching(msg.sha256, SHA256, "sha256");
   if (!isArchiveContentType(msg.contentType))
@@ -140,7 +109,7 @@ function completed(msg: ArchiveCompleted, key: Buffer | null): ResultEvent {
   };
 }
 
-function failed(msg: ArchiveFailed, key: Buffer | null): ResultEvent {
+function failed(msg: ArchiveFailed, key: Buffer | null): ArchiveResult {
   return {
     ...base(msg, key),
     kind: "failed",
@@ -159,7 +128,7 @@ export function decodeResult(
   kind: "completed" | "failed",
   value: Buffer | null,
   key: Buffer | null = null,
-): ResultEvent | string {
+): ArchiveResult | string {
   if (value === null) return "message has no value";
   try {
     return kind === "completed"
