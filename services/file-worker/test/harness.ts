@@ -1,13 +1,11 @@
-// Integration-test plumbing: unique topics/bucket/group per run, a worker run as a
-// child process (`node src/main.ts`, exactly as deployed), a result collector on the
-// output topics, and a private versitygw for outage tests. Real Kafka, real S3.
+// Integration-test plumbing: unique topics/bucket/group per run (topics from
+// archiveTopicSpecs), a worker run as a child process (`node src/main.ts`, exactly as
+// deployed, through spawnService of @gifmesh/shared/testing), a result collector on
+// the output topics, and a private versitygw for outage tests. Real Kafka, real S3.
 // A run's topics, consumer groups and bucket, and every worker, are removed by
 // `close()` / `stop()` or, at the latest, at the end of the test file.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import {
@@ -20,6 +18,7 @@ import {
   ArchiveCompletedSchema,
   ArchiveFailedSchema,
   ArchiveRequestedSchema,
+  archiveTopicSpecs,
   type ArchiveCompleted,
   type ArchiveFailed,
 } from "@gifmesh/shared/contracts";
@@ -33,9 +32,18 @@ import {
   type Producer,
 } from "@gifmesh/shared/kafka";
 import { createLogger } from "@gifmesh/shared/logging";
-import { cleanupScope, deferCleanup, deleteKafkaNames, testId } from "@gifmesh/shared/testing";
+import {
+  cleanupScope,
+  deleteKafkaNames,
+  REPO_ROOT,
+  startService,
+  testId,
+} from "@gifmesh/shared/testing";
 
-export const ROOT = join(import.meta.dirname, "../../..");
+/** The polling wait of every test (one name for it). */
+export { waitFor } from "@gifmesh/shared/testing";
+
+export const ROOT = REPO_ROOT;
 const env = process.env;
 export const KAFKA_BROKERS = env.KAFKA_BROKERS ?? "127.0.0.1:9092";
 export const S3_ENDPOINT = env.S3_ENDPOINT ?? "http://127.0.0.1:9000";
@@ -103,7 +111,10 @@ export async function startRun(name: string): Promise<Run> {
   });
   await ensureTopics(
     kafka,
-    Object.values(topics).map((topic) => ({ topic, numPartitions: 3 })),
+    archiveTopicSpecs(["requested", "completed", "failed", "requestedDeadLetter"], {
+      names: { ...topics, requestedDeadLetter: topics.dlq },
+      partitions: 3,
+    }),
   );
   const producer = createProducer(kafka);
   await producer.connect();
@@ -160,21 +171,6 @@ export async function requestArchive(run: Run, gifId: string, sourceUrl: string)
   return eventId;
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** A worker child process running `node src/main.ts`. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -216,43 +212,34 @@ export function workerEnv(run: Run, extra: Record<string, string>): Record<strin
 }
 
 export function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, [join(ROOT, "services/file-worker/src/main.ts")], {
-    cwd: ROOT,
-    // TMPDIR: the run's own temp dir (tests/leak-guard.ts), where the worker spools.
-    env: { PATH: process.env.PATH ?? "", TMPDIR: tmpdir(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+  // Still running at the end of the file (a test failed before stopping it), it is
+  // stopped gracefully, so it removes its spool directory as in production. Its
+  // spool goes into the run's own TMPDIR (tests/leak-guard.ts).
+  const worker = startService({
+    name: "file-worker",
+    script: "services/file-worker/src/main.ts",
+    env,
+    graceMs: 20_000,
+    // Tests search the whole output for what the worker logged.
+    keepLines: 100_000,
   });
-  // A test process that dies first takes its workers with it.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => {
-      process.off("exit", killOnExit);
-      resolve(code);
-    }),
-  );
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    return exited;
-  };
-  // Still running at the end of the file (a test failed before stopping it): stop it
-  // gracefully, so it removes its spool directory as in production.
-  deferCleanup("file worker", stop);
+  const child = worker.process;
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else
+      child.once("exit", (code) => {
+        resolve(code);
+      });
+  });
   return {
     child,
-    output: () => out,
-    stop,
+    output: () => worker.output(),
+    async stop() {
+      await worker.stop();
+      return exited;
+    },
     async kill9() {
-      child.kill("SIGKILL");
-      await exited;
+      await worker.stop({ signal: "SIGKILL" });
     },
   };
 }
