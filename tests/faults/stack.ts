@@ -3,26 +3,22 @@
 // topics with several partitions), Redis, versitygw and PostgreSQL (initdb as the
 // postgres user), the Giphy fixture, and storage, file worker(s) and gateway as child
 // processes started the way production starts them (`node services/<x>/src/main.ts`).
-import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
-import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
-import { createKafka, ensureTopics, type Kafka } from "@gifmesh/shared/kafka";
+import { createKafka, type Kafka } from "@gifmesh/shared/kafka";
 import { createLogger } from "@gifmesh/shared/logging";
 import {
-  REPO_ROOT,
   freePort,
+  spawnService,
   startPrivateKafka,
   startPrivatePostgres,
   startPrivateRedis,
   startPrivateS3,
-  startServerProcess,
+  startTestStack,
   type PrivateKafka,
   type PrivatePostgres,
   type PrivateRedis,
   type PrivateS3,
-  type ServerProcess,
-  waitForPort,
+  type RestartableService,
 } from "@gifmesh/shared/testing";
 import type { Durations } from "./config.ts";
 
@@ -30,13 +26,7 @@ export const BUCKET = "gifmesh-faults";
 export const REQUESTED_PARTITIONS = 6;
 
 /** A service child that can be killed and started again on the same ports. */
-export interface Service {
-  readonly name: string;
-  readonly adminUrl: string;
-  current(): ServerProcess;
-  start(): Promise<void>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type Service = RestartableService;
 
 export interface FaultStack {
   readonly kafka: PrivateKafka;
@@ -55,55 +45,6 @@ export interface FaultStack {
   /** Recent output of every child, for failure messages. */
   logs(): string;
   close(): Promise<void>;
-}
-
-async function waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const child = service.current();
-    const dead = child.exited();
-    if (dead !== undefined)
-      throw new Error(`${service.name} exited (${dead}):\n${child.output().slice(-4_000)}`);
-    const ok = await fetch(`${service.adminUrl}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline)
-      throw new Error(`${service.name} not ready in time:\n${child.output().slice(-4_000)}`);
-    await sleep(200);
-  }
-}
-
-/** A node child on fixed ports; start() waits for /readyz unless `wait` is false. */
-function nodeService(
-  name: string,
-  script: string,
-  adminPort: number,
-  env: Record<string, string>,
-  wait = true,
-): Service {
-  let child: ServerProcess | undefined;
-  const service: Service = {
-    name,
-    adminUrl: `http://127.0.0.1:${String(adminPort)}`,
-    current() {
-      if (child === undefined) throw new Error(`${name} not started`);
-      return child;
-    },
-    async start() {
-      if (child !== undefined && child.exited() === undefined) return;
-      child = startServerProcess(name, process.execPath, [join(REPO_ROOT, script)], {
-        env: { ...env, ADMIN_HOST: "127.0.0.1", ADMIN_PORT: String(adminPort) },
-        keepLines: 400,
-      });
-      if (wait) await waitReady(service);
-    },
-    async stop(signal = "SIGTERM") {
-      await child?.stop({ signal, graceMs: 15_000 });
-    },
-  };
-  return service;
 }
 
 export async function startFaultStack(durations: Durations): Promise<FaultStack> {
@@ -128,116 +69,93 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     logger: createLogger({ service: "fault-suite", level: "error", stream: new PassThrough() }),
     logLevel: "error",
   });
-  await ensureTopics(kafkaClient, [
-    { topic: ARCHIVE_TOPICS.requested, numPartitions: REQUESTED_PARTITIONS },
-    { topic: ARCHIVE_TOPICS.completed, numPartitions: 3 },
-    { topic: ARCHIVE_TOPICS.failed, numPartitions: 3 },
-    { topic: ARCHIVE_TOPICS.requestedDeadLetter, numPartitions: 1 },
-    { topic: ARCHIVE_TOPICS.resultsDeadLetter, numPartitions: 1 },
-  ]);
-  const ports = {
-    fixture: await freePort(),
-    media: await freePort(),
-    rpc: await freePort(),
-    storageAdmin: await freePort(),
-    worker1Admin: await freePort(),
-    worker2Admin: await freePort(),
-    gateway: await freePort(),
-    gatewayAdmin: await freePort(),
-  };
+  const ports = { fixture: await freePort(), media: await freePort() };
   const fixtureUrl = `http://127.0.0.1:${String(ports.fixture)}`;
   const mediaUrl = `http://127.0.0.1:${String(ports.media)}`;
-  const fixtureChild = (name: string, port: number, publicUrl: string) =>
-    startServerProcess(name, process.execPath, [join(REPO_ROOT, "tests/faults/fixture-main.ts")], {
+  const fixture = (name: string, port: number) =>
+    spawnService({
+      name,
+      script: "tests/faults/fixture-main.ts",
       env: {
         GIPHY_FIXTURE_PORT: String(port),
-        GIPHY_FIXTURE_PUBLIC_URL: publicUrl,
+        GIPHY_FIXTURE_PUBLIC_URL: mediaUrl,
         FAULTS_CATALOGUE_SIZE: String(durations.catalogueSize),
       },
+      ready: { port },
+      keepLines: 200,
     });
-  const fixtures = [
-    fixtureChild("giphy-fixture-api", ports.fixture, mediaUrl),
-    fixtureChild("giphy-fixture-media", ports.media, mediaUrl),
-  ];
-  for (const [i, f] of fixtures.entries())
-    await waitForPort(i === 0 ? ports.fixture : ports.media, {
-      name: f.name,
-      failFast: () => f.exited(),
-    });
-  // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
-  // a failed request is found by the request_id of the gateway's access log.
-  const common = { OTEL_SDK_DISABLED: "true", LOG_LEVEL: "info", SHUTDOWN_TIMEOUT_MS: "10000" };
-  const s3Env = {
-    S3_ENDPOINT: s3.endpoint,
-    S3_REGION: s3.region,
-    S3_ACCESS_KEY_ID: s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    S3_BUCKET: BUCKET,
-    S3_FORCE_PATH_STYLE: "true",
-  };
-  const brokers = kafka.brokers.join(",");
-  const storage = nodeService("storage", "services/storage/src/main.ts", ports.storageAdmin, {
-    ...common,
-    STORAGE_RPC_HOST: "127.0.0.1",
-    STORAGE_RPC_PORT: String(ports.rpc),
-    DATABASE_URL: postgres.url,
-    DATABASE_POOL_MAX: "8",
-    KAFKA_BROKERS: brokers,
-    KAFKA_RESULTS_GROUP: "faults-storage",
-    GIPHY_BASE_URL: `${fixtureUrl}/v1/`,
-    OUTBOX_POLL_INTERVAL_MS: "200",
-    // Small relay batches: a burst of searches takes several publish cycles, which
-    // gives fault (g) a window to stop storage in the middle of publishing.
-    OUTBOX_BATCH_SIZE: "10",
-    OUTBOX_RETRY_MAX_MS: "2000",
-    GIPHY_BREAKER_OPEN_MS: "3000",
-    // One file per GIF: the suite proves delivery (nothing lost, nothing twice) under
-    // faults, per archive request; 1,500 GIFs × every rendition file would be ~40
-    // times the downloads for the same proof. tests/e2e/drop-in.int.test.ts archives
-    // every rendition file.
-    ARCHIVE_RENDITIONS: "original",
-    ARCHIVE_FIELDS: "url",
-  });
-  const worker = (n: 1 | 2, adminPort: number) =>
-    nodeService(`file-worker-${String(n)}`, "services/file-worker/src/main.ts", adminPort, {
-      ...common,
-      ...s3Env,
-      KAFKA_BROKERS: brokers,
-      KAFKA_CLIENT_ID: `faults-worker-${String(n)}`,
-      KAFKA_GROUP_ID: "faults-file-worker",
-      KAFKA_SESSION_TIMEOUT_MS: "6000",
-      KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
-      DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${String(ports.media)}`,
-      WORKER_CONCURRENCY: "3",
-      RETRY_INITIAL_DELAY_MS: "200",
-      RETRY_MAX_DELAY_MS: "2000",
-      S3_TIMEOUT_MS: "10000",
-    });
-  const workers = [worker(1, ports.worker1Admin), worker(2, ports.worker2Admin)] as const;
-  const gateway = nodeService("gateway", "services/gateway/src/main.ts", ports.gatewayAdmin, {
-    ...common,
-    ...s3Env,
-    GATEWAY_HOST: "127.0.0.1",
-    GATEWAY_PORT: String(ports.gateway),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${String(ports.gateway)}`,
-    STORAGE_URL: `http://127.0.0.1:${String(ports.rpc)}`,
-    // This whole stack (a broker JVM restarting, PostgreSQL, two workers, storage, the
-    // gateway, two fixtures and the traffic) shares 2 cores here, and a restarting JVM
-    // starves everything else for seconds. The production default deadline (3 s) then
-    // measures the test machine, not the design; 10 s still catches a hung call.
-    STORAGE_TIMEOUT_MS: "10000",
-    REDIS_URL: redis.url,
-    RATE_LIMIT_MAX: "1000000",
-  });
-  const services = [storage, ...workers, gateway];
-  const close = async () => {
-    await Promise.all(services.map((s) => s.stop().catch(() => undefined)));
-    await Promise.all(fixtures.map((f) => f.stop()));
+  const fixtures = await Promise.allSettled([
+    fixture("giphy-fixture-api", ports.fixture),
+    fixture("giphy-fixture-media", ports.media),
+  ]);
+  const closeServers = async () => {
+    for (const f of fixtures) if (f.status === "fulfilled") await f.value.stop();
     await Promise.all([kafka.close(), redis.close(), s3.close(), postgres.close()]);
   };
+  const failedFixture = fixtures.find((f) => f.status === "rejected");
+  if (failedFixture !== undefined) {
+    await closeServers();
+    throw failedFixture.reason;
+  }
   try {
-    await Promise.all([storage.start(), workers[0].start()]);
-    await gateway.start();
+    // The production names (the suite's own servers): the truth checks read
+    // ARCHIVE_TOPICS, the faults-file-worker group, BUCKET and postgres.url.
+    const stack = await startTestStack({
+      prefix: "faults",
+      names: "contract",
+      workers: 2,
+      startedWorkers: 1,
+      infra: {
+        databaseUrl: postgres.url,
+        kafkaBrokers: kafka.brokers,
+        s3: {
+          endpoint: s3.endpoint,
+          region: s3.region,
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+          bucket: BUCKET,
+        },
+        redisUrl: redis.url,
+      },
+      giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
+      // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
+      // a failed request is found by the request_id of the gateway's access log.
+      logLevel: "info",
+      env: {
+        all: { SHUTDOWN_TIMEOUT_MS: "10000" },
+        storage: {
+          DATABASE_POOL_MAX: "8",
+          OUTBOX_POLL_INTERVAL_MS: "200",
+          // Small relay batches: a burst of searches takes several publish cycles, which
+          // gives fault (g) a window to stop storage in the middle of publishing.
+          OUTBOX_BATCH_SIZE: "10",
+          OUTBOX_RETRY_MAX_MS: "2000",
+          GIPHY_BREAKER_OPEN_MS: "3000",
+          // One file per GIF: the suite proves delivery (nothing lost, nothing twice) under
+          // faults, per archive request; 1,500 GIFs × every rendition file would be ~40
+          // times the downloads for the same proof. tests/e2e/drop-in.int.test.ts archives
+          // every rendition file.
+          ARCHIVE_RENDITIONS: "original",
+          ARCHIVE_FIELDS: "url",
+        },
+        "file-worker": {
+          KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
+          RETRY_INITIAL_DELAY_MS: "200",
+          RETRY_MAX_DELAY_MS: "2000",
+          S3_TIMEOUT_MS: "10000",
+        },
+        gateway: {
+          // This whole stack (a broker JVM restarting, PostgreSQL, two workers, storage, the
+          // gateway, two fixtures and the traffic) shares 2 cores here, and a restarting JVM
+          // starves everything else for seconds. The production default deadline (3 s) then
+          // measures the test machine, not the design; 10 s still catches a hung call.
+          STORAGE_TIMEOUT_MS: "10000",
+          RATE_LIMIT_MAX: "1000000",
+        },
+      },
+    });
+    const [worker1, worker2] = stack.workers;
+    if (worker1 === undefined || worker2 === undefined) throw new Error("two workers expected");
     return {
       kafka,
       redis,
@@ -246,24 +164,18 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
       kafkaClient,
       fixtureUrl,
       mediaUrl,
-      gatewayUrl: `http://127.0.0.1:${String(ports.gateway)}`,
-      storage,
-      workers,
-      gateway,
-      logs: () =>
-        services
-          .map((s) => {
-            try {
-              return `--- ${s.name} ---\n${s.current().output().slice(-3_000)}`;
-            } catch {
-              return "";
-            }
-          })
-          .join("\n"),
-      close,
+      gatewayUrl: stack.gatewayUrl,
+      storage: stack.storage,
+      workers: [worker1, worker2],
+      gateway: stack.gateway,
+      logs: () => stack.logs(),
+      async close() {
+        await stack.close().catch(() => undefined);
+        await closeServers();
+      },
     };
   } catch (error) {
-    await close();
+    await closeServers();
     throw error;
   }
 }
