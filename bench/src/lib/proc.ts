@@ -1,10 +1,11 @@
 // Child processes for the benchmarks: every server and load generator runs in its
 // own process (the machine has 2 cores; a client in the server's process would
-// steal its event loop), with its output in a log file of the run directory.
+// steal its event loop), with its output written straight into a log file of the
+// run directory (no pipe through this process). Built on startServerProcess of
+// @gifmesh/shared/testing, which also kills them if this process exits first.
 import { spawn, type ChildProcess } from "node:child_process";
-import { openSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { readFileSync } from "node:fs";
+import { answersOk, startServerProcess, waitFor } from "@gifmesh/shared/testing";
 
 export interface Child {
   readonly name: string;
@@ -29,34 +30,40 @@ export interface SpawnOptions {
   readonly cwd?: string;
 }
 
+/** Starts `command` with this process's environment plus `env`. */
 export function spawnChild(options: SpawnOptions): Child {
-  const log = openSync(join(options.logDir, `${options.name}.log`), "a");
-  const child = spawn(options.command, [...options.args], {
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", log, log],
-    cwd: options.cwd,
+  const env = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+  const server = startServerProcess(options.name, options.command, options.args, {
+    env,
+    inheritEnv: true,
+    logDir: options.logDir,
+    logMode: "direct",
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
+  const child = server.process;
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code) => {
-      resolve(code);
-    });
-  });
   return {
     name: options.name,
     pid: child.pid,
     process: child,
-    exited,
-    async stop(graceMs = 8_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!done) {
-        child.kill("SIGKILL");
-        await exited;
-      }
-    },
+    exited: childExit(child),
+    stop: (graceMs = 8_000) => server.stop({ graceMs }),
   };
+}
+
+/** The exit code of `child` once it ended (null after a signal). */
+export function childExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else
+      child.once("exit", (code) => {
+        resolve(code);
+      });
+  });
 }
 
 /** A Node child running one of this package's scripts (or a service's main.ts). */
@@ -72,19 +79,13 @@ export function spawnNode(
 
 /** Polls `url` until it answers 2xx; fails early if the child exits. */
 export async function waitReady(url: string, child: Child, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const state = { exited: false };
-  void child.exited.then(() => (state.exited = true));
-  for (;;) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (state.exited) throw new Error(`${child.name} exited before it was ready (see its log)`);
-    if (Date.now() > deadline) throw new Error(`${child.name} not ready after ${timeoutMs} ms`);
-    await sleep(250);
-  }
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  await waitFor(`${child.name} ready (${url})`, () => answersOk(url), {
+    timeoutMs,
+    intervalMs: 250,
+    failFast: () => (exited ? "it exited before it was ready (see its log)" : undefined),
+  });
 }
 
 /** Runs a child to completion and returns its stdout (for the JSON-printing clients). */
