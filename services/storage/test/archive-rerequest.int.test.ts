@@ -1,5 +1,5 @@
-// A GIF whose archive failed is asked for again (issue 13, "a GIF whose archive
-// failed is never requested again"), through the catalog store against real
+// A GIF whose archive failed must not stay failed for good when the cause was
+// transient: it is asked for again, through the catalog store against real
 // PostgreSQL: a transient failure is re-requested by a later save from Giphy once
 // its backoff has passed (a new ArchiveRequested outbox row, the GIF pending
 // again), with doubling waits and a bound; a permanent failure never is; two

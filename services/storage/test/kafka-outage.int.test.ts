@@ -1,5 +1,5 @@
-// Issue 3's "with Kafka stopped, searches still succeed; after Kafka is restarted,
-// every pending outbox row is delivered exactly once" against a PRIVATE broker
+// With Kafka stopped, searches still succeed; after Kafka is restarted, every
+// pending outbox row is delivered exactly once. Against a PRIVATE broker
 // (@gifmesh/shared/testing) that the test stops and restarts on the same data dir.
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";

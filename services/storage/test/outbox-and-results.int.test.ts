@@ -110,7 +110,7 @@ describe("outbox relay", () => {
 });
 
 describe("archive results", () => {
-  // Every result must answer a request storage wrote (apply-result.ts): each GIF
+  // Every result must answer a request storage wrote (apply-archive-result.ts): each GIF
   // gets its ArchiveRequested outbox row first.
   const requests = new Map<string, string>();
   const requestFor = async (gifId: string) => {
@@ -248,7 +248,7 @@ describe("reflection and health through buf curl", () => {
   it("lists services, calls search by reflection and reports SERVING", async () => {
     const fixture = await createFixtureServer({ port: 0 });
     const { app, abort } = await startTestStorage(
-      // Reflection is opt-in (off by default since issue 13); make up turns it on.
+      // Reflection is opt-in (off by default); make up turns it on.
       {
         DATABASE_URL: database.url,
         GIPHY_BASE_URL: fixture.baseUrl,

@@ -1,4 +1,4 @@
-// The retention job (issue 13, M7) against real PostgreSQL, with rows back-dated:
+// The retention job against real PostgreSQL, with rows back-dated:
 // old result pages, old sent outbox rows and old processed-event ids go, in
 // batches; a page within its freshness TTL, unsent and parked outbox rows, the
 // request of a GIF still pending, and recent processed ids stay. Two jobs running

@@ -1,5 +1,5 @@
 // Storage's use cases, one factory each (GIF lookups here; the other endpoints in
-// gif-answers.ts and catalog-answers.ts), wired in app.ts. They validate input
+// gif-answers.ts and catalog-answers.ts), wired in storage.ts. They validate input
 // (domain/queries.ts), apply the freshness policy and talk to ports only.
 import { StorageError } from "../domain/errors.ts";
 import type { ArchiveState, StoredGif } from "../domain/gif.ts";

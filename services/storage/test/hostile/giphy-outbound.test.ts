@@ -5,9 +5,9 @@
 //   the cap, not the whole body;
 // - a redirect is never followed (not to http, not anywhere): GIPHY.BAD_RESPONSE,
 //   and the redirect's target is never asked;
-// - answers under the cap that cost seconds to parse (review F2: millions of `{}`
-//   items, millions of nested arrays) are refused quickly, before per-item parsing
-//   or JSON.parse, and the reviewer's full 8 MiB shapes are over the default cap;
+// - answers under the cap that cost seconds to parse (millions of `{}` items,
+//   millions of nested arrays) are refused quickly, before per-item parsing
+//   or JSON.parse, and full 8 MiB shapes of them are over the default cap;
 // - an honest page well under the cap is still served.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -161,7 +161,7 @@ describe("Giphy answers larger than the cap", () => {
   });
 });
 
-describe("answers cheap to send and costly to parse (review F2)", () => {
+describe("answers cheap to send and costly to parse", () => {
   /** The default cap, no retries: each refusal is one request. */
   const plain = (name: string) =>
     createGiphyClient({

@@ -1,5 +1,5 @@
-// An outbox row Kafka refuses for good (issue 13, "one unpublishable outbox row
-// blocks the rows after it; nothing parks it"), against the real broker: a private
+// An outbox row Kafka refuses for good must neither block the rows after it nor
+// stay unparked, against the real broker: a private
 // topic whose max.message.bytes (2,000) is smaller than one row's payload. The rows
 // of other GIFs behind it must be published within seconds; the refused row must
 // be parked after the bound (reason kept, GIF failed OUTBOX.UNPUBLISHABLE); the same

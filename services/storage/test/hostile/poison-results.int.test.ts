@@ -1,5 +1,5 @@
 // Poison archive results, one class each, all on ONE partition of the completed
-// topic and followed there by a valid result (issue 13, M1 and M2), against a real
+// topic and followed there by a valid result, against a real
 // storage instance, broker and PostgreSQL:
 // - values that fit Protobuf but not PostgreSQL (a uint32 over `integer`, a
 //   timestamp past year 9999, NUL, an event id too long for a btree entry, a

@@ -1,4 +1,4 @@
-// Storage RPC, hostile callers (issue 13, M3), against real storage instances:
+// Storage RPC, hostile callers, against real storage instances:
 // - with STORAGE_RPC_TOKEN set, a call without the token, or with a wrong one, is
 //   refused `unauthenticated` (RPC.UNAUTHENTICATED) over gRPC, gRPC-Web and Connect,
 //   before its body is read; gRPC Health/Check still answers without it (kubelet

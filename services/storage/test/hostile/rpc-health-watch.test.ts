@@ -1,4 +1,4 @@
-// Storage RPC against callers that hold connections and streams open (review F1),
+// Storage RPC against callers that hold connections and streams open,
 // on a real RPC server on loopback with the real auth gate and health routes:
 // - an unauthenticated Health/Watch is refused (only Health/Check is open, for the
 //   kubelet), so no one without the token can hold a stream open;

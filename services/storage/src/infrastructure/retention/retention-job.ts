@@ -1,6 +1,6 @@
 // The retention job: keeps search_results, the sent rows of the outbox and the
 // processed-event ledger from growing without bound. Started by the composition
-// root (app.ts) on a timer; each pass prunes each table in bounded batches
+// (storage.ts) on a timer once migrations ran; each pass prunes each table in bounded batches
 // (retention-queries.ts) until a batch comes back short or `maxBatchesPerRun` is
 // reached, so one pass never holds a long lock nor a pool connection for long.
 // Two instances may run it at the same time (SKIP LOCKED splits the rows).

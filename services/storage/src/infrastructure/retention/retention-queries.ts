@@ -28,7 +28,7 @@ export async function pruneSearchResults(
 /**
  * Deletes up to `limit` outbox rows sent before `cutoff`. Never an unsent or parked
  * row (sent_at is null), and never a request of a GIF still pending: its result
- * may yet arrive, and is only applied when bound to that row (apply-result.ts).
+ * may yet arrive, and is only applied when bound to that row (application/apply-archive-result.ts).
  */
 export async function pruneSentOutbox(
   db: Kysely<DB>,

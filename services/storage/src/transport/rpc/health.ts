@@ -1,5 +1,5 @@
-// grpc.health.v1.Health. The status follows a probe of PostgreSQL that main.ts runs
-// periodically; "" and the StorageService name are known, other names NOT_FOUND.
+// grpc.health.v1.Health. The status follows a periodic probe of PostgreSQL
+// (startup/health-probe.ts); "" and the StorageService name are known, other names NOT_FOUND.
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import {
   Health,

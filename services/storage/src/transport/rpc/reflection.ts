@@ -1,6 +1,6 @@
 // gRPC server reflection (grpc.reflection.v1 and v1alpha) served from protobuf-es
 // v2's file registry, so `buf curl --reflect` and grpcurl work without .proto files.
-// There is no maintained package for this in connect-es (issue #507).
+// connect-es has no maintained package for it.
 import { createFileRegistry, toBinary, type DescFile, type FileRegistry } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";

@@ -1,7 +1,6 @@
-// Issue 13's hardening: outbox rows that can never be published are parked
-// (parked_at, after `rejections` refusals for good) instead of blocking the rows
-// after them; sent rows get an index so
-// the retention job finds old ones without scanning the table; and a failed GIF
+// Outbox rows that can never be published are parked (parked_at, after
+// `rejections` refusals for good) instead of blocking the rows after them; sent
+// rows get an index so the retention job finds old ones without scanning the table; and a failed GIF
 // counts how often storage asked for it again (archive_rerequests), which bounds
 // the re-request policy (domain/archive-rerequest.ts).
 import { sql, type Kysely } from "kysely";

@@ -1,4 +1,4 @@
-// Issue 14's lossless answers: every GIF keeps Giphy's object as it was received
+// Answers are lossless: every GIF keeps Giphy's object as it was received
 // (`gifs.giphy_object`, every member, also those gifmesh does not know), and a
 // stored answer that is not a plain GIF page (categories, channels, terms, the
 // trending searches, emoji v2's cursor) keeps its own shape in
