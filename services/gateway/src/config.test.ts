@@ -37,7 +37,7 @@ describe("gateway config: S3", () => {
   });
 });
 
-describe("gateway config: listening, proxies, Redis (issue 13)", () => {
+describe("gateway config: listening, proxies, Redis", () => {
   it("listens on loopback unless told otherwise", () => {
     expect(loadConfig(gatewayConfigSchema, {}).GATEWAY_HOST).toBe("127.0.0.1");
   });

@@ -4,6 +4,7 @@
 // Only the successful answers are cacheable for a year; every error is no-store,
 // including a 5xx from an S3 where nothing listens.
 import { randomBytes } from "node:crypto";
+import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { freePort } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -68,7 +69,9 @@ describe("GET /media/<key> from S3", () => {
     const head = await fetch(`${gw.url}/media/${key}`, { method: "HEAD" });
     expect([head.status, head.headers.get("content-length")]).toEqual([200, String(bytes.length)]);
     expect(head.headers.get("cache-control")).toBe(IMMUTABLE);
-    const missing = await fetch(`${gw.url}/media/gifs/sha256/00/00/${"0".repeat(64)}.gif`);
+    const missing = await fetch(
+      `${gw.url}/media/${contentAddressedKey("0".repeat(64), "image/gif")}`,
+    );
     expect(missing.status).toBe(404);
     // Not archived YET: a CDN must not keep this 404 for the year the 200 may be kept.
     expect(missing.headers.get("cache-control")).toBe("no-store");

@@ -14,6 +14,7 @@ import {
   deferCleanup,
   freePort,
   startServerProcess,
+  waitFor,
   waitForPort,
   type TestPki,
 } from "@gifmesh/shared/testing";
@@ -66,14 +67,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** Polls until `check` holds (Redis connects in the background). */
-async function eventually(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Redis connects in the background: conditions on it are waited for this long. */
+const REDIS_WAIT = { timeoutMs: 5_000, intervalMs: 50 };
 
 describe("Redis over TLS with an ACL user", () => {
   let gw: RunningGateway;
@@ -94,7 +89,7 @@ describe("Redis over TLS with an ACL user", () => {
   beforeAll(async () => {
     gw = await startGateway(stack.storageUrl, { ...redisEnv(), LOG_LEVEL: "info" });
     direct = admin();
-    await eventually(() => direct.status === "ready");
+    await waitFor("the test's own TLS client ready", () => direct.status === "ready", REDIS_WAIT);
   });
   afterAll(async () => {
     await gw.close();
@@ -108,7 +103,11 @@ describe("Redis over TLS with an ACL user", () => {
     // The rate limiter decided: it reached Redis.
     expect(res.headers.get("ratelimit-limit")).toBe("1000");
     // The answer was written to Redis.
-    await eventually(async () => (await direct.keys("gifmesh:gw:*search:q=tls-*")).length > 0);
+    await waitFor(
+      "the gateway's cache entry in the TLS Redis",
+      async () => (await direct.keys("gifmesh:gw:*search:q=tls-*")).length > 0,
+      REDIS_WAIT,
+    );
     expect(gw.logs()).toContain("redis ready");
     expect(gw.logs()).not.toContain(PASSWORD);
   });
@@ -122,7 +121,7 @@ describe("Redis over TLS with an ACL user", () => {
       tlsKeyFile: clientCert.keyFile,
     });
     try {
-      await eventually(() => client.status === "ready");
+      await waitFor("the client certificate accepted", () => client.status === "ready", REDIS_WAIT);
       expect(await client.call("ACL", "WHOAMI")).toBe(USER);
     } finally {
       client.disconnect();
@@ -138,7 +137,11 @@ describe("Redis refusing the gateway", () => {
       LOG_LEVEL: "info",
     });
     try {
-      await eventually(() => gw.logs().includes("refused the gateway's credentials"));
+      await waitFor(
+        "the refused login logged",
+        () => gw.logs().includes("refused the gateway's credentials"),
+        REDIS_WAIT,
+      );
       const res = await fetch(`${gw.url}/v1/gifs/search?q=cats&limit=2`);
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-limit")).toBeNull(); // no Redis: limits fail open
@@ -157,7 +160,11 @@ describe("Redis refusing the gateway", () => {
       LOG_LEVEL: "info",
     });
     try {
-      await eventually(() => /redis unavailable.*(certificate|verify)/i.test(gw.logs()));
+      await waitFor(
+        "the certificate failure logged",
+        () => /redis unavailable.*(certificate|verify)/i.test(gw.logs()),
+        REDIS_WAIT,
+      );
       const res = await fetch(`${gw.url}/v1/gifs/search?q=cats&limit=2`);
       expect(res.status).toBe(200);
       expect(res.headers.get("ratelimit-limit")).toBeNull();
@@ -180,7 +187,11 @@ describe("Redis refusing the gateway", () => {
         expect(gw.logs()).not.toContain(secret);
       }
       expect(text).not.toContain(USER);
-      await eventually(() => gw.logs().includes("refused the gateway's credentials"));
+      await waitFor(
+        "the refused login logged",
+        () => gw.logs().includes("refused the gateway's credentials"),
+        REDIS_WAIT,
+      );
       expect((await fetch(`${gw.url}/v1/gifs/trending?limit=1`)).status).toBe(200);
     } finally {
       await gw.stop();

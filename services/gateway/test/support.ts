@@ -7,13 +7,13 @@
 import { createHash } from "node:crypto";
 import { PassThrough } from "node:stream";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ReadinessCheck } from "@gifmesh/shared/admin";
 import { loadConfig } from "@gifmesh/shared/config";
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics, type Registry } from "@gifmesh/shared/metrics";
 import { createS3Client } from "@gifmesh/shared/s3";
-import { freePort } from "@gifmesh/shared/testing";
+import { freePort, waitFor } from "@gifmesh/shared/testing";
+import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { gatewayConfigSchema } from "../src/config.ts";
 import { startGateway as startGatewayInProcess } from "../src/gateway.ts";
 import type { StorageClient } from "../src/infrastructure/storage-transport.ts";
@@ -36,7 +36,7 @@ export async function putArchived(
   bytes: Uint8Array,
 ): Promise<{ key: string; sha256: string }> {
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const key = `gifs/sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}.gif`;
+  const key = contentAddressedKey(sha256, "image/gif");
   await s3.send(
     new PutObjectCommand({
       Bucket: env.S3_BUCKET ?? "gifmesh",
@@ -133,13 +133,12 @@ export async function startGateway(
 async function redisAnswers(readiness: readonly ReadinessCheck[]): Promise<void> {
   const redis = readiness.find((check) => check.name === "redis");
   if (!redis) throw new Error("the gateway has no redis readiness check");
-  const deadline = Date.now() + REDIS_WAIT_MS;
-  while (Date.now() < deadline) {
-    const ok = await redis.check(AbortSignal.timeout(500)).then(
+  const answers = () =>
+    redis.check(AbortSignal.timeout(500)).then(
       () => true,
       () => false,
     );
-    if (ok) return;
-    await sleep(50);
-  }
+  await waitFor("the gateway's Redis", answers, { timeoutMs: REDIS_WAIT_MS, intervalMs: 50 }).catch(
+    () => undefined,
+  );
 }

@@ -7,16 +7,26 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ReadinessCheck } from "@gifmesh/shared/admin";
 import { bucketReadinessCheck } from "@gifmesh/shared/s3";
-import type { Redis } from "ioredis";
-import type { StorageClient } from "../infrastructure/storage-transport.ts";
+
+/** The one storage call the check makes; the gateway's Connect client fits. */
+export interface ArchiveStatusReader {
+  getArchiveStatus(
+    request: { readonly gifId: string },
+    options: { readonly signal: AbortSignal },
+  ): Promise<unknown>;
+}
+
+/** What the Redis check asks; an ioredis client fits. */
+export interface PingableRedis {
+  readonly status: string;
+  ping(): Promise<unknown>;
+}
 
 /** A well-formed id storage has never archived: any answer about it proves storage is up. */
 const PROBE_GIF_ID = "readiness-probe";
 
 /** Storage answers an archive-status question; NOT_FOUND and INVALID_ARGUMENT are answers too. */
-export function storageReadinessCheck(
-  storage: Pick<StorageClient, "getArchiveStatus">,
-): ReadinessCheck {
+export function storageReadinessCheck(storage: ArchiveStatusReader): ReadinessCheck {
   return {
     name: "storage",
     check: async (signal) => {
@@ -31,7 +41,7 @@ export function storageReadinessCheck(
 }
 
 /** Redis is connected and answers PING. Optional: without it the gateway serves from memory. */
-export function redisReadinessCheck(redis: Pick<Redis, "status" | "ping">): ReadinessCheck {
+export function redisReadinessCheck(redis: PingableRedis): ReadinessCheck {
   return {
     name: "redis",
     optional: true,
@@ -43,8 +53,8 @@ export function redisReadinessCheck(redis: Pick<Redis, "status" | "ping">): Read
 }
 
 export interface GatewayReadinessDeps {
-  readonly redis: Pick<Redis, "status" | "ping">;
-  readonly storage: Pick<StorageClient, "getArchiveStatus">;
+  readonly redis: PingableRedis;
+  readonly storage: ArchiveStatusReader;
   readonly s3: S3Client;
   readonly bucket: string;
 }

@@ -4,10 +4,16 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { GifSchema, Rating, StorageService, type Gif } from "@gifmesh/shared/contracts";
+import {
+  contentAddressedKey,
+  GifSchema,
+  Rating,
+  StorageService,
+  type Gif,
+} from "@gifmesh/shared/contracts";
 
 export const SHA = "a".repeat(64);
-export const OBJECT_KEY = `gifs/sha256/aa/aa/${SHA}.gif`;
+export const OBJECT_KEY = contentAddressedKey(SHA, "image/gif");
 
 export function fixtureGif(id: string, state: "archived" | "pending" | "failed"): Gif {
   const archive =

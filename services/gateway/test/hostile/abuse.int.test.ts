@@ -1,6 +1,6 @@
 // Abuse of the gateway's own protections, over real HTTP, with the real storage
-// service (stack.ts), the shared Redis and S3. One case per class the hardening
-// review found (issue 13):
+// service (stack.ts), the shared Redis and S3. One case per class of abuse the
+// gateway must withstand:
 // - cache-size abuse: orders and subsets of one id list must neither multiply
 //   cache entries nor grow L1 past CACHE_L1_MAX_BYTES;
 // - spoofed X-Forwarded-For: behind one proxy, the client's left-most entries do
@@ -12,6 +12,7 @@
 // Every client address is random per run: the shared Redis keeps windows for a minute.
 import { randomBytes, randomInt } from "node:crypto";
 import fc from "fast-check";
+import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../stack.ts";
 import { putArchived, startGateway, testS3, type RunningGateway } from "../support.ts";
@@ -168,7 +169,7 @@ describe("media answers that caches keep", () => {
       hostilePath.filter((p) => p.startsWith("/media/")),
       fc
         .stringMatching(/^[0-9a-f]{64}$/)
-        .map((h) => `/media/gifs/sha256/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}.gif`),
+        .map((h) => `/media/${contentAddressedKey(h, "image/gif")}`),
       fc.constant(`/media/${stored}`),
     );
     await fc.assert(
