@@ -58,7 +58,10 @@ const gatewayVariables = baseConfigSchema({ adminPort: 9464 }).extend({
   /** Invalid API keys one client IP may present per window before it gets 429s. */
   API_KEY_FAILURE_MAX: int({ default: 10, min: 1 }),
   API_KEY_FAILURE_WINDOW_MS: durationMs(15 * 60_000),
-  /** CSP img-src of the web page (space-separated sources in the header). */
+  /**
+   * CSP img-src of the web page (space-separated sources in the header): Giphy's
+   * media hosts are https, the local fixture is http on loopback.
+   */
   CSP_IMG_SOURCES: csv(["'self'", "data:", "https:", "http://127.0.0.1:*", "http://localhost:*"]),
   /**
    * Where the web page links each search's trace: {trace_id} is replaced. Default: the

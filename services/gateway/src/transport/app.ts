@@ -1,7 +1,8 @@
-// Builds the gateway's HTTP application from its dependencies, with no server and
-// no I/O of its own: main.ts passes real adapters, tests pass in-process ones and
-// call app.request(). Middleware order, outermost first: request id, access log
-// and metrics, security headers, then per area CORS, compression, API key, limits.
+// Builds the gateway's HTTP application from its ports, with no server and no I/O
+// of its own (buildGateway in gateway.ts passes them; unit tests then call
+// app.request()). Middleware order, outermost first: request id with the security
+// and CORS headers, access log and metrics, then per area CORS preflights,
+// compression, API key, rate limit.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
@@ -20,7 +21,7 @@ import { gifRoutes } from "./routes/gifs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
 import { MEDIA_PREFIX } from "../domain/media-key.ts";
-import { DEFAULT_WEB_TRACE_URL, webRoutes } from "./web-assets.ts";
+import { webRoutes } from "./web-assets.ts";
 
 export interface AppDeps {
   readonly queries: GifQueries;
@@ -37,20 +38,11 @@ export interface AppDeps {
   /** Allowed CORS origins for the API; ["*"] allows any. */
   readonly corsOrigins: readonly string[];
   readonly redirectUnarchived: boolean;
-  /** CSP img-src sources: where the page may load non-archived GIFs from. */
-  readonly imgSources?: readonly string[];
+  /** CSP img-src sources: where the page may load non-archived GIFs from (CSP_IMG_SOURCES). */
+  readonly imgSources: readonly string[];
   /** The web page's trace link, {trace_id} replaced by the page; "" = no link. */
-  readonly webTraceUrl?: string;
+  readonly webTraceUrl: string;
 }
-
-/** Giphy's media hosts are https; the local fixture is http on loopback. */
-export const DEFAULT_IMG_SOURCES = [
-  "'self'",
-  "data:",
-  "https:",
-  "http://127.0.0.1:*",
-  "http://localhost:*",
-];
 
 const csp = (imgSrc: readonly string[]): string =>
   [
@@ -90,7 +82,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // Request id, security headers and CORS (simple requests) in one precomputed record.
   app.use(
     responseHeaders({
-      csp: csp(deps.imgSources ?? DEFAULT_IMG_SOURCES),
+      csp: csp(deps.imgSources),
       corsOrigins: deps.corsOrigins,
       exposeHeaders: EXPOSE_HEADERS,
       corsPrefixes: ["/v1/", "/media/"],
@@ -145,7 +137,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     queries: deps.queries,
     redirectUnarchived: deps.redirectUnarchived,
   });
-  webRoutes(app, { traceUrl: deps.webTraceUrl ?? DEFAULT_WEB_TRACE_URL });
+  webRoutes(app, { traceUrl: deps.webTraceUrl });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
