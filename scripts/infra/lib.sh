@@ -3,7 +3,8 @@
 #
 # Sourced, never run. Defines where things live (from env.sh), how to tell whether a
 # server is up (pid file + TCP port), how to wait for one with a bounded timeout,
-# and how to stop one gracefully. Each server of the local stack has a name:
+# and how to stop one gracefully (the process helpers are scripts/lib/proc.sh, shared
+# with scripts/stack). Each server of the local stack has a name:
 #   postgres redis kafka s3 jaeger
 # with its data in $GIFMESH_DATA/<name>, its log in $GIFMESH_DATA/logs/<name>.log
 # and its pid in $GIFMESH_DATA/run/<name>.pid.
@@ -12,6 +13,8 @@ INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GIFMESH_ROOT="${GIFMESH_ROOT:-$(cd "$INFRA_DIR/../.." && pwd)}"
 # shellcheck source=scripts/infra/env.sh
 . "$INFRA_DIR/env.sh"
+# shellcheck source=scripts/lib/proc.sh
+. "$GIFMESH_ROOT/scripts/lib/proc.sh"
 
 SERVERS=(postgres redis kafka s3 jaeger)
 RUN_DIR="$GIFMESH_DATA/run"
@@ -26,14 +29,26 @@ KAFKA_LOG4J="$INFRA_DIR/kafka/log4j2.xml"
 JAEGER_CONFIG="$INFRA_DIR/jaeger/config.yaml"
 VERSITYGW_VERSION="v1.7.0"
 
-# Kafka topics of gifmesh: name:partitions (replication 1 on the local single node).
-# Partition counts match ARCHIVE_TOPIC_PARTITIONS in shared/src/contracts/topics.ts.
-KAFKA_TOPICS=(
-  gifmesh.archive.requested.v1:6
-  gifmesh.archive.completed.v1:3
-  gifmesh.archive.failed.v1:3
-  gifmesh.archive.requested.v1.dlq:1 gifmesh.archive.results.v1.dlq:1
-)
+# Kafka topics of gifmesh: name:partitions (replication 1 on the local single node), from
+# the contract the services create them with (archiveTopicSpecs in
+# shared/src/contracts/topics.ts), printed by Node 24 (scripts/node-env.sh; not installed
+# from here: install.sh sources this file before Node is there). Empty, with a warning,
+# when Node 24 is missing: only up.sh needs the list.
+archive_topics() {
+  (
+    # shellcheck source=scripts/node-env.sh
+    GIFMESH_NODE_INSTALL=defer . "$GIFMESH_ROOT/scripts/node-env.sh"
+    gifmesh_node_present || exit 1
+    node "$GIFMESH_ROOT/shared/src/contracts/print-topics.ts"
+  )
+}
+KAFKA_TOPICS=()
+if gifmesh_topics="$(archive_topics 2>/dev/null)" && [ -n "$gifmesh_topics" ]; then
+  mapfile -t KAFKA_TOPICS <<<"$gifmesh_topics"
+else
+  warn "the archive topics are unknown: Node 24 is missing or shared/src/contracts/print-topics.ts failed (run scripts/install.sh)"
+fi
+unset gifmesh_topics
 
 # Our servers listen on loopback only; ports follow the URLs in env.sh.
 port_of_url() { local u="${1%/}"; u="${u##*://}"; u="${u%%/*}"; u="${u%%,*}"; echo "${u##*:}"; }
@@ -64,13 +79,6 @@ server_address() {
   esac
 }
 
-say() { printf '==> %s\n' "$*"; }
-warn() { printf 'WARNING: %s\n' "$*" >&2; }
-die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
-
-# True when something accepts TCP connections on 127.0.0.1:<port> (bash's /dev/tcp, no nc needed).
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 # What the command line of each server contains (guards against a stale pid file whose pid
 # was reused by an unrelated process: we must never signal that one).
@@ -81,15 +89,7 @@ server_marker() {
   esac
 }
 # The pid recorded for a server, if that process is still alive and is that server.
-server_pid() {
-  local f pid
-  f="$(pid_file "$1")"
-  [ -s "$f" ] || return 1
-  pid="$(head -n1 "$f" 2>/dev/null)"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(server_marker "$1")" || return 1
-  echo "$pid"
-}
+server_pid() { pid_from_file "$(pid_file "$1")" "$(server_marker "$1")"; }
 # Running = our recorded process is alive AND its port answers.
 server_running() { server_pid "$1" >/dev/null && port_open "$(server_port "$1")"; }
 
@@ -108,45 +108,16 @@ log_tail() {
 # exit 1. Also fails fast if the server's process died.
 wait_for() {
   local name="$1" secs="$2"; shift 2
-  local deadline=$((SECONDS + secs)) t0=$SECONDS next=$((SECONDS + ${PROGRESS_EVERY:-10}))
-  until "$@" >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$next" ]; then
-      say "... still waiting for $name: $((SECONDS - t0))s (at most ${secs}s)"
-      next=$((SECONDS + ${PROGRESS_EVERY:-10}))
-    fi
-    if ! server_pid "$name" >/dev/null; then
-      log_tail "$name"
-      die "$name exited during startup (log: $LOG_DIR/$name.log)"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log_tail "$name"
-      die "$name not ready after ${secs}s (check: $*; log: $LOG_DIR/$name.log)"
-    fi
-    sleep 0.5
-  done
+  wait_until "$name" "$secs" server_pid "$@" || { log_tail "$name"; die "$name did not start (log: $LOG_DIR/$name.log)"; }
 }
 
-# Start a long-running command detached from this shell (own session, so Ctrl-C on
-# up.sh or closing the terminal does not kill it), output appended to its log.
-# setsid execs in place here (the child is not a process-group leader), so $! is the server.
+# Start a long-running server detached from this shell (scripts/lib/proc.sh), output
+# appended to its log, pid in its pid file.
 spawn() {
   local name="$1"; shift
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   printf '\n===== %s starting %s =====\n' "$(date -Is)" "$name" >>"$LOG_DIR/$name.log"
-  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$(pid_file "$name")"
-}
-
-# Stop a process: SIGTERM, wait up to <secs>, then SIGKILL.
-stop_pid() {
-  local name="$1" pid="$2" secs="${3:-10}" i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < secs * 4; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.25
-  done
-  warn "$name (pid $pid) did not stop within ${secs}s, killing it"
-  kill -KILL "$pid" 2>/dev/null || true
+  spawn_detached "$LOG_DIR/$name.log" "$(pid_file "$name")" "$@"
 }
 
 # Our JVMs (Kafka, Zipkin) keep their temp files (native libraries such as lz4's and

@@ -10,8 +10,6 @@ cd "$(dirname "$0")/../.."
 . scripts/infra/env.sh
 . scripts/stack/services.sh
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # Both modes use the same ports: refuse early (a service that cannot bind would only
 # wait for a file change under node --watch).
 taken=""

@@ -4,17 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/infra/env.sh
-run="$GIFMESH_DATA/run"
+# shellcheck source=scripts/stack/pids.sh
+. scripts/stack/pids.sh
 
 for name in gateway file-worker storage giphy-fixture; do
-  pidfile="$run/$name.pid"
+  pidfile="$(service_pid_file "$name")"
   [ -f "$pidfile" ] || continue
-  pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "==> stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$pid" 2>/dev/null; then echo "    $name did not stop in 15 s; killing it"; kill -KILL "$pid" || true; fi
+  if pid="$(service_pid "$name")"; then
+    say "stopping $name (pid $pid)"
+    stop_pid "$name" "$pid" 15
   fi
   rm -f "$pidfile"
 done

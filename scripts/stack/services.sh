@@ -8,6 +8,8 @@
 # (by default it clears the terminal, which turbo shares between the services).
 # shellcheck source=scripts/stack/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+# shellcheck source=scripts/stack/pids.sh
+. "$(dirname "${BASH_SOURCE[0]}")/pids.sh"
 
 gifmesh_services() {
   local node="node" traced="--import @gifmesh/shared/tracing/register"
