@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, tcpOpen } from "./ports.ts";
+import { waitFor } from "./wait-for.ts";
 import { startPrivateServer, type PrivateServerLife } from "./private-server.ts";
 import {
   CACHE_DIR,
@@ -156,8 +156,10 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
       "--ignore-formatted",
       ...(options.formatArgs ?? []),
     ]);
-    const deadline = Date.now() + timeoutMs;
-    while (tool.exited() === undefined && Date.now() < deadline) await sleep(100);
+    // A hung tool is reported by the check below, with its output.
+    await waitFor("kafka storage format", () => tool.exited() !== undefined, timeoutMs).catch(
+      () => undefined,
+    );
     if (tool.exited() !== "exit code 0")
       throw withOutput(
         tool,
@@ -186,18 +188,23 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
       { keepLines: 2_000 },
     );
     // Ready = the broker logged that it started and its client port accepts connections.
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const dead = broker.exited();
-      if (dead !== undefined)
-        throw withOutput(broker, new Error(`kafka exited during start (${dead})`));
-      if (/Kafka Server started/.test(broker.output()) && (await tcpOpen(port))) return broker;
-      if (Date.now() > deadline) {
-        await broker.stop({ signal: "SIGKILL" });
-        throw withOutput(broker, new Error(`kafka not started within ${timeoutMs} ms`));
-      }
-      await sleep(100);
+    try {
+      await waitFor(
+        "kafka start",
+        async () => /Kafka Server started/.test(broker.output()) && (await tcpOpen(port)),
+        {
+          timeoutMs,
+          failFast: () => {
+            const dead = broker.exited();
+            return dead === undefined ? undefined : `exited during start (${dead})`;
+          },
+        },
+      );
+    } catch (error) {
+      await broker.stop({ signal: "SIGKILL" });
+      throw withOutput(broker, error);
     }
+    return broker;
   }
 
   return startPrivateServer(

@@ -101,7 +101,7 @@ describe("spawnService", () => {
       ready: { logLine: /^up$/ },
       graceMs: 500,
     });
-    await service.waitReady();
+    await service.ready();
     const started = Date.now();
     await service.stop();
     expect(service.exited()).toBe("signal SIGKILL");

@@ -56,7 +56,7 @@ export interface ServiceProcess extends ServerProcess {
   /** Everything written to stdout (with `keepStdout`; else ""). */
   stdout(): string;
   /** Resolves once the service is ready (see ServiceOptions.ready). */
-  waitReady(): Promise<void>;
+  ready(): Promise<void>;
 }
 
 /** True when `url` answers 2xx within `timeoutMs`. */
@@ -120,7 +120,7 @@ export function startService(options: ServiceOptions): ServiceProcess {
       await server.stop({ graceMs, ...stopOptions });
       await stopNow();
     },
-    async waitReady() {
+    async ready() {
       try {
         await waitFor(`${options.name} ready`, isReady, {
           timeoutMs: options.readyTimeoutMs ?? 60_000,
@@ -144,7 +144,7 @@ export function startService(options: ServiceOptions): ServiceProcess {
 export async function spawnService(options: ServiceOptions): Promise<ServiceProcess> {
   const service = startService(options);
   try {
-    await service.waitReady();
+    await service.ready();
   } catch (error) {
     await service.stop();
     throw error;
@@ -155,8 +155,8 @@ export async function spawnService(options: ServiceOptions): Promise<ServiceProc
 /** A service a test stops (or kills) and starts again with the same ports and environment. */
 export interface RestartableService {
   readonly name: string;
-  /** Its admin origin, when it has one. */
-  readonly adminUrl: string | undefined;
+  /** Its admin origin (/metrics, /readyz); a fixture's own origin. */
+  readonly adminUrl: string;
   /** The running (or last) process; throws before the first start. */
   current(): ServiceProcess;
   /** Starts it unless it runs, and waits until it is ready. */
@@ -166,7 +166,7 @@ export interface RestartableService {
 }
 
 export function restartableService(
-  options: ServiceOptions & { readonly adminUrl?: string },
+  options: ServiceOptions & { readonly adminUrl: string },
 ): RestartableService {
   let child: ServiceProcess | undefined;
   return {

@@ -298,7 +298,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       kind: StackService | "fixture",
       script: string,
       env: Env,
-      adminUrl: string | undefined,
+      adminUrl: string,
       ready: ServiceOptions["ready"],
     ): RestartableService =>
       restartableService({
@@ -347,7 +347,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         "fixture",
         giphy?.script ?? "services/giphy-fixture/src/main.ts",
         { [giphy?.portVariable ?? "GIPHY_FIXTURE_PORT"]: String(port.fixture), ...giphy?.env },
-        undefined,
+        fixtureUrl,
         { url: `${fixtureUrl}/healthz` },
       );
       cleanup.defer("giphy fixture", () => fixture?.stop());
