@@ -3,7 +3,6 @@
 // Each registers the removal of what it creates (database, topics, consumer groups)
 // for the end of the test file, so a failing test leaves nothing behind either.
 import type { GifMetadata } from "../src/domain/gif.ts";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Writable } from "node:stream";
 import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
 import { loadConfig } from "@gifmesh/shared/config";
@@ -106,21 +105,6 @@ export async function startTestStorage(
   const app = { ...started, close: deferCleanup("storage app", () => started.close()) };
   await app.migrated;
   return { app, abort };
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 15_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 /** Collects every message of a topic from the beginning. */

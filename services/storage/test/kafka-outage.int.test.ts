@@ -6,7 +6,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import { ResultSource, StorageService } from "@gifmesh/shared/contracts";
 import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
-import { startPrivateKafka, type PrivateKafka } from "@gifmesh/shared/testing";
+import { startPrivateKafka, waitFor, type PrivateKafka } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../src/storage.ts";
 import { countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
@@ -14,7 +14,6 @@ import {
   collectTopic,
   createTestDatabase,
   createTopics,
-  eventually,
   startTestStorage,
   testKafka,
   uniqueTopics,
@@ -73,10 +72,10 @@ describe("with Kafka stopped", () => {
 
     const before = await client.searchGifs({ query: "cat", limit: 5 });
     expect(before.gifs.length).toBeGreaterThan(0);
-    await eventually(
+    await waitFor(
+      "baseline relayed",
       async () => ((await countUnsent(db)) === 0 ? true : undefined),
       20_000,
-      "baseline relayed",
     );
 
     await broker.stop();
@@ -88,7 +87,8 @@ describe("with Kafka stopped", () => {
     const pending = await countUnsent(db);
     expect(pending).toBeGreaterThan(0);
     // The relay tried while the broker was down, rolled back and recorded the failure.
-    await eventually(
+    await waitFor(
+      "a failed relay attempt",
       async () => {
         const row = await db
           .selectFrom("outbox")
@@ -99,15 +99,14 @@ describe("with Kafka stopped", () => {
         return row === undefined ? undefined : true;
       },
       20_000,
-      "a failed relay attempt",
     );
     expect(await countUnsent(db)).toBe(pending);
 
     await broker.start();
-    await eventually(
+    await waitFor(
+      "outbox drained",
       async () => ((await countUnsent(db)) === 0 ? true : undefined),
       60_000,
-      "outbox drained",
     );
 
     const rows = await db.selectFrom("outbox").select(["event_id", "sent_at", "topic"]).execute();
@@ -115,10 +114,10 @@ describe("with Kafka stopped", () => {
     const size = await topicSize(topics.requested);
     const collector = await collectTopic(kafka, topics.requested);
     try {
-      await eventually(
+      await waitFor(
+        "topic read",
         () => (collector.messages.length >= size ? true : undefined),
         30_000,
-        "topic read",
       );
       const perEvent = new Map<string, number>();
       for (const message of collector.messages) {

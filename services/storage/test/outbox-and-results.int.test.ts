@@ -15,11 +15,11 @@ import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import { enqueue, countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../src/infrastructure/outbox/outbox-relay.ts";
+import { waitFor } from "@gifmesh/shared/testing";
 import {
   collectTopic,
   createTestDatabase,
   createTopics,
-  eventually,
   quietLogger,
   startTestStorage,
   testKafka,
@@ -83,15 +83,15 @@ describe("outbox relay", () => {
       relays.forEach((relay) => {
         relay.start();
       });
-      await eventually(
+      await waitFor(
+        "outbox drained",
         async () => ((await countUnsent(db)) === 0 ? true : undefined),
         30_000,
-        "outbox drained",
       );
-      await eventually(
+      await waitFor(
+        "100 messages",
         () => (collector.messages.length >= 100 ? true : undefined),
         15_000,
-        "100 messages",
       );
       const values = collector.messages.map((m) => m.value?.toString() ?? "");
       expect(values).toHaveLength(100);
@@ -190,19 +190,19 @@ describe("archive results", () => {
         topic: topics.failed,
         messages: [{ key: "resultgif3", value: await failed("resultgif3") }],
       });
-      await eventually(
+      await waitFor(
+        "failed applied",
         async () =>
           (await findGifRow(db, "resultgif3"))?.archive_state === "failed" ? true : undefined,
         20_000,
-        "failed applied",
       );
-      await eventually(
+      await waitFor(
+        "completed after malformed applied",
         async () =>
           (await findGifRow(db, "resultgif4"))?.archive_state === "archived" ? true : undefined,
         20_000,
-        "completed after malformed applied",
       );
-      await eventually(() => (dlq.messages.length >= 2 ? true : undefined), 20_000, "DLQ");
+      await waitFor("DLQ", () => (dlq.messages.length >= 2 ? true : undefined), 20_000);
       const [first, second] = dlq.messages.map((m) => ({
         key: m.key?.toString(),
         value: m.value,
@@ -223,14 +223,14 @@ describe("archive results", () => {
       // Committed past everything: the group's next offset is the end of the partition.
       const admin = kafka.admin();
       await admin.connect();
-      const committed = await eventually(
+      const committed = await waitFor(
+        "offsets committed",
         async () => {
           const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topics.completed] });
           const offset = entry?.partitions.find((p) => p.partition === 0)?.offset;
           return offset === "5" ? offset : undefined;
         },
         10_000,
-        "offsets committed",
       );
       await admin.disconnect();
       expect(committed).toBe("5");

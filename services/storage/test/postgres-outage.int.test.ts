@@ -12,9 +12,9 @@ import {
   HealthCheckResponse_ServingStatus as Status,
   StorageService,
 } from "@gifmesh/shared/contracts";
-import { freePort, startTcpProxy, type TcpProxy } from "@gifmesh/shared/testing";
+import { freePort, startTcpProxy, waitFor, type TcpProxy } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, eventually, uniqueGroup, uniqueTopics } from "./helpers.ts";
+import { createTestDatabase, uniqueGroup, uniqueTopics } from "./helpers.ts";
 
 let fixture: FixtureServer;
 let database: { url: string; drop: () => Promise<void> };
@@ -89,11 +89,10 @@ async function readyz(): Promise<number | undefined> {
 
 /** Waits for `check`; a timeout names what it waited for and ends with storage's output. */
 const until = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) =>
-  eventually(async () => ((await check()) ? true : undefined), timeoutMs, what).catch(
-    (error: unknown) => {
-      throw new Error(`${String(error)}\n--- storage output ---\n${output.slice(-6_000)}`);
-    },
-  );
+  waitFor(what, check, {
+    timeoutMs,
+    details: () => `--- storage output ---\n${output.slice(-6_000)}`,
+  });
 
 describe("with PostgreSQL unreachable", () => {
   it("reports not serving, answers unavailable, never exits, and serves again once it is back", async () => {

@@ -3,7 +3,7 @@
 // retried with a growing backoff, not in a hot loop, its offset is not committed,
 // and once PostgreSQL is back it is applied and committed.
 import { createProducer } from "@gifmesh/shared/kafka";
-import { startTcpProxy, type TcpProxy } from "@gifmesh/shared/testing";
+import { startTcpProxy, waitFor, type TcpProxy } from "@gifmesh/shared/testing";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,6 @@ import { startResultsConsumer } from "../src/transport/kafka/archive-results-con
 import {
   createTestDatabase,
   createTopics,
-  eventually,
   quietLogger,
   testGif,
   testKafka,
@@ -100,7 +99,7 @@ describe("results consumer during a PostgreSQL outage", () => {
         topic: topics.completed,
         messages: [{ key: "backoff1", value: completedEvent("backoff1", request) }],
       });
-      await eventually(() => (retries.length > 0 ? true : undefined), 20_000, "a first retry");
+      await waitFor("a first retry", () => (retries.length > 0 ? true : undefined), 20_000);
       await new Promise((resolve) => setTimeout(resolve, 6_000));
       // 200 ms doubling to a 2 s cap (full jitter, 50 ms floor): a handful in 6 s.
       expect(retries.length).toBeGreaterThanOrEqual(3);
@@ -111,16 +110,16 @@ describe("results consumer during a PostgreSQL outage", () => {
       expect((await findGifRow(direct, "backoff1"))?.archive_state).toBe("pending");
 
       await proxy.restore();
-      await eventually(
+      await waitFor(
+        "applied after PostgreSQL returned",
         async () =>
           (await findGifRow(direct, "backoff1"))?.archive_state === "archived" ? true : undefined,
         20_000,
-        "applied after PostgreSQL returned",
       );
-      await eventually(
+      await waitFor(
+        "offset committed",
         async () => ((await committed()) === "1" ? true : undefined),
         10_000,
-        "offset committed",
       );
     } finally {
       results.stop();

@@ -14,9 +14,9 @@ import { enqueue } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createRetentionJob } from "../src/infrastructure/retention/retention-job.ts";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
+import { waitFor } from "@gifmesh/shared/testing";
 import {
   createTestDatabase,
-  eventually,
   quietLogger,
   startTestStorage,
   testGif,
@@ -196,10 +196,10 @@ describe("retention", () => {
       uniqueTopics(),
     );
     try {
-      await eventually(
+      await waitFor(
+        "pruned by the running job",
         async () => ((await count("processed_events")) === 0 ? true : undefined),
         10_000,
-        "pruned by the running job",
       );
     } finally {
       abort.abort();

@@ -4,6 +4,7 @@
 // over gRPC, gRPC-Web and Connect, and invalid arguments name their field.
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { waitFor } from "@gifmesh/shared/testing";
 import {
   createConnectTransport,
   createGrpcTransport,
@@ -23,7 +24,6 @@ import {
   collectTopic,
   createTestDatabase,
   createTopics,
-  eventually,
   startTestStorage,
   testKafka,
   uniqueTopics,
@@ -98,10 +98,10 @@ describe("search", () => {
     expect(original?.url).toContain(`${fixture.url}/media/`);
 
     const ids = res.gifs.map((gif) => gif.id);
-    const messages = await eventually(
+    const messages = await waitFor(
+      "5 archive requests",
       () => (collector.messages.length >= 5 ? collector.messages : undefined),
       15_000,
-      "5 archive requests",
     );
     const decoded = messages.map((m) => ({
       key: m.key?.toString(),
@@ -129,10 +129,10 @@ describe("search", () => {
     const again = await client.searchGifs({ query: "otter happy", limit: 8 });
     expect(again.source).toBe(ResultSource.GIPHY);
     const newIds = again.gifs.map((g) => g.id).filter((id) => !ids.includes(id));
-    await eventually(
+    await waitFor(
+      "archive requests of new GIFs",
       () => (collector.messages.length >= 5 + newIds.length ? true : undefined),
       15_000,
-      "archive requests of new GIFs",
     );
     const keys = collector.messages.map((m) => m.key?.toString());
     expect(new Set(keys).size).toBe(keys.length);

@@ -7,7 +7,7 @@
 // the parked row, and then be published.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createProducer, ensureTopics } from "@gifmesh/shared/kafka";
-import { deferKafkaCleanup, testId } from "@gifmesh/shared/testing";
+import { deferKafkaCleanup, testId, waitFor } from "@gifmesh/shared/testing";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,14 +17,7 @@ import { enqueue, outboxStats } from "../../src/infrastructure/db/outbox-reposit
 import type { DB } from "../../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../../src/infrastructure/outbox/outbox-relay.ts";
 import { failParkedRequests } from "../../src/infrastructure/outbox/park-archive-request.ts";
-import {
-  collectTopic,
-  createTestDatabase,
-  eventually,
-  quietLogger,
-  testGif,
-  testKafka,
-} from "../helpers.ts";
+import { collectTopic, createTestDatabase, quietLogger, testGif, testKafka } from "../helpers.ts";
 
 const kafka = testKafka();
 const topic = `test.storage.${testId()}.small`;
@@ -85,14 +78,15 @@ describe("an outbox row Kafka refuses for good", () => {
     try {
       relay.start();
       const started = Date.now();
-      await eventually(
+      await waitFor(
+        "the other GIFs' rows published",
         () => (values().includes("b:0") && values().includes("c:0") ? true : undefined),
         15_000,
-        "the other GIFs' rows published",
       );
       expect(Date.now() - started).toBeLessThan(10_000);
 
-      const parked = await eventually(
+      const parked = await waitFor(
+        "the refused row parked",
         async () => {
           const found = await db
             .selectFrom("outbox")
@@ -102,7 +96,6 @@ describe("an outbox row Kafka refuses for good", () => {
           return found?.parked_at ? found : undefined;
         },
         15_000,
-        "the refused row parked",
       );
       expect(parked.sent_at).toBeNull();
       expect(parked.rejections).toBe(2);
@@ -119,10 +112,10 @@ describe("an outbox row Kafka refuses for good", () => {
       // An operator discards the parked row (docs/operations.md): the GIF moves on.
       await db.deleteFrom("outbox").where("event_id", "=", poison.eventId).execute();
       relay.wake();
-      await eventually(
+      await waitFor(
+        "the later row after the discard",
         () => (values().includes("a:1") ? true : undefined),
         10_000,
-        "the later row after the discard",
       );
       expect(await outboxStats(db)).toMatchObject({ backlog: 0, parked: 0 });
     } finally {

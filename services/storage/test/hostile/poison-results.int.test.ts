@@ -24,11 +24,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../src/storage.ts";
 import { findGifRow, upsertGifs } from "../../src/infrastructure/db/gif-repository.ts";
 import type { DB } from "../../src/infrastructure/db/schema.ts";
+import { waitFor } from "@gifmesh/shared/testing";
 import {
   collectTopic,
   createTestDatabase,
   createTopics,
-  eventually,
   startTestStorage,
   testGif,
   testKafka,
@@ -252,23 +252,23 @@ describe("poison archive results", () => {
         ],
       });
       const started = Date.now();
-      const valid = await eventually(
+      const valid = await waitFor(
+        "the valid result behind the poison",
         async () => {
           const row = await findGifRow(db, "poison-valid");
           return row?.archive_state === "archived" ? row : undefined;
         },
         20_000,
-        "the valid result behind the poison",
       );
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(valid.archive_object_key).toBe(
         contentAddressedKey(sha256Of("poison-valid"), "image/gif"),
       );
 
-      await eventually(
+      await waitFor(
+        "every poison message on the dead-letter topic",
         () => (dlq.messages.length >= CASES.length + 1 ? true : undefined),
         20_000,
-        "every poison message on the dead-letter topic",
       );
       const letters = new Map(
         dlq.messages.map((m) => {
@@ -305,7 +305,8 @@ describe("poison archive results", () => {
       await admin.connect();
       try {
         const end = String(CASES.length + 2);
-        const committed = await eventually(
+        const committed = await waitFor(
+          "offsets committed to the end",
           async () => {
             const [entry] = await admin.fetchOffsets({
               groupId: group,
@@ -315,7 +316,6 @@ describe("poison archive results", () => {
             return offset === end ? offset : undefined;
           },
           10_000,
-          "offsets committed to the end",
         );
         expect(committed).toBe(end);
       } finally {
@@ -345,13 +345,13 @@ describe("poison archive results", () => {
           },
         ],
       });
-      const row = await eventually(
+      const row = await waitFor(
+        "the failure applied",
         async () => {
           const found = await findGifRow(db, "poison-reason");
           return found?.archive_state === "failed" ? found : undefined;
         },
         20_000,
-        "the failure applied",
       );
       expect(row.archive_failure_reason?.startsWith("a\uFFFDb")).toBe(true);
       expect(row.archive_failure_reason).toHaveLength(1024);

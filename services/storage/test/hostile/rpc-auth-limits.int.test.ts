@@ -12,6 +12,7 @@
 import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { waitFor } from "@gifmesh/shared/testing";
 import {
   createConnectTransport,
   createGrpcTransport,
@@ -32,7 +33,6 @@ import { UNAUTHENTICATED_CODE } from "../../src/transport/rpc/rpc-auth.ts";
 import {
   createTestDatabase,
   createTopics,
-  eventually,
   startTestStorage,
   testKafka,
   uniqueTopics,
@@ -136,10 +136,10 @@ describe("authentication", () => {
 
   it.each(PROTOCOLS)("%s: Health/Check answers without a token, Watch does not", async (p) => {
     const health = createClient(Health, transports(guarded.rpc.url)[p]);
-    await eventually(
+    await waitFor(
+      "SERVING",
       async () => ((await health.check({})).status === Serving.SERVING ? true : undefined),
       10_000,
-      "SERVING",
     );
     const watching = (async () => {
       for await (const _answer of health.watch({})) return;
