@@ -13,7 +13,7 @@
 //   jitter. Other partitions keep flowing; nothing is committed past the message.
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { backoffDelay } from "@gifmesh/shared/lifecycle";
-import { headersToStrings, type Consumer, type EachMessagePayload } from "@gifmesh/shared/kafka";
+import { headersToStrings, type IHeaders } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
 import { ROOT_CONTEXT, trace, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { extractTraceContext, kafkaAttributes } from "@gifmesh/shared/tracing";
@@ -37,8 +37,30 @@ export const RESULT_ERROR_CODES = {
 /** What became of one message; the three dead-lettered kinds name their code. */
 export type ResultOutcome = ArchiveResultOutcome["kind"] | keyof typeof RESULT_ERROR_CODES;
 
+/** One result message as the consumer handles it (a KafkaJS EachMessagePayload fits). */
+export interface ResultMessagePayload {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: {
+    readonly key: Buffer | null;
+    readonly value: Buffer | null;
+    readonly offset: string;
+    readonly headers?: IHeaders;
+  };
+  /** Pauses the message's partition; the returned function resumes it. */
+  pause(): () => void;
+}
+
+/** What the results consumer needs of a Kafka consumer (a KafkaJS.Consumer fits it). */
+export interface MessageConsumer {
+  connect(): Promise<void>;
+  subscribe(subscription: { topics: string[] }): Promise<void>;
+  run(config: { eachMessage: (payload: ResultMessagePayload) => Promise<void> }): Promise<void>;
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+}
+
 export interface ResultsConsumerOptions {
-  readonly consumer: Consumer;
+  readonly consumer: MessageConsumer;
   /** Applies a checked result (the use case). */
   readonly apply: ApplyArchiveResult;
   readonly logger: Logger;
@@ -86,14 +108,14 @@ export async function startResultsConsumer(
   const timers = new Set<NodeJS.Timeout>();
 
   /** Applies the message, or says why it can never apply; throws only transient errors. */
-  async function attempt({ topic, message }: EachMessagePayload): Promise<Settled> {
+  async function attempt({ topic, message }: ResultMessagePayload): Promise<Settled> {
     const kind = topic === completedTopic ? "completed" : "failed";
     const event = decodeResult(kind, message.value, message.key);
     if (typeof event === "string") return { kind: "malformed", reason: event };
     return apply(event, topic);
   }
 
-  async function handle(payload: EachMessagePayload): Promise<ResultOutcome> {
+  async function handle(payload: ResultMessagePayload): Promise<ResultOutcome> {
     const { topic, partition, message } = payload;
     const result = await attempt(payload);
     if (!("reason" in result)) return result.kind;
@@ -118,7 +140,7 @@ export async function startResultsConsumer(
   }
 
   /** Pauses the partition for the backoff; the caller rethrows so the client seeks back. */
-  function backOff(payload: EachMessagePayload, error: unknown): void {
+  function backOff(payload: ResultMessagePayload, error: unknown): void {
     const { topic, partition, message } = payload;
     const slot = `${topic}:${partition}`;
     const attemptNo = (failures.get(slot) ?? 0) + 1;
@@ -151,7 +173,7 @@ export async function startResultsConsumer(
   await consumer.connect();
   await consumer.subscribe({ topics: [completedTopic, failedTopic] });
   await consumer.run({
-    eachMessage: async (payload: EachMessagePayload) => {
+    eachMessage: async (payload: ResultMessagePayload) => {
       const { topic, partition, message } = payload;
       // A CONSUMER span, child of the worker's publish (context in the headers).
       const parent = extractTraceContext(message.headers ?? {}, ROOT_CONTEXT);
