@@ -14,10 +14,8 @@ import { createApplyArchiveResult } from "./application/apply-archive-result.ts"
 import { createUseCases } from "./application/use-cases.ts";
 import type { StorageConfig } from "./config.ts";
 import { createArchiveResultStore } from "./infrastructure/db/archive-result-store.ts";
-import { bounded } from "./infrastructure/db/call-bounds.ts";
 import { createCatalogStore } from "./infrastructure/db/catalog-store.ts";
 import { createDatabase, type Database } from "./infrastructure/db/database.ts";
-import { outboxStats } from "./infrastructure/db/outbox-repository.ts";
 import { createCircuitBreaker } from "./infrastructure/giphy/circuit-breaker.ts";
 import { createGiphyClient } from "./infrastructure/giphy/giphy-client.ts";
 import { createDeadLetter } from "./infrastructure/kafka/dead-letter.ts";
@@ -27,6 +25,7 @@ import { createRetentionJob } from "./infrastructure/retention/retention-job.ts"
 import type { StorageGaugeSources, StorageMetrics } from "./metrics.ts";
 import { configuredTopics, type StorageTopics } from "./startup/archive-topics.ts";
 import { consumeArchiveResults } from "./startup/archive-results.ts";
+import { gaugeSources } from "./startup/gauges.ts";
 import { startHealthProbe, type HealthProbe } from "./startup/health-probe.ts";
 import { migrateInBackground } from "./startup/migrations.ts";
 import { serveRpc } from "./startup/rpc.ts";
@@ -35,14 +34,11 @@ import type { RpcServer } from "./transport/rpc/rpc-server.ts";
 
 export type { StorageTopics } from "./startup/archive-topics.ts";
 
-/** How long the scrape-time read of the outbox backlog may take. */
-const GAUGE_READ_TIMEOUT_MS = 2_000;
-
 export interface StorageDeps {
   readonly logger: Logger;
   readonly metrics: StorageMetrics;
-  /** Aborting it ends the start-up retries (the process's shutdown signal). */
-  readonly signal: AbortSignal;
+  /** Aborting it ends the start-up retries (the process's shutdown signal); so does close(). */
+  readonly signal?: AbortSignal;
   /** Default: the configured topic names. */
   readonly topics?: StorageTopics;
   /** Where RPC RED metrics go (the admin server's registry); none in some tests. */
@@ -58,7 +54,7 @@ export interface Storage {
   readonly background: Database;
   readonly relay: OutboxRelay;
   readonly health: HealthState;
-  /** Resolves once migrations ran (storage serves only after). */
+  /** Resolves once migrations ran (storage serves only after); rejects if stopped first. */
   readonly migrated: Promise<void>;
   /** What /readyz checks: PostgreSQL answers and migrations are applied. */
   readonly readiness: readonly ReadinessCheck[];
@@ -68,7 +64,10 @@ export interface Storage {
 
 export async function startStorage(config: StorageConfig, deps: StorageDeps): Promise<Storage> {
   const topics = deps.topics ?? configuredTopics(config);
-  const { logger, metrics, signal } = deps;
+  const { logger, metrics } = deps;
+  const stopping = new AbortController();
+  const signal =
+    deps.signal === undefined ? stopping.signal : AbortSignal.any([deps.signal, stopping.signal]);
   const database = createDatabase({
     url: config.DATABASE_URL,
     max: config.DATABASE_POOL_MAX,
@@ -169,14 +168,7 @@ export async function startStorage(config: StorageConfig, deps: StorageDeps): Pr
       metrics.giphyDuration.observe({ endpoint }, seconds);
     },
   });
-  deps.bindGauges?.({
-    breakerState: () => breaker.state(),
-    outboxStats: () =>
-      bounded(background.db, { signal: AbortSignal.timeout(GAUGE_READ_TIMEOUT_MS) }, (conn) =>
-        outboxStats(conn),
-      ),
-    logger,
-  });
+  deps.bindGauges?.(gaugeSources({ breaker, db: background.db, logger }));
   const useCases = createUseCases({
     store,
     giphy,
@@ -238,6 +230,7 @@ export async function startStorage(config: StorageConfig, deps: StorageDeps): Pr
     readiness: [{ name: "postgres", check: (s) => database.ping(s) }, migrations.readiness],
     close: () =>
       (closing ??= (async () => {
+        stopping.abort(new Error("shutting down: storage closed"));
         probe?.stop();
         await rpc.close();
         await relay.stop();
