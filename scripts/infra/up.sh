@@ -217,6 +217,9 @@ obs_wait
 
 # Kafka: ready = it answers metadata requests; topics are created in the same JVM.
 # Skipped (no JVM) when Kafka was already running and the topics were ensured for this cluster.
+# The topic layout comes from the shared contract through Node 24 (lib.sh); without it
+# Kafka would come up with no topics, and the services would find out much later.
+[ "${#KAFKA_TOPICS[@]}" -gt 0 ] || die "no Kafka topics from shared/src/contracts/print-topics.ts (is Node 24 installed? run scripts/install.sh)"
 topics_stamp="$GIFMESH_DATA/kafka/topics.stamp"
 topics_want="$(cat "$GIFMESH_DATA/kafka/cluster.id")-$(printf '%s\n' "${KAFKA_TOPICS[@]}" | sha256sum | cut -c1-16)"
 if is_started kafka || [ "$(cat "$topics_stamp" 2>/dev/null)" != "$topics_want" ]; then

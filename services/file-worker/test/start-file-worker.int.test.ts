@@ -8,7 +8,6 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -28,7 +27,13 @@ import { createKafka, createProducer, type Consumer, type Producer } from "@gifm
 import { createLogger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
 import { createS3Client, s3ClientOptions } from "@gifmesh/shared/s3";
-import { createTempDir, deferCleanup, deferKafkaCleanup, testId } from "@gifmesh/shared/testing";
+import {
+  createTempDir,
+  deferCleanup,
+  deferKafkaCleanup,
+  testId,
+  waitFor,
+} from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema, type WorkerConfig } from "../src/config.ts";
 import { startFileWorker, type FileWorker } from "../src/file-worker.ts";
@@ -59,21 +64,6 @@ let producer: Producer;
 let results: Consumer;
 const completed: ArchiveCompleted[] = [];
 const registry = createMetrics({ service: "file-worker-test", defaultMetrics: false });
-
-/** Polls `check` until it returns something other than undefined, or fails after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  check: () => T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   deferKafkaCleanup({ topics: Object.values(topics), groups: [workerGroup, resultsGroup] });
