@@ -3,6 +3,7 @@
 // Each registers the removal of what it creates (database, topics, consumer groups)
 // for the end of the test file, so a failing test leaves nothing behind either.
 import type { GifMetadata } from "../src/domain/gif.ts";
+import { gifMetadata } from "../src/testing/fake-ports.ts";
 import { Writable } from "node:stream";
 import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
 import { loadConfig } from "@gifmesh/shared/config";
@@ -144,24 +145,5 @@ export async function createTopics(kafka: Kafka, topics: StorageTopics): Promise
 
 /** A minimal GIF as the Giphy mapper yields it, for tests that write GIFs directly. */
 export function testGif(id: string, renditions: GifMetadata["renditions"] = []): GifMetadata {
-  return {
-    id,
-    slug: id,
-    title: id,
-    url: "",
-    rating: "g",
-    username: "",
-    altText: "",
-    embedUrl: "",
-    bitlyUrl: "",
-    sourceUrl: "",
-    sourceTld: "",
-    sourcePostUrl: "",
-    isSticker: false,
-    importedAt: null,
-    trendingAt: null,
-    user: null,
-    renditions,
-    giphyObject: null,
-  };
+  return gifMetadata(id, { slug: id, title: id, url: "", renditions, giphyObject: null });
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Category, StoredGif } from "../domain/gif.ts";
 import type { CatalogStore } from "./ports.ts";
+import { storedGif } from "../testing/fake-ports.ts";
 import { servePage } from "./serve-page.ts";
 import {
   categoriesAnswer,
@@ -15,29 +16,7 @@ import {
 const NOW = new Date("2026-01-01T00:00:00Z");
 
 function gif(id: string): StoredGif {
-  return {
-    id,
-    slug: id,
-    title: id,
-    url: "",
-    rating: "g",
-    username: "",
-    altText: "",
-    embedUrl: "",
-    bitlyUrl: "",
-    sourceUrl: "",
-    sourceTld: "",
-    sourcePostUrl: "",
-    isSticker: false,
-    importedAt: null,
-    trendingAt: null,
-    user: null,
-    renditions: [],
-    giphyObject: { id },
-    archive: { kind: "pending", requestedAt: NOW },
-    firstSeenAt: NOW,
-    updatedAt: NOW,
-  };
+  return storedGif(id, { slug: id, title: id, url: "" }, NOW);
 }
 
 const category = (name: string, gifId: string, subcategories: Category[] = []): Category => ({

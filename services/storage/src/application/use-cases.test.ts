@@ -24,29 +24,7 @@ const NOW = new Date("2025-06-01T12:00:00Z");
 const DAY_AGO = new Date(NOW.getTime() - 86_400_000);
 
 function storedGif(id: string): StoredGif {
-  return {
-    id,
-    slug: `gif-${id}`,
-    title: `GIF ${id}`,
-    url: `https://giphy.com/gifs/${id}`,
-    rating: "g",
-    username: "",
-    altText: "",
-    embedUrl: "",
-    bitlyUrl: "",
-    sourceUrl: "",
-    sourceTld: "",
-    sourcePostUrl: "",
-    isSticker: false,
-    importedAt: null,
-    trendingAt: null,
-    user: null,
-    renditions: [],
-    giphyObject: null,
-    archive: { kind: "pending", requestedAt: DAY_AGO },
-    firstSeenAt: DAY_AGO,
-    updatedAt: DAY_AGO,
-  };
+  return fakeStoredGif(id, { giphyObject: null }, DAY_AGO);
 }
 
 const search = (query: string) => ({ query, limit: 25, offset: 0, rating: undefined, lang: "en" });
