@@ -15,7 +15,7 @@ import {
   type Leftover,
 } from "../shared/src/testing/leak-check.ts";
 import { newTestRunId, TEST_RUN_ENV } from "../shared/src/testing/test-run.ts";
-import { infra } from "../shared/src/testing/infra.ts";
+import { sharedServers } from "../shared/src/testing/infra.ts";
 
 const RUN_DIR = /^gifmesh-test-(\d+)-t[0-9a-f]{10}$/;
 /** Names our code gives temp entries; new ones directly in /tmp are reported (not failed: see below). */
@@ -56,21 +56,7 @@ export default function setup(): () => Promise<void> {
 
   return async function teardown(): Promise<void> {
     const temp = tempLeftovers(runDir);
-    const servers = await sweepServers(
-      runId,
-      {
-        databaseUrl: infra.DATABASE_URL,
-        redisUrl: infra.REDIS_URL,
-        kafkaBrokers: infra.KAFKA_BROKERS,
-        s3: {
-          endpoint: infra.S3_ENDPOINT,
-          region: infra.S3_REGION,
-          accessKeyId: infra.S3_ACCESS_KEY_ID,
-          secretAccessKey: infra.S3_SECRET_ACCESS_KEY,
-        },
-      },
-      { remove: true },
-    );
+    const servers = await sweepServers(runId, sharedServers, { remove: true });
     removeTempDir(runDir);
     process.env.TMPDIR = root;
     // A new entry of ours directly in /tmp came from a process that ignored TMPDIR, or

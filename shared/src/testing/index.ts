@@ -50,7 +50,7 @@ export {
   type ServiceOptions,
   type ServiceProcess,
 } from "./service-process.ts";
-export { infra, requireReachable } from "./infra.ts";
+export { infra, requireReachable, sharedServers } from "./infra.ts";
 export {
   startTestStack,
   type ExternalGiphy,

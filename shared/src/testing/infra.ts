@@ -4,6 +4,7 @@
 import { connect } from "node:net";
 import { z } from "zod";
 import { csv, loadConfig, str, url } from "../config/index.ts";
+import type { SharedServers } from "./leak-check.ts";
 
 /** Addresses and credentials of the local stack. */
 export const infra = loadConfig(
@@ -20,6 +21,19 @@ export const infra = loadConfig(
     JAEGER_UI: url("http://127.0.0.1:16686"),
   }),
 );
+
+/** The shared servers, as the leak check sweeps them. */
+export const sharedServers: SharedServers = {
+  databaseUrl: infra.DATABASE_URL,
+  redisUrl: infra.REDIS_URL,
+  kafkaBrokers: infra.KAFKA_BROKERS,
+  s3: {
+    endpoint: infra.S3_ENDPOINT,
+    region: infra.S3_REGION,
+    accessKeyId: infra.S3_ACCESS_KEY_ID,
+    secretAccessKey: infra.S3_SECRET_ACCESS_KEY,
+  },
+};
 
 /** host and port of a URL or a host:port pair. */
 function hostPort(address: string): { host: string; port: number } {

@@ -9,22 +9,12 @@ import { describe, expect, it } from "vitest";
 import { createKafka, ensureTopics } from "../kafka/index.ts";
 import { createLogger } from "../logging/index.ts";
 import { createS3Client } from "../s3/index.ts";
-import { infra } from "./infra.ts";
+import { infra, sharedServers } from "./infra.ts";
 import { deferCleanup } from "./cleanup.ts";
 import { sweepServers, type SharedServers } from "./leak-check.ts";
 import { newTestRunId } from "./test-run.ts";
 
-const servers: SharedServers = {
-  databaseUrl: infra.DATABASE_URL,
-  redisUrl: infra.REDIS_URL,
-  kafkaBrokers: infra.KAFKA_BROKERS,
-  s3: {
-    endpoint: infra.S3_ENDPOINT,
-    region: infra.S3_REGION,
-    accessKeyId: infra.S3_ACCESS_KEY_ID,
-    secretAccessKey: infra.S3_SECRET_ACCESS_KEY,
-  },
-};
+const servers: SharedServers = sharedServers;
 
 async function createOneOfEach(runId: string): Promise<void> {
   const db = new pg.Client({ connectionString: infra.DATABASE_URL });
