@@ -14,3 +14,16 @@ export function headersToStrings(headers: KafkaJS.IHeaders | undefined): Record<
   }
   return out;
 }
+
+/**
+ * A consumed message as it came off its topic, headers decoded: what a consumer
+ * keeps so that a message it cannot handle reaches the dead-letter topic intact.
+ */
+export interface RawKafkaMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string>>;
+}

@@ -20,7 +20,7 @@ export {
 } from "./connection-config.ts";
 export { createProducer, type ProducerOptions } from "./producer.ts";
 export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from "./ensure-topics.ts";
-export { headersToStrings } from "./headers.ts";
+export { headersToStrings, type RawKafkaMessage } from "./headers.ts";
 
 export type Kafka = KafkaJS.Kafka;
 export type Producer = KafkaJS.Producer;

@@ -1,5 +1,6 @@
 // The ports the archive use case depends on. Adapters in infrastructure/ implement
 // them; tests and main.ts inject them. Every call takes an AbortSignal.
+import type { RawKafkaMessage } from "@gifmesh/shared/kafka";
 import type { Readable } from "node:stream";
 import type { ArchiveError } from "../domain/archive-error.ts";
 import type { ArchiveJob, ArchivedMedia } from "../domain/archive-job.ts";
@@ -40,14 +41,7 @@ export interface ObjectSink {
 }
 
 /** The raw request as it came off the topic, kept intact for the dead-letter topic. */
-export interface RawRequest {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
+export type RawRequest = RawKafkaMessage;
 
 /** Publishes outcomes; resolves only once the broker acknowledged (acks=all). Throws ArchiveError STORAGE_UNAVAILABLE. */
 export interface ResultPublisher {

@@ -1,6 +1,7 @@
 // The ports the use cases and the transport adapters depend on. Infrastructure
 // implements them (Giphy over HTTP, PostgreSQL through Kysely, Kafka); tests can
 // implement them in a few lines.
+import type { RawKafkaMessage } from "@gifmesh/shared/kafka";
 import type { ArchivedObject } from "../domain/archive-result.ts";
 import type {
   ArchiveState,
@@ -124,14 +125,7 @@ export class DatabaseRejectedError extends Error {
 }
 
 /** A message as it came off a topic, kept intact for the dead-letter topic. */
-export interface RawMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
-}
+export type RawMessage = RawKafkaMessage;
 
 /**
  * Copies a message that can never apply to the dead-letter topic, with its stable
