@@ -205,6 +205,27 @@ KAFKA_SASL_USERNAME: {{ required "kafka.sasl.username is required with a sasl_* 
 {{- if .Values.kafka.tls.caConfigMap }}
 KAFKA_SSL_CA_LOCATION: "/etc/gifmesh/kafka-ca/{{ .Values.kafka.tls.caKey }}"
 {{- end }}
+{{- include "gifmesh.kafkaTopicConfigData" . }}
+{{- end }}
+
+{{/*
+How the archive topics are created when missing (kafka.topics): unset values leave the
+broker's defaults. min.insync.replicas above the replication factor would refuse every
+acks=all write, so the chart refuses to render it.
+*/}}
+{{- define "gifmesh.kafkaTopicConfigData" -}}
+{{- $t := .Values.kafka.topics | default dict }}
+{{- $rf := $t.replicationFactor | default "" | toString }}
+{{- $isr := $t.minInSyncReplicas | default "" | toString }}
+{{- if and (ne $rf "") (ne $isr "") (gt (atoi $isr) (atoi $rf)) }}
+{{- fail (printf "kafka.topics.minInSyncReplicas (%s) must not exceed kafka.topics.replicationFactor (%s): every acks=all write would be refused" $isr $rf) }}
+{{- end }}
+{{- if ne $rf "" }}
+KAFKA_TOPIC_REPLICATION_FACTOR: {{ $rf | quote }}
+{{- end }}
+{{- if ne $isr "" }}
+KAFKA_TOPIC_MIN_INSYNC_REPLICAS: {{ $isr | quote }}
+{{- end }}
 {{- end }}
 
 {{/* The SASL password, from a Secret, when the protocol uses SASL. */}}
