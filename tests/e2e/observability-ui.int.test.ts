@@ -7,6 +7,7 @@
 // shows the gateway's request rate.
 import { mkdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { headlessChromium } from "@gifmesh/shared/testing";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrivatePrometheus, type PrivatePrometheus } from "./prometheus.ts";
@@ -63,19 +64,7 @@ beforeAll(async () => {
     gateway: new URL(stack.gatewayAdminUrl).host,
   });
   stops.unshift(() => prometheus.stop());
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(headlessChromium());
   stops.unshift(() => browser.close());
   const page = await browser.newPage({
     viewport: { width: 1280, height: 900 },

@@ -6,6 +6,7 @@
 // from the gateway's /media endpoint; no console errors; a screenshot is saved.
 import { mkdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { headlessChromium } from "@gifmesh/shared/testing";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
@@ -22,19 +23,7 @@ describe("web page in headless Chromium", () => {
     // Answers with pending GIFs are cached briefly (CACHE_PENDING_TTL_MS); keep that
     // short here so the archived state shows up as soon as storage has it.
     gw = await startGateway(stack.storage, { CACHE_PENDING_TTL_MS: "200" });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch(headlessChromium());
   });
   afterAll(async () => {
     await browser.close();

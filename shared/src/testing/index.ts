@@ -39,6 +39,7 @@ export {
 } from "./test-pki.ts";
 export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";
 export { waitFor, type Check, type WaitForOptions } from "./wait-for.ts";
+export { headlessChromium, type ChromiumLaunch } from "./chromium.ts";
 export {
   answersOk,
   readyz,
