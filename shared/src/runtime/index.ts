@@ -4,5 +4,5 @@ export {
   runService,
   type RunnableService,
   type RunServiceOptions,
-  type ServiceProcess,
+  type StartedService,
 } from "./run-service.ts";

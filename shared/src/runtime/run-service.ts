@@ -16,7 +16,7 @@ export interface RunnableService {
 }
 
 /** The running process, as {@link RunServiceOptions.running} sees it. */
-export interface ServiceProcess<C extends BaseConfig, T extends RunnableService> {
+export interface StartedService<C extends BaseConfig, T extends RunnableService> {
   readonly runtime: ServiceRuntime<C>;
   readonly service: T;
   readonly admin: AdminServer;
@@ -30,7 +30,7 @@ export interface RunServiceOptions<S extends z.ZodType<BaseConfig>, T extends Ru
   /** Builds the service; it may return before its dependencies answer (readiness says so). */
   readonly start: (runtime: ServiceRuntime<z.output<S>>) => Promise<T>;
   /** Runs once the admin server listens: wait for the service, log that it runs. */
-  readonly running?: (process: ServiceProcess<z.output<S>, T>) => Promise<void> | void;
+  readonly running?: (process: StartedService<z.output<S>, T>) => Promise<void> | void;
   /**
    * On SIGTERM the admin server answers 503 `shutting_down` while the service drains and
    * closes after it: for a service behind a load balancer that routes by /readyz. By
