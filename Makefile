@@ -90,5 +90,16 @@ bench: install ## Benchmarks vs same-run baselines on a private stack -> bench/R
 load: ## Mixed load against the running gateway (make up); LOAD_URL LOAD_DURATION_S LOAD_CONCURRENCY LOAD_RATE
 	@bash scripts/bench/load.sh
 
+# The scale-out proof on a 3-broker cluster of its own (scripts/cluster, never the dev broker).
+.PHONY: cluster-up cluster-down test-cluster
+cluster-up: install ## Start the 3-broker KRaft cluster (loopback :19092-19097), print "3 brokers" and the topic layout
+	@bash scripts/cluster/up.sh
+
+cluster-down: ## Stop the 3-broker cluster (scripts/cluster/down.sh --purge also drops its data)
+	@bash scripts/cluster/down.sh
+
+test-cluster: install ## Scale-out faults on a fresh 3-broker cluster: 2 gateways behind HAProxy, 2 storage, 2 workers (<= 12 min)
+	@bash scripts/cluster/test.sh
+
 clean: ## Remove caches of the build tools (keeps installed servers and data)
 	rm -rf .turbo node_modules/.cache

@@ -50,6 +50,9 @@ apt_pkgs+=(chromium)
 # Debian's ffmpeg makes the Giphy fixture's mp4 and webp renditions: real, valid
 # containers encoded from the fixture's own GIFs (services/giphy-fixture/src/media).
 apt_pkgs+=(ffmpeg)
+# Debian's HAProxy is the health-checked load balancer in front of the two gateways and
+# the two storage instances of the scale-out test (tests/cluster, make test-cluster).
+apt_pkgs+=(haproxy)
 apt_missing() {
   local p pkgs=("${apt_pkgs[@]}")
   command -v mvn >/dev/null 2>&1 || pkgs+=(maven)
