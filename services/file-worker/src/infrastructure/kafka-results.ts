@@ -16,6 +16,7 @@ import {
 import { trace } from "@opentelemetry/api";
 import { withProducerSpan } from "@gifmesh/shared/tracing";
 import { ArchiveError } from "../domain/archive-error.ts";
+import type { ArchiveJob } from "../domain/archive-job.ts";
 import type { ResultPublisher } from "../application/ports.ts";
 
 /** Topic names; configurable so tests can use their own. */
@@ -26,6 +27,19 @@ export interface ResultTopics {
 }
 
 const tracer = trace.getTracer("gifmesh-file-worker");
+
+/** What archive.completed and archive.failed both say: a new event answering `job`. */
+function resultEnvelope(job: ArchiveJob) {
+  return {
+    eventId: randomUUID(),
+    occurredAt: timestampNow(),
+    schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
+    requestEventId: job.eventId,
+    gifId: job.gifId,
+    rendition: job.rendition,
+    sourceUrl: job.sourceUrl,
+  };
+}
 
 export function createKafkaResultPublisher(
   producer: KafkaJS.Producer,
@@ -46,12 +60,7 @@ export function createKafkaResultPublisher(
   return {
     async completed(job, media) {
       const event = create(ArchiveCompletedSchema, {
-        eventId: randomUUID(),
-        occurredAt: timestampNow(),
-        schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
-        requestEventId: job.eventId,
-        gifId: job.gifId,
-        rendition: job.rendition,
+        ...resultEnvelope(job),
         bucket: media.bucket,
         objectKey: media.key,
         sha256: media.sha256Hex,
@@ -63,7 +72,6 @@ export function createKafkaResultPublisher(
           frameCount: media.facts.frameCount,
           durationMs: media.facts.durationMs,
         }),
-        sourceUrl: job.sourceUrl,
       });
       // A PRODUCER span per event; its context rides in the headers, so storage's
       // consume of the result joins the request's trace.
@@ -99,13 +107,7 @@ export function createKafkaResultPublisher(
       const dlq: KafkaJS.TopicMessages = { topic: topics.deadLetter, messages: [copy] };
       if (job === undefined) return send([dlq]);
       const event = create(ArchiveFailedSchema, {
-        eventId: randomUUID(),
-        occurredAt: timestampNow(),
-        schemaVersion: ARCHIVE_EVENT_SCHEMA_VERSION,
-        requestEventId: job.eventId,
-        gifId: job.gifId,
-        rendition: job.rendition,
-        sourceUrl: job.sourceUrl,
+        ...resultEnvelope(job),
         code: error.code,
         reason: error.message.slice(0, 1024),
         attempts,
