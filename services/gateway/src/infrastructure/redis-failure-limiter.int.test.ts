@@ -2,18 +2,13 @@
 // for two gateway instances. A client is blocked after `max` failures, the other
 // instance blocks it at its first failure there, other clients are untouched, and
 // with Redis unreachable each instance still counts on its own (never fails open).
-import { freePort, testId } from "@gifmesh/shared/testing";
+import { freePort, testRedis } from "@gifmesh/shared/testing";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRedisFailureLimiter } from "./redis-failure-limiter.ts";
 
-const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-const prefix = `gifmesh:test:keyfail:${testId()}:`;
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
+const { redis, prefix: newPrefix } = testRedis();
+const prefix = newPrefix("keyfail");
 
 describe("failed API-key limiter", () => {
   it("blocks a client after max failures, on every instance, and no one else", async () => {

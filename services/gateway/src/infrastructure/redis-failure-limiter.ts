@@ -11,14 +11,7 @@
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { FailureLimiter } from "../application/ports.ts";
-
-const SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}
-`;
+import { addToFixedWindow } from "./redis-fixed-window.ts";
 
 export interface RedisFailureLimiterOptions {
   /** None: counted per instance only, as while Redis is down. */
@@ -49,11 +42,8 @@ export function createRedisFailureLimiter(options: RedisFailureLimiterOptions): 
   async function count(client: string): Promise<{ count: number; endsAt: number }> {
     if (redis?.status === "ready") {
       try {
-        const [n, ttl] = (await redis.eval(SCRIPT, 1, prefix + client, String(windowMs))) as [
-          number,
-          number,
-        ];
-        return { count: n, endsAt: now() + ttl };
+        const { count: n, ttlMs } = await addToFixedWindow(redis, prefix + client, windowMs, 1);
+        return { count: n, endsAt: now() + ttlMs };
       } catch (error) {
         options.onRedisError?.(error);
       }

@@ -1,26 +1,13 @@
 // The batched limiter against the real Redis: two limiters sharing a key stand for
 // two gateway instances; together they never admit more than the limit, and they
 // admit at least limit - (instances - 1) x (batch - 1).
-import { testId } from "@gifmesh/shared/testing";
-import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { testRedis } from "@gifmesh/shared/testing";
+import { describe, expect, it } from "vitest";
 import { createRedisRateLimiter } from "./redis-rate-limiter.ts";
 
-const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-/** Key prefixes of this file, removed at its end (the windows would only expire in a minute). */
-const prefixes: string[] = [];
-const newPrefix = () => {
-  const prefix = `gifmesh:test:rl:${testId()}:`;
-  prefixes.push(prefix);
-  return prefix;
-};
-afterAll(async () => {
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+// Keys under this file's prefixes go at its end (the windows would only expire in a minute).
+const { redis, prefix: keyPrefix } = testRedis();
+const newPrefix = () => keyPrefix("rl");
 
 describe("batched Redis rate limiter", () => {
   it("enforces the limit across two instances within the stated tolerance", async () => {

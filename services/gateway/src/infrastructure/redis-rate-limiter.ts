@@ -12,14 +12,7 @@
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { RateLimitDecision, RateLimiter } from "../application/ports.ts";
-
-const SCRIPT = `
-local count = redis.call('INCRBY', KEYS[1], ARGV[2])
-if count == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}
-`;
+import { addToFixedWindow } from "./redis-fixed-window.ts";
 
 export interface RedisRateLimiterOptions {
   /** None: no decisions at all (fail open), as while Redis is down. */
@@ -56,15 +49,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     clientId: string,
   ): Promise<Window | undefined> {
     try {
-      const [count, ttl] = (await ready.eval(
-        SCRIPT,
-        1,
-        prefix + clientId,
-        String(windowMs),
-        String(batch),
-      )) as [number, number];
+      const { count, ttlMs } = await addToFixedWindow(ready, prefix + clientId, windowMs, batch);
       const granted = Math.max(0, Math.min(batch, limit - (count - batch)));
-      const w: Window = { tokens: granted, reserved: count, endsAt: now() + ttl };
+      const w: Window = { tokens: granted, reserved: count, endsAt: now() + ttlMs };
       windows.set(clientId, w);
       return w;
     } catch (error) {
