@@ -1,0 +1,261 @@
+// `node tests/cluster/run.ts` (make test-cluster, through scripts/cluster/test.sh, which
+// starts and removes the 3-broker cluster around it): the scale-out proof. gifmesh with
+// two gateways behind HAProxy, two storages and two file workers on a 3-broker cluster
+// (topics RF 3, min.insync.replicas 2), under a steady search load, through broker loss,
+// a rolling restart of every service and single links cut. One row per fault in the
+// fault suite's table (tests/faults/report.ts, from its truth reader and traffic
+// generator). Exit 1 when a GIF is lost, an object duplicated, a user saw a 5xx, or a
+// fault's own check failed (no resync, a message published twice).
+//
+// Knobs: CLUSTER_QUICK=1 (shorter outages), CLUSTER_ONLY=k,p,... (some faults), the
+// FAULTS_* load settings of tests/faults/config.ts, CLUSTER_BUDGET_MS (faults not
+// started once it is spent fail their row; default 9 min, the whole target is ≤ 12).
+import { execFile } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { REPO_ROOT } from "@gifmesh/shared/testing";
+import { loadDurations } from "../faults/config.ts";
+import { printDiagnosis } from "../faults/diagnosis.ts";
+import { printReport, rowPasses, type Row } from "../faults/report.ts";
+import { buildPages, startTraffic } from "../faults/traffic.ts";
+import { createTruthReader, type Truth, type TruthReader } from "../faults/truth.ts";
+import { clusterFromEnv } from "./cluster.ts";
+import {
+  RESERVED_PAGES,
+  buildClusterFaults,
+  type ClusterDurations,
+  type ClusterFault,
+} from "./faults.ts";
+import { startClusterStack, type ClusterStack } from "./stack.ts";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+const logDir =
+  process.env.CLUSTER_LOG_DIR ??
+  join(
+    process.env.GIFMESH_DATA ?? join(REPO_ROOT, ".data"),
+    "test-logs",
+    `cluster-${new Date(started).toISOString().replace(/[:.]/g, "-")}`,
+  );
+process.env.GIFMESH_TEST_LOG_DIR = logDir;
+// The run's own temp dir (HAProxy's configs and sockets, the workers' spools, the
+// private servers' data), inherited by every child: removed whatever happens.
+const runTmp = mkdtempSync(join(tmpdir(), "gifmesh-cluster-"));
+chmodSync(runTmp, 0o755); // the private PostgreSQL runs as the postgres user
+process.env.TMPDIR = runTmp;
+process.once("exit", () => {
+  rmSync(runTmp, { recursive: true, force: true });
+});
+
+function num(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+  return value;
+}
+
+function clusterDurations(): ClusterDurations {
+  const quick = process.env.CLUSTER_QUICK === "1";
+  return {
+    brokerDownMs: num("CLUSTER_BROKER_DOWN_MS", quick ? 10_000 : 20_000),
+    brokerPauseMs: num("CLUSTER_BROKER_PAUSE_MS", quick ? 10_000 : 30_000),
+    storageKafkaCutMs: num("CLUSTER_STORAGE_KAFKA_CUT_MS", quick ? 10_000 : 30_000),
+    linkCutMs: num("CLUSTER_LINK_CUT_MS", quick ? 6_000 : 15_000),
+    resyncTimeoutMs: num("CLUSTER_RESYNC_TIMEOUT_MS", 90_000),
+  };
+}
+
+/** Waits (bounded) until nothing is pending: outbox sent, workers caught up, no GIF pending. */
+async function settle(
+  truth: TruthReader,
+  timeoutMs: number,
+): Promise<{ truth: Truth; ms: number }> {
+  const t0 = Date.now();
+  let last: Truth | undefined;
+  for (;;) {
+    try {
+      last = await truth.read();
+      if (
+        last.pending === 0 &&
+        last.outboxUnsent === 0 &&
+        last.workerLag === 0 &&
+        last.orphanObjects.length === 0
+      )
+        return { truth: last, ms: Date.now() - t0 };
+    } catch {
+      // a broker or server just came back; read again
+    }
+    if (Date.now() - t0 > timeoutMs && last !== undefined)
+      return { truth: last, ms: Date.now() - t0 };
+    await sleep(1_000);
+  }
+}
+
+/** What was tested, in plain sight: the brokers and the topic layout, from Kafka's own tools. */
+async function printCluster(stack: ClusterStack): Promise<void> {
+  const { stdout } = await promisify(execFile)(
+    "bash",
+    [join(REPO_ROOT, "scripts/cluster/status.sh")],
+    {
+      timeout: 60_000,
+    },
+  );
+  out(stdout.trimEnd());
+  const layout = await stack.cluster.layout(Object.values(ARCHIVE_TOPICS));
+  for (const topic of Object.values(ARCHIVE_TOPICS)) {
+    const parts = layout.filter((p) => p.topic === topic);
+    const rf = new Set(parts.map((p) => p.replicas.length));
+    const isr = parts.map((p) => String(p.isr.length));
+    out(
+      `  ${topic}: ${String(parts.length)} partitions, replication factor ${[...rf].join("/")}, ` +
+        `ISR sizes ${isr.join(",")}, leaders ${parts.map((p) => String(p.leader)).join(",")}`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  const durations = loadDurations();
+  const cd = clusterDurations();
+  const budgetMs = num("CLUSTER_BUDGET_MS", 9 * 60_000);
+  const only = process.env.CLUSTER_ONLY?.split(",").filter((s) => s !== "");
+  out(
+    `cluster runner: ${JSON.stringify({ ...cd, rate: durations.rate, warmupMs: durations.warmupMs })}`,
+  );
+  const cluster = clusterFromEnv();
+  out(`starting two of every service on the cluster ${cluster.brokers.join(",")}...`);
+  const stack = await startClusterStack(cluster, durations, runTmp, logDir);
+  out(`stack ready after ${elapsed()}; users reach ${stack.gatewayUrl} (HAProxy → 2 gateways)`);
+  let code = 2;
+  try {
+    await printCluster(stack);
+    code = await runFaults(stack, durations, cd, only, budgetMs);
+    return code;
+  } finally {
+    await stack.close();
+    if (code === 0) rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+async function runFaults(
+  stack: ClusterStack,
+  durations: ReturnType<typeof loadDurations>,
+  cd: ClusterDurations,
+  only: readonly string[] | undefined,
+  budgetMs: number,
+): Promise<number> {
+  const truth = createTruthReader(stack);
+  const traffic = startTraffic({
+    gatewayUrl: stack.gatewayUrl,
+    pages: buildPages(durations.catalogueSize),
+    rate: durations.rate,
+    concurrency: durations.concurrency,
+  });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const baseline: ClusterFault = {
+    id: "-",
+    title: "baseline (no fault)",
+    allowed5xx: [],
+    inject: () => sleep(durations.warmupMs),
+  };
+  const faults = buildClusterFaults(cd).filter((f) => only?.includes(f.id) ?? true);
+  const pagesPerPhase = Math.max(
+    1,
+    Math.floor((traffic.freshLeft - RESERVED_PAGES) / (faults.length + 1)),
+  );
+  let previous: Truth | undefined;
+  try {
+    for (const fault of [baseline, ...faults]) {
+      const problems: string[] = [];
+      const checks: ((settled: Truth) => void)[] = [];
+      const t0 = Date.now();
+      if (t0 - started > budgetMs) {
+        problems.push(`not run: the runner's ${String(budgetMs / 1000)} s budget was spent`);
+      } else {
+        out(`[${elapsed()}] (${fault.id}) ${fault.title}: injecting`);
+        traffic.setPhase(fault.id);
+        traffic.setFreshBudget(pagesPerPhase);
+        try {
+          await fault.inject({
+            stack,
+            traffic,
+            truth,
+            durations,
+            note: (line) => notes.push(`(${fault.id}) ${line}`),
+            fail: (reason) => problems.push(reason),
+            afterSettle: (check) => checks.push(check),
+          });
+        } catch (error) {
+          problems.push(
+            `injection failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+      traffic.setFreshBudget(0);
+      const settled = await settle(truth, durations.settleTimeoutMs);
+      for (const check of checks) check(settled.truth);
+      const unknown = await truth.unknownIds(traffic.seenIds);
+      rows.push({
+        fault,
+        counts: traffic.counts(fault.id),
+        truth: settled.truth,
+        previous,
+        unknownIds: unknown.length,
+        problems,
+        faultMs: Date.now() - t0 - settled.ms,
+        settleMs: settled.ms,
+      });
+      previous = settled.truth;
+      out(
+        `[${elapsed()}] (${fault.id}) settled in ${(settled.ms / 1000).toFixed(1)} s: ` +
+          `accepted ${String(settled.truth.accepted)}, archived ${String(settled.truth.archived)}, ` +
+          `failed ${String(settled.truth.failed)}, pending ${String(settled.truth.pending)}`,
+      );
+    }
+  } finally {
+    await traffic.stop();
+  }
+  out(`[${elapsed()}] verifying every object's bytes against its key...`);
+  const badContent = await truth.verifyContent();
+  const final = await truth.read();
+  const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
+  truth.close();
+  if (!ok)
+    printDiagnosis({
+      logDir,
+      out,
+      failures: rows
+        .filter((row) => !rowPasses(row))
+        .map((row) => ({
+          phase: row.fault.id,
+          title: row.fault.title,
+          requests: row.counts.failures,
+        })),
+    });
+  out(`cluster runner ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
+  return ok ? 0 : 1;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    process.exit(130);
+  });
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `cluster runner crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+        `logs of every server and service are kept in ${logDir}\n`,
+    );
+    process.exit(2);
+  },
+);
