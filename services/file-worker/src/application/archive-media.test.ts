@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { createTempDir } from "@gifmesh/shared/testing";
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../../test/archive-error-code.ts";
 import { makeGif } from "../../test/make-gif.ts";
 import { ArchiveError } from "../domain/archive-error.ts";
 import type { ArchiveJob } from "../domain/archive-job.ts";
@@ -112,15 +113,6 @@ function setup(served: Record<string, Served>, options: { memoryMaxBytes?: numbe
     observer,
   });
   return { archive, downloader, sink, spoolDir, observed };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return (error as ArchiveError).code;
 }
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");

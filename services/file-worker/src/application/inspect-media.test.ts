@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createTempDir } from "@gifmesh/shared/testing";
 import { describe, expect, it } from "vitest";
 import { makeGif } from "../../test/make-gif.ts";
-import { ArchiveError } from "../domain/archive-error.ts";
+import { codeOf } from "../../test/archive-error-code.ts";
 import { spoolAndInspect } from "./inspect-media.ts";
 
 const dir = createTempDir("fw-inspect-").path;
@@ -16,15 +16,6 @@ const chunks = (bytes: Buffer, size: number) =>
       bytes.subarray(i * size, (i + 1) * size),
     ),
   );
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ArchiveError);
-  return (error as ArchiveError).code;
-}
 
 describe("spoolAndInspect", () => {
   const gif = makeGif({ width: 64, height: 48, frames: 4, delayMs: 50 });
@@ -74,36 +65,20 @@ describe("spoolAndInspect", () => {
     ).toBe("ARCHIVE.TOO_LARGE");
   });
 
-  it("rejects HTML, tiny non-GIFs and truncated GIFs", async () => {
+  it.each([
+    ["HTML", Buffer.from("<html><body>hi</body></html>"), 5, "ARCHIVE.NOT_A_GIF"],
+    ["a tiny non-GIF", Buffer.from("hey"), 5, "ARCHIVE.NOT_A_GIF"],
+    ["a truncated GIF", gif.subarray(0, 100), 7, "ARCHIVE.MALFORMED"],
+  ])("rejects %s", async (name, body, chunkSize, code) => {
     expect(
       await codeOf(
-        spoolAndInspect(chunks(Buffer.from("<html><body>hi</body></html>"), 5), {
+        spoolAndInspect(chunks(body, chunkSize), {
           maxBytes: 1000,
           memoryMaxBytes: 1024,
-          spoolPath: join(dir, "h.part"),
+          spoolPath: join(dir, `${name}.part`),
           signal,
         }),
       ),
-    ).toBe("ARCHIVE.NOT_A_GIF");
-    expect(
-      await codeOf(
-        spoolAndInspect(chunks(Buffer.from("hey"), 5), {
-          maxBytes: 1000,
-          memoryMaxBytes: 1024,
-          spoolPath: join(dir, "t.part"),
-          signal,
-        }),
-      ),
-    ).toBe("ARCHIVE.NOT_A_GIF");
-    expect(
-      await codeOf(
-        spoolAndInspect(chunks(gif.subarray(0, 100), 7), {
-          maxBytes: 1000,
-          memoryMaxBytes: 1024,
-          spoolPath: join(dir, "m.part"),
-          signal,
-        }),
-      ),
-    ).toBe("ARCHIVE.MALFORMED");
+    ).toBe(code);
   });
 });
