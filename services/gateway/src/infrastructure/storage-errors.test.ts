@@ -40,30 +40,30 @@ describe("fromStorageError", () => {
     expect(err.fields).toEqual([{ field: "q", message: "must be at most 50 characters" }]);
   });
 
-  it("branches on storage's stable code before the Connect code", () => {
-    const limited = fromStorageError(
-      storageError(Code.ResourceExhausted, "giphy said 429", {
-        "gifmesh-error-code": "GIPHY.RATE_LIMITED",
-        "retry-after": "7",
-      }),
-    );
-    expect([limited.code, limited.status, limited.retryAfterSeconds]).toEqual([
-      "STORAGE.RESOURCE_EXHAUSTED",
-      429,
-      7,
-    ]);
-    expect(limited.message).not.toContain("giphy said");
-    const rejected = fromStorageError(
-      storageError(Code.FailedPrecondition, "giphy rejected", {
-        "gifmesh-error-code": "GIPHY.REJECTED",
-      }),
-    );
-    expect([rejected.code, rejected.status]).toEqual(["STORAGE.FAILED", 502]);
-    const db = fromStorageError(
-      storageError(Code.Unavailable, "db down", { "gifmesh-error-code": "DATABASE.UNAVAILABLE" }),
-    );
-    expect([db.code, db.status, db.retryAfterSeconds]).toEqual(["STORAGE.UNAVAILABLE", 503, 1]);
-  });
+  it.each([
+    [
+      "GIPHY.RATE_LIMITED",
+      Code.ResourceExhausted,
+      { "retry-after": "7" },
+      { code: "STORAGE.RESOURCE_EXHAUSTED", status: 429, retryAfterSeconds: 7 },
+    ],
+    ["GIPHY.REJECTED", Code.FailedPrecondition, {}, { code: "STORAGE.FAILED", status: 502 }],
+    [
+      "DATABASE.UNAVAILABLE",
+      Code.Unavailable,
+      {},
+      { code: "STORAGE.UNAVAILABLE", status: 503, retryAfterSeconds: 1 },
+    ],
+  ])(
+    "branches on storage's stable code (%s) before the Connect code",
+    (stable, code, meta, want) => {
+      const err = fromStorageError(
+        storageError(code, `storage said ${stable}`, { "gifmesh-error-code": stable, ...meta }),
+      );
+      expect(err).toMatchObject(want);
+      expect(err.message).not.toContain("storage said");
+    },
+  );
 
   it("falls back to the Connect code without metadata", () => {
     expect(fromStorageError(new ConnectError("x", Code.DeadlineExceeded)).code).toBe(
