@@ -1,7 +1,7 @@
 // The Giphy-compatible routes. Each validates its query with the schemas in
 // ../schemas.ts (the same ones /openapi.json is built from), asks the use case,
 // and wraps the answer in Giphy's envelope with a fresh meta.response_id.
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import {
   errorResponseSchema,
   gifListResponseSchema,
@@ -34,49 +34,52 @@ const errors = {
   503: json(errorResponseSchema, "Storage unavailable (Retry-After)"),
 };
 
-const search = createRoute({
-  method: "get",
-  path: "/v1/gifs/search",
-  tags: ["gifs"],
-  summary: "Search GIFs",
-  request: { query: searchQuerySchema },
-  responses: {
+/** A GET route of the /v1/gifs family: its own answers, then the errors every one shares. */
+function gifsRoute<
+  P extends string,
+  Req extends RouteConfig["request"],
+  Res extends RouteConfig["responses"],
+>(path: P, summary: string, request: Req, responses: Res) {
+  return createRoute({
+    method: "get",
+    path,
+    tags: ["gifs"],
+    summary,
+    request,
+    responses: { ...responses, ...errors },
+  });
+}
+
+const search = gifsRoute(
+  "/v1/gifs/search",
+  "Search GIFs",
+  { query: searchQuerySchema },
+  {
     200: json(gifListResponseSchema, "GIFs matching q"),
     414: json(errorResponseSchema, "q longer than 50 characters"),
-    ...errors,
   },
-});
-const trending = createRoute({
-  method: "get",
-  path: "/v1/gifs/trending",
-  tags: ["gifs"],
-  summary: "Trending GIFs",
-  request: { query: trendingQuerySchema },
-  responses: { 200: json(gifListResponseSchema, "Trending GIFs"), ...errors },
-});
-const byIds = createRoute({
-  method: "get",
-  path: "/v1/gifs",
-  tags: ["gifs"],
-  summary: "GIFs by ids",
-  request: { query: idsQuerySchema },
-  responses: {
-    200: json(gifListResponseSchema, "Found GIFs in the order asked; unknown ids are left out"),
-    ...errors,
-  },
-});
-const byId = createRoute({
-  method: "get",
-  path: "/v1/gifs/{id}",
-  tags: ["gifs"],
-  summary: "One GIF by id",
-  request: { params: gifIdParamSchema, query: singleGifQuerySchema },
-  responses: {
+);
+const trending = gifsRoute(
+  "/v1/gifs/trending",
+  "Trending GIFs",
+  { query: trendingQuerySchema },
+  { 200: json(gifListResponseSchema, "Trending GIFs") },
+);
+const byIds = gifsRoute(
+  "/v1/gifs",
+  "GIFs by ids",
+  { query: idsQuerySchema },
+  { 200: json(gifListResponseSchema, "Found GIFs in the order asked; unknown ids are left out") },
+);
+const byId = gifsRoute(
+  "/v1/gifs/{id}",
+  "One GIF by id",
+  { params: gifIdParamSchema, query: singleGifQuerySchema },
+  {
     200: json(gifResponseSchema, "The GIF"),
     404: json(errorResponseSchema, "Unknown GIF (GIF.NOT_FOUND)"),
-    ...errors,
   },
-});
+);
 
 /** Registers the /v1/gifs routes on `app`. */
 export function gifRoutes(app: OpenAPIHono, queries: GifQueries): void {
