@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "@gifmesh/shared/logging";
+import type { GatewayConfig } from "../config.ts";
 
 export interface RedisClientOptions {
   /** redis://[user:password@]host:port[/db] or rediss:// for TLS. */
@@ -26,16 +27,20 @@ export interface RedisClientOptions {
   readonly logger?: Logger;
 }
 
+/** The gateway's Redis variables (config.ts). */
+export type RedisConfig = Pick<
+  GatewayConfig,
+  | "REDIS_URL"
+  | "REDIS_COMMAND_TIMEOUT_MS"
+  | "REDIS_USERNAME"
+  | "REDIS_PASSWORD"
+  | "REDIS_TLS_CA_FILE"
+  | "REDIS_TLS_CERT_FILE"
+  | "REDIS_TLS_KEY_FILE"
+>;
+
 /** The client options from the gateway's config variables. */
-export function redisClientOptions(config: {
-  readonly REDIS_URL: string;
-  readonly REDIS_COMMAND_TIMEOUT_MS: number;
-  readonly REDIS_USERNAME?: string | undefined;
-  readonly REDIS_PASSWORD?: string | undefined;
-  readonly REDIS_TLS_CA_FILE?: string | undefined;
-  readonly REDIS_TLS_CERT_FILE?: string | undefined;
-  readonly REDIS_TLS_KEY_FILE?: string | undefined;
-}): RedisClientOptions {
+export function redisClientOptions(config: Readonly<RedisConfig>): RedisClientOptions {
   return {
     url: config.REDIS_URL,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
