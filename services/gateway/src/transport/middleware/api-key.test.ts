@@ -1,11 +1,9 @@
 // The API-key check in keyed and open mode, with an in-memory failure limiter:
 // which key is accepted from where, what a refusal says, and that guessing is
 // counted per client IP and then refused for everyone, the right key included.
-import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { FailureCount, FailureLimiter } from "../../application/ports.ts";
-import "../context.ts";
-import { errorResponse, toGatewayError } from "../error-response.ts";
+import { middlewareApp } from "../../testing/middleware-app.ts";
 import { apiKey, keyId, type ApiKeyOptions } from "./api-key.ts";
 
 /** Counts failures per client in memory; blocks after `max`, for `windowSeconds`. */
@@ -25,14 +23,24 @@ function memoryFailures(max: number, windowSeconds = 900) {
 }
 
 function appWith(options: ApiKeyOptions) {
-  const app = new Hono();
-  app.use(apiKey(options));
+  const app = middlewareApp(apiKey(options));
   // Unset in open mode, whatever the context's type says.
   app.get("/v1/x", (c) =>
     c.json({ clientKeyId: (c.get("clientKeyId") as string | undefined) ?? null }),
   );
-  app.onError((error, c) => errorResponse(c, toGatewayError(error)));
   return app;
+}
+
+/** A keyed app behind one proxy, counting failures in `limiter`; `outcomes` lists its refusals. */
+function guardedApp(keys: readonly string[], limiter: FailureLimiter) {
+  const outcomes: string[] = [];
+  const app = appWith({
+    keys,
+    failures: limiter,
+    proxyHops: 1,
+    onFailure: (outcome) => outcomes.push(outcome),
+  });
+  return { app, outcomes };
 }
 
 async function answer(res: Response) {
@@ -78,13 +86,7 @@ describe("apiKey in keyed mode", () => {
 
   it("refuses a wrong key with 403 AUTH.INVALID_API_KEY and counts it against the client IP", async () => {
     const { limiter, recorded } = memoryFailures(5);
-    const outcomes: string[] = [];
-    const app = appWith({
-      keys,
-      failures: limiter,
-      proxyHops: 1,
-      onFailure: (outcome) => outcomes.push(outcome),
-    });
+    const { app, outcomes } = guardedApp(keys, limiter);
     const res = await app.request("/v1/x?api_key=key-on", {
       headers: { "x-forwarded-for": "203.0.113.7" },
     });
@@ -94,14 +96,7 @@ describe("apiKey in keyed mode", () => {
   });
 
   it("refuses a client over the failure limit with 429 and Retry-After, even with a right key", async () => {
-    const { limiter } = memoryFailures(2, 120);
-    const outcomes: string[] = [];
-    const app = appWith({
-      keys,
-      failures: limiter,
-      proxyHops: 1,
-      onFailure: (outcome) => outcomes.push(outcome),
-    });
+    const { app, outcomes } = guardedApp(keys, memoryFailures(2, 120).limiter);
     const from = (ip: string, key: string) =>
       app.request(`/v1/x?api_key=${key}`, { headers: { "x-forwarded-for": ip } });
 

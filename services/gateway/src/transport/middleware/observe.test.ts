@@ -2,13 +2,12 @@
 // the matched route pattern (never the raw path, so labels stay bounded), and a
 // logged path without its query string (which may hold an api_key).
 import { PassThrough } from "node:stream";
-import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "@gifmesh/shared/logging";
 import type { HttpMetrics } from "../../application/ports.ts";
-import "../context.ts";
+import { middlewareApp, testResponseHeaders } from "../../testing/middleware-app.ts";
 import { observe } from "./observe.ts";
-import { responseHeaders, setOutHeader } from "./response-headers.ts";
+import { setOutHeader } from "./response-headers.ts";
 
 /** Records every count and observation, as the Prometheus instruments would receive them. */
 function memoryMetrics() {
@@ -33,16 +32,7 @@ function observedApp() {
   });
   const logger = createLogger({ service: "gateway", level: "info", stream });
   const recorded = memoryMetrics();
-  const app = new Hono();
-  app.use(
-    responseHeaders({
-      csp: "default-src 'self'",
-      corsOrigins: ["*"],
-      exposeHeaders: [],
-      corsPrefixes: [],
-    }),
-  );
-  app.use(observe({ logger, metrics: recorded.metrics }));
+  const app = middlewareApp(testResponseHeaders(), observe({ logger, metrics: recorded.metrics }));
   app.get("/v1/gifs/:id", (c) => {
     setOutHeader(c, "x-cache", "l1");
     return c.json({ id: c.req.param("id") });
@@ -82,29 +72,25 @@ describe("observe", () => {
     expect(JSON.stringify(lines())).not.toContain("secret-key-123");
   });
 
-  it("counts requests and their latency by method, route pattern and status", async () => {
-    const { app, requests, durations } = observedApp();
-    await app.request("/v1/gifs/one");
-    await app.request("/v1/gifs/two");
-    expect(requests).toEqual([
-      { method: "GET", route: "/v1/gifs/:id", status: "200" },
-      { method: "GET", route: "/v1/gifs/:id", status: "200" },
-    ]);
-    expect(durations.map((d) => d.labels)).toEqual([
-      { method: "GET", route: "/v1/gifs/:id" },
-      { method: "GET", route: "/v1/gifs/:id" },
-    ]);
+  it.each([
+    {
+      what: "counts requests and their latency by method, route pattern and status",
+      paths: ["/v1/gifs/one", "/v1/gifs/two"],
+      route: "/v1/gifs/:id",
+      status: "200",
+    },
+    {
+      what: "labels a path no route matched as unmatched, so random paths add no label values",
+      paths: ["/no/such/path/1", "/no/such/path/2"],
+      route: "unmatched",
+      status: "404",
+    },
+  ])("$what", async ({ paths, route, status }) => {
+    const { app, requests, durations, lines } = observedApp();
+    for (const path of paths) await app.request(path);
+    expect(requests).toEqual(paths.map(() => ({ method: "GET", route, status })));
+    expect(durations.map((d) => d.labels)).toEqual(paths.map(() => ({ method: "GET", route })));
     for (const { seconds } of durations) expect(seconds).toBeGreaterThanOrEqual(0);
-  });
-
-  it("labels a path no route matched as unmatched, so random paths add no label values", async () => {
-    const { app, requests, lines } = observedApp();
-    await app.request("/no/such/path/1");
-    await app.request("/no/such/path/2");
-    expect(requests).toEqual([
-      { method: "GET", route: "unmatched", status: "404" },
-      { method: "GET", route: "unmatched", status: "404" },
-    ]);
-    expect(lines().map((l) => l.path)).toEqual(["/no/such/path/1", "/no/such/path/2"]);
+    expect(lines().map((l) => l.path)).toEqual(paths);
   });
 });

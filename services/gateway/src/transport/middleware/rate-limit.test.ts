@@ -1,13 +1,11 @@
 // The rate-limit middleware with an in-memory limiter: which identity a client is
 // counted under, the RateLimit-* headers on every decided answer, the 429 with
 // Retry-After, and that no decision (Redis down) lets the request through.
-import { Hono } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { describe, expect, it } from "vitest";
 import type { RateLimitDecision, RateLimiter } from "../../application/ports.ts";
-import "../context.ts";
-import { errorResponse, toGatewayError } from "../error-response.ts";
+import { middlewareApp, testResponseHeaders } from "../../testing/middleware-app.ts";
 import { rateLimit } from "./rate-limit.ts";
-import { responseHeaders } from "./response-headers.ts";
 
 /** Answers `decide(n)` for a client's n-th request and records who asked. */
 function scriptedLimiter(decide: (n: number) => RateLimitDecision | undefined) {
@@ -31,23 +29,15 @@ const budget = (limit: number) => (n: number) => ({
 
 function appWith(limiter: RateLimiter, options: { keyId?: string; proxyHops?: number } = {}) {
   let limited = 0;
-  const app = new Hono();
-  app.use(
-    responseHeaders({
-      csp: "default-src 'self'",
-      corsOrigins: ["*"],
-      exposeHeaders: [],
-      corsPrefixes: [],
-    }),
-  );
-  if (options.keyId !== undefined) {
-    const id = options.keyId;
-    app.use(async (c, next) => {
-      c.set("clientKeyId", id);
-      await next();
-    });
-  }
-  app.use(
+  const { keyId } = options;
+  // What apiKey leaves for a request with a key, when the test names one.
+  const asKeyed: MiddlewareHandler = async (c, next) => {
+    if (keyId !== undefined) c.set("clientKeyId", keyId);
+    await next();
+  };
+  const app = middlewareApp(
+    testResponseHeaders(),
+    asKeyed,
     rateLimit({
       limiter,
       proxyHops: options.proxyHops ?? 0,
@@ -57,7 +47,6 @@ function appWith(limiter: RateLimiter, options: { keyId?: string; proxyHops?: nu
     }),
   );
   app.get("/v1/x", (c) => c.text("ok"));
-  app.onError((error, c) => errorResponse(c, toGatewayError(error)));
   return { app, limited: () => limited };
 }
 

@@ -2,24 +2,16 @@
 // fresh one), the security headers on every answer, CORS only on the API areas
 // (any origin, or the listed ones with Vary: Origin), headers that middleware
 // recorded, and the hot path that gets them all in one record.
-import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import "../context.ts";
-import {
-  hotHeaders,
-  responseHeaders,
-  setOutHeader,
-  type ResponseHeadersOptions,
-} from "./response-headers.ts";
+import { middlewareApp, testResponseHeaders } from "../../testing/middleware-app.ts";
+import { hotHeaders, setOutHeader, type ResponseHeadersOptions } from "./response-headers.ts";
 
 const CSP = "default-src 'self'; img-src 'self'";
 
 function appWith(options: Partial<ResponseHeadersOptions> = {}) {
-  const app = new Hono();
-  app.use(
-    responseHeaders({
+  const app = middlewareApp(
+    testResponseHeaders({
       csp: CSP,
-      corsOrigins: ["*"],
       exposeHeaders: ["X-Request-Id", "ETag"],
       corsPrefixes: ["/v1/"],
       ...options,
