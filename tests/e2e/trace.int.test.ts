@@ -61,61 +61,47 @@ function requiredSpans(t: JaegerTrace) {
   const has = (svc: string, match: (s: JaegerSpan) => boolean) =>
     t.spans.find((s) => service(t, s) === svc && match(s));
 
-  const http = has(
-    "gateway",
-    (s) => tag(s, "span.kind") === "server" && tag(s, "http.route") !== undefined,
-  );
-  const rpcClient = has(
-    "gateway",
-    (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
-  );
-  const rpcServer = has(
-    "storage",
-    (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
-  );
-  const sql = has("storage", (s) => tag(s, "db.system.name") === "postgresql");
-  const giphy = has(
-    "storage",
-    (s) =>
-      s.operationName === "GET" &&
-      tag(s, "span.kind") === "client" &&
-      String(tag(s, "url.full")).includes("/v1/gifs/search"),
-  );
-  const produce = has("storage", (s) => s.operationName === `send ${topics.requested}`);
-  const consume = has("file-worker", (s) => s.operationName === `process ${topics.requested}`);
-  const upload = has(
-    "file-worker",
-    (s) => s.operationName.startsWith("S3.") && /Put|Upload/.test(s.operationName),
-  );
-  const download = has("file-worker", (s) => s.operationName === "archive.download");
-  const published = has("file-worker", (s) => s.operationName === `send ${topics.completed}`);
-  const outboxWrite = has("storage", (s) => s.operationName === "outbox.write");
-  const giphyCall = has(
-    "storage",
-    // Named by the URL template (HTTP semantic conventions), as every Giphy call is.
-    (s) => s.operationName === "GET /v1/{type}/search" && tag(s, "span.kind") === "client",
-  );
-  const stateUpdate = has(
-    "storage",
-    (s) =>
-      tag(s, "db.system.name") === "postgresql" && s.operationName.startsWith("pg.query:UPDATE"),
-  );
-  const applied = has("storage", (s) => s.operationName === `process ${topics.completed}`);
   return {
-    http,
-    rpcClient,
-    rpcServer,
-    sql,
-    giphy,
-    produce,
-    consume,
-    download,
-    upload,
-    published,
-    applied,
-    outboxWrite,
-    giphyCall,
-    stateUpdate,
+    http: has(
+      "gateway",
+      (s) => tag(s, "span.kind") === "server" && tag(s, "http.route") !== undefined,
+    ),
+    rpcClient: has(
+      "gateway",
+      (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
+    ),
+    rpcServer: has(
+      "storage",
+      (s) => s.operationName === "gifmesh.storage.v1.StorageService/SearchGifs",
+    ),
+    sql: has("storage", (s) => tag(s, "db.system.name") === "postgresql"),
+    giphy: has(
+      "storage",
+      (s) =>
+        s.operationName === "GET" &&
+        tag(s, "span.kind") === "client" &&
+        String(tag(s, "url.full")).includes("/v1/gifs/search"),
+    ),
+    produce: has("storage", (s) => s.operationName === `send ${topics.requested}`),
+    consume: has("file-worker", (s) => s.operationName === `process ${topics.requested}`),
+    download: has("file-worker", (s) => s.operationName === "archive.download"),
+    upload: has(
+      "file-worker",
+      (s) => s.operationName.startsWith("S3.") && /Put|Upload/.test(s.operationName),
+    ),
+    published: has("file-worker", (s) => s.operationName === `send ${topics.completed}`),
+    applied: has("storage", (s) => s.operationName === `process ${topics.completed}`),
+    outboxWrite: has("storage", (s) => s.operationName === "outbox.write"),
+    giphyCall: has(
+      "storage",
+      // Named by the URL template (HTTP semantic conventions), as every Giphy call is.
+      (s) => s.operationName === "GET /v1/{type}/search" && tag(s, "span.kind") === "client",
+    ),
+    stateUpdate: has(
+      "storage",
+      (s) =>
+        tag(s, "db.system.name") === "postgresql" && s.operationName.startsWith("pg.query:UPDATE"),
+    ),
   };
 }
 
