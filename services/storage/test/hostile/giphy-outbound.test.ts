@@ -15,10 +15,8 @@ import { gzipSync } from "node:zlib";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCircuitBreaker } from "../../src/infrastructure/giphy/circuit-breaker.ts";
-import {
-  createGiphyClient,
-  DEFAULT_MAX_RESPONSE_BYTES,
-} from "../../src/infrastructure/giphy/giphy-client.ts";
+import { createGiphyClient } from "../../src/infrastructure/giphy/giphy-client.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "../../src/infrastructure/giphy/giphy-http.ts";
 
 const CAP = 256 * 1024;
 const params = { query: "cats", limit: 5, offset: 0, rating: undefined, lang: "en" };
