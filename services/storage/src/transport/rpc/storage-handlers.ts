@@ -7,7 +7,6 @@ import { injectTraceHeaders } from "@gifmesh/shared/tracing";
 import type { CallContext, StorageUseCases } from "../../application/use-cases.ts";
 import { toConnectError } from "./error-mapping.ts";
 import type { ServedPage } from "../../application/serve-page.ts";
-import type { Term } from "../../domain/gif.ts";
 import {
   archiveToProto,
   categoryToProto,
@@ -56,9 +55,9 @@ function gifPage<T>(page: ServedPage<T>, nextCursor?: string) {
   };
 }
 
-function termPage(page: ServedPage<Term[]>) {
+/** Where a page of other items (categories, channels, terms) stands and came from. */
+function pageOf(page: ServedPage<readonly unknown[]>) {
   return {
-    terms: page.value.map(termToProto),
     pagination: paginationOf(page, page.value.length),
     source: sourceToProto(page.source),
   };
@@ -69,11 +68,13 @@ export function storageRoutes(
   useCases: StorageUseCases,
   options: { onInternal?: InternalErrorObserver } = {},
 ) {
-  const run = <T>(ctx: HandlerContext, fn: () => Promise<T>) => guard(ctx, fn, options.onInternal);
+  /** Runs `fn` with the call's context; its errors leave as ConnectErrors. */
+  const run = <T>(ctx: HandlerContext, fn: (call: CallContext) => Promise<T>) =>
+    guard(ctx, () => fn(callContext(ctx)), options.onInternal);
   return (router: ConnectRouter): void => {
     router.service(StorageService, {
       searchGifs: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.searchGifs(
             {
               query: req.query,
@@ -88,12 +89,12 @@ export function storageRoutes(
               removeLowContrast: req.removeLowContrast,
               excludeDynamicResults: req.excludeDynamicResults,
             },
-            callContext(ctx),
+            call,
           );
           return gifPage(page);
         }),
       listTrendingGifs: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.listTrending(
             {
               limit: req.limit,
@@ -103,39 +104,39 @@ export function storageRoutes(
               countryCode: req.countryCode,
               region: req.region,
             },
-            callContext(ctx),
+            call,
           );
           return gifPage(page);
         }),
       getGif: (req, ctx) =>
-        run(ctx, async () => {
-          const { gif, source } = await useCases.getGif(req.id, callContext(ctx));
+        run(ctx, async (call) => {
+          const { gif, source } = await useCases.getGif(req.id, call);
           return { gif: gifToProto(gif), source: sourceToProto(source) };
         }),
       batchGetGifs: (req, ctx) =>
-        run(ctx, async () => {
-          const { gifs, missingIds } = await useCases.batchGetGifs(req.ids, callContext(ctx));
+        run(ctx, async (call) => {
+          const { gifs, missingIds } = await useCases.batchGetGifs(req.ids, call);
           return { gifs: gifs.map(gifToProto), missingIds };
         }),
       getArchiveStatus: (req, ctx) =>
-        run(ctx, async () => {
-          const archive = await useCases.getArchiveStatus(req.gifId, callContext(ctx));
+        run(ctx, async (call) => {
+          const archive = await useCases.getArchiveStatus(req.gifId, call);
           return { gifId: req.gifId, archive: archiveToProto(archive) };
         }),
       getRandomGif: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const { gif, source } = await useCases.getRandomGif(
             {
               type: mediaTypeFromProto(req.type),
               tag: req.tag,
               rating: ratingFromProto(req.rating),
             },
-            callContext(ctx),
+            call,
           );
           return { gif: gifToProto(gif), source: sourceToProto(source) };
         }),
       translateGif: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const { gif, source } = await useCases.translateGif(
             {
               type: mediaTypeFromProto(req.type),
@@ -144,12 +145,12 @@ export function storageRoutes(
               rating: ratingFromProto(req.rating),
               lang: req.lang,
             },
-            callContext(ctx),
+            call,
           );
           return { gif: gifToProto(gif), source: sourceToProto(source) };
         }),
       listRelatedGifs: (req, ctx) =>
-        run(ctx, async () =>
+        run(ctx, async (call) =>
           gifPage(
             await useCases.listRelatedGifs(
               {
@@ -159,12 +160,12 @@ export function storageRoutes(
                 offset: req.offset,
                 rating: ratingFromProto(req.rating),
               },
-              callContext(ctx),
+              call,
             ),
           ),
         ),
       listCategoryGifs: (req, ctx) =>
-        run(ctx, async () =>
+        run(ctx, async (call) =>
           gifPage(
             await useCases.listCategoryGifs(
               {
@@ -174,58 +175,50 @@ export function storageRoutes(
                 offset: req.offset,
                 rating: ratingFromProto(req.rating),
               },
-              callContext(ctx),
+              call,
             ),
           ),
         ),
       listEmoji: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.listEmoji(
             { apiVersion: req.apiVersion, limit: req.limit, offset: req.offset },
-            callContext(ctx),
+            call,
           );
           return gifPage(page, page.value);
         }),
       listEmojiVariations: (req, ctx) =>
-        run(ctx, async () => {
-          const page = await useCases.listEmojiVariations(req.id, callContext(ctx));
+        run(ctx, async (call) => {
+          const page = await useCases.listEmojiVariations(req.id, call);
           return { gifs: page.gifs.map(gifToProto), source: sourceToProto(page.source) };
         }),
       animateText: (req, ctx) =>
-        run(ctx, async () =>
+        run(ctx, async (call) =>
           gifPage(
             await useCases.animateText(
               { text: req.text, limit: req.limit, offset: req.offset },
-              callContext(ctx),
+              call,
             ),
           ),
         ),
       listCategories: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.listCategories(
             { limit: req.limit, offset: req.offset },
-            callContext(ctx),
+            call,
           );
-          return {
-            categories: page.value.map(categoryToProto),
-            pagination: paginationOf(page, page.value.length),
-            source: sourceToProto(page.source),
-          };
+          return { categories: page.value.map(categoryToProto), ...pageOf(page) };
         }),
       listSubcategories: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.listSubcategories(
             { category: req.category, limit: req.limit, offset: req.offset },
-            callContext(ctx),
+            call,
           );
-          return {
-            subcategories: page.value.map(categoryToProto),
-            pagination: paginationOf(page, page.value.length),
-            source: sourceToProto(page.source),
-          };
+          return { subcategories: page.value.map(categoryToProto), ...pageOf(page) };
         }),
       searchChannels: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.searchChannels(
             {
               query: req.query,
@@ -233,32 +226,31 @@ export function storageRoutes(
               offset: req.offset,
               rating: ratingFromProto(req.rating),
             },
-            callContext(ctx),
+            call,
           );
-          return {
-            channels: page.value.map(channelToProto),
-            pagination: paginationOf(page, page.value.length),
-            source: sourceToProto(page.source),
-          };
+          return { channels: page.value.map(channelToProto), ...pageOf(page) };
         }),
       autocompleteTags: (req, ctx) =>
-        run(ctx, async () => {
+        run(ctx, async (call) => {
           const page = await useCases.autocompleteTags(
             { query: req.query, limit: req.limit, offset: req.offset },
-            callContext(ctx),
+            call,
           );
-          return termPage(page);
+          return { terms: page.value.map(termToProto), ...pageOf(page) };
         }),
       listRelatedTags: (req, ctx) =>
-        run(ctx, async () => termPage(await useCases.listRelatedTags(req.term, callContext(ctx)))),
+        run(ctx, async (call) => {
+          const page = await useCases.listRelatedTags(req.term, call);
+          return { terms: page.value.map(termToProto), ...pageOf(page) };
+        }),
       listTrendingSearches: (_req, ctx) =>
-        run(ctx, async () => {
-          const page = await useCases.listTrendingSearches(callContext(ctx));
+        run(ctx, async (call) => {
+          const page = await useCases.listTrendingSearches(call);
           return { terms: page.value, source: sourceToProto(page.source) };
         }),
       createRandomId: (_req, ctx) =>
-        run(ctx, async () => {
-          const { randomId, source } = await useCases.createRandomId(callContext(ctx));
+        run(ctx, async (call) => {
+          const { randomId, source } = await useCases.createRandomId(call);
           return { randomId, source: sourceToProto(source) };
         }),
     });
