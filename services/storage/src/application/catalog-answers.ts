@@ -12,8 +12,9 @@ import {
   parsePage,
   parsePhrase,
   phraseKey,
+  type RawPage,
 } from "../domain/queries.ts";
-import { servePage, type PageSource, type ServedPage } from "./serve-page.ts";
+import { serveAnswer, type PageSource, type ServedPage } from "./serve-page.ts";
 import {
   categoriesAnswer,
   channelsAnswer,
@@ -29,37 +30,29 @@ import {
 import type { CallContext, UseCaseDeps } from "./use-cases.ts";
 
 export function createListCategories(deps: UseCaseDeps) {
-  return async (
-    raw: { limit: number; offset: number },
-    ctx: CallContext,
-  ): Promise<ServedPage<ServedCategory[]>> => {
+  return async (raw: RawPage, ctx: CallContext): Promise<ServedPage<ServedCategory[]>> => {
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "categories", {
       key: answerKey("categories", [offset, limit]),
       offset,
       ttlSeconds: deps.catalogTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () => categoriesAnswer(await deps.giphy.categories({ limit, offset }, ctx)),
       read: readCategories,
-      onStale: (error) => deps.onStale?.("categories", error),
     });
   };
 }
 
 export function createListSubcategories(deps: UseCaseDeps) {
   return async (
-    raw: { category: string; limit: number; offset: number },
+    raw: RawPage & { category: string },
     ctx: CallContext,
   ): Promise<ServedPage<ServedCategory[]>> => {
     const category = parseCategoryName(raw.category, "category");
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "subcategories", {
       key: answerKey("subcategories", [offset, limit, category]),
       offset,
       ttlSeconds: deps.catalogTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () =>
         categoriesAnswer(
           await orNotFound(`category ${category}`, () =>
@@ -67,51 +60,44 @@ export function createListSubcategories(deps: UseCaseDeps) {
           ),
         ),
       read: readCategories,
-      onStale: (error) => deps.onStale?.("subcategories", error),
     });
   };
 }
 
 export function createSearchChannels(deps: UseCaseDeps) {
   return async (
-    raw: { query: string; limit: number; offset: number; rating: Rating | undefined },
+    raw: RawPage & { query: string; rating: Rating | undefined },
     ctx: CallContext,
   ): Promise<ServedPage<ServedChannel[]>> => {
     const query = parsePhrase(raw.query, "query");
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "channels", {
       key: answerKey("channels", [raw.rating ?? "any", offset, limit, phraseKey(query)]),
       offset,
       ttlSeconds: deps.searchTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () =>
         channelsAnswer(
           await deps.giphy.searchChannels({ query, limit, offset, rating: raw.rating }, ctx),
         ),
       read: readChannels,
-      onStale: (error) => deps.onStale?.("channels", error),
     });
   };
 }
 
 export function createAutocompleteTags(deps: UseCaseDeps) {
   return async (
-    raw: { query: string; limit: number; offset: number },
+    raw: RawPage & { query: string },
     ctx: CallContext,
   ): Promise<ServedPage<Term[]>> => {
     const query = parsePhrase(raw.query, "query");
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "autocomplete", {
       key: answerKey("autocomplete", [offset, limit, phraseKey(query)]),
       offset,
       ttlSeconds: deps.termsTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () =>
         termsAnswer(await deps.giphy.autocompleteTags({ query, limit, offset }, ctx)),
       read: readTerms,
-      onStale: (error) => deps.onStale?.("autocomplete", error),
     });
   };
 }
@@ -119,30 +105,24 @@ export function createAutocompleteTags(deps: UseCaseDeps) {
 export function createListRelatedTags(deps: UseCaseDeps) {
   return async (rawTerm: string, ctx: CallContext): Promise<ServedPage<Term[]>> => {
     const term = parsePhrase(rawTerm, "term");
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "related_tags", {
       key: answerKey("related_tags", [phraseKey(term)]),
       offset: 0,
       ttlSeconds: deps.termsTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () => termsAnswer(await deps.giphy.relatedTags(term, ctx)),
       read: readTerms,
-      onStale: (error) => deps.onStale?.("related_tags", error),
     });
   };
 }
 
 export function createListTrendingSearches(deps: UseCaseDeps) {
   return async (ctx: CallContext): Promise<ServedPage<string[]>> =>
-    servePage(deps, {
+    serveAnswer(deps, ctx, "trending_searches", {
       key: answerKey("trending_searches", []),
       offset: 0,
       ttlSeconds: deps.trendingTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () => searchesAnswer(await deps.giphy.trendingSearches(ctx)),
       read: readSearches,
-      onStale: (error) => deps.onStale?.("trending_searches", error),
     });
 }
 

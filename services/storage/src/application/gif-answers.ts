@@ -18,9 +18,10 @@ import {
   parseTag,
   parseType,
   parseWeirdness,
+  type RawPage,
 } from "../domain/queries.ts";
 import type { PageSource, ServedPage } from "./serve-page.ts";
-import { servePage } from "./serve-page.ts";
+import { serveAnswer } from "./serve-page.ts";
 import { cursorAnswer, readCursor } from "./stored-answers.ts";
 import type { CallContext, UseCaseDeps } from "./use-cases.ts";
 
@@ -78,12 +79,10 @@ export function createTranslateGif(deps: UseCaseDeps) {
     const phrase = parsePhrase(raw.phrase, "phrase");
     const weirdness = parseWeirdness(raw.weirdness);
     const lang = parseLang(raw.lang);
-    const page = await servePage(deps, {
+    const page = await serveAnswer(deps, ctx, "translate", {
       key: answerKey("translate", [type, raw.rating ?? "any", weirdness, lang, phraseKey(phrase)]),
       offset: 0,
       ttlSeconds: deps.searchTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () => {
         const gif = await deps.giphy.translate(
           {
@@ -101,7 +100,6 @@ export function createTranslateGif(deps: UseCaseDeps) {
           offset: 0,
         };
       },
-      onStale: (error) => deps.onStale?.("translate", error),
     });
     const [gif] = page.gifs;
     if (gif === undefined) throw notFound(`translate "${phrase}"`);
@@ -111,53 +109,36 @@ export function createTranslateGif(deps: UseCaseDeps) {
 
 export function createListRelatedGifs(deps: UseCaseDeps) {
   return async (
-    raw: {
-      gifId: string;
-      type: MediaType | undefined;
-      limit: number;
-      offset: number;
-      rating: Rating | undefined;
-    },
+    raw: RawPage & { gifId: string; type: MediaType | undefined; rating: Rating | undefined },
     ctx: CallContext,
   ): Promise<ServedPage> => {
     const gifId = parseGifId(raw.gifId, "gif_id");
     const type = parseType(raw.type, ["gifs", "stickers", "videos"]);
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "related", {
       key: answerKey("related", [type, raw.rating ?? "any", offset, limit, gifId]),
       offset,
       ttlSeconds: deps.searchTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () =>
         orNotFound(`gif ${gifId}`, () =>
           deps.giphy.related({ gifId, type, limit, offset, rating: raw.rating }, ctx),
         ),
-      onStale: (error) => deps.onStale?.("related", error),
     });
   };
 }
 
 export function createListCategoryGifs(deps: UseCaseDeps) {
   return async (
-    raw: {
-      category: string;
-      subcategory: string;
-      limit: number;
-      offset: number;
-      rating: Rating | undefined;
-    },
+    raw: RawPage & { category: string; subcategory: string; rating: Rating | undefined },
     ctx: CallContext,
   ): Promise<ServedPage> => {
     const category = parseCategoryName(raw.category, "category");
     const subcategory = parseCategoryName(raw.subcategory, "subcategory");
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "category_gifs", {
       key: answerKey("category_gifs", [raw.rating ?? "any", offset, limit, category, subcategory]),
       offset,
       ttlSeconds: deps.searchTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () =>
         orNotFound(`category ${category}/${subcategory}`, () =>
           deps.giphy.categoryGifs(
@@ -165,27 +146,23 @@ export function createListCategoryGifs(deps: UseCaseDeps) {
             ctx,
           ),
         ),
-      onStale: (error) => deps.onStale?.("category_gifs", error),
     });
   };
 }
 
 export function createListEmoji(deps: UseCaseDeps) {
   return async (
-    raw: { apiVersion: number; limit: number; offset: number },
+    raw: RawPage & { apiVersion: number },
     ctx: CallContext,
   ): Promise<ServedPage<string | undefined>> => {
     const apiVersion = parseApiVersion(raw.apiVersion);
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "emoji", {
       key: answerKey("emoji", [apiVersion, offset, limit]),
       offset,
       ttlSeconds: deps.catalogTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: async () => cursorAnswer(await deps.giphy.emoji({ apiVersion, limit, offset }, ctx)),
       read: readCursor,
-      onStale: (error) => deps.onStale?.("emoji", error),
     });
   };
 }
@@ -193,33 +170,24 @@ export function createListEmoji(deps: UseCaseDeps) {
 export function createListEmojiVariations(deps: UseCaseDeps) {
   return async (rawId: string, ctx: CallContext): Promise<ServedPage> => {
     const id = parseGifId(rawId);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "emoji_variations", {
       key: answerKey("emoji_variations", [id]),
       offset: 0,
       ttlSeconds: deps.catalogTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () => orNotFound(`emoji ${id}`, () => deps.giphy.emojiVariations(id, ctx)),
-      onStale: (error) => deps.onStale?.("emoji_variations", error),
     });
   };
 }
 
 export function createAnimateText(deps: UseCaseDeps) {
-  return async (
-    raw: { text: string; limit: number; offset: number },
-    ctx: CallContext,
-  ): Promise<ServedPage> => {
+  return async (raw: RawPage & { text: string }, ctx: CallContext): Promise<ServedPage> => {
     const text = parsePhrase(raw.text, "text");
     const { limit, offset } = parsePage(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "animate", {
       key: answerKey("animate", [offset, limit, text]),
       offset,
       ttlSeconds: deps.catalogTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () => deps.giphy.animateText({ text, limit, offset }, ctx),
-      onStale: (error) => deps.onStale?.("animate", error),
     });
   };
 }

@@ -8,6 +8,7 @@ import { isGiphyOutage } from "../domain/errors.ts";
 import type { GifMetadata, JsonValue, StoredGif } from "../domain/gif.ts";
 import type { CallBounds, CatalogStore, Clock, StoredResult } from "./ports.ts";
 import { UnreadablePayload } from "./stored-answers.ts";
+import type { CallContext, UseCaseDeps } from "./use-cases.ts";
 
 export type PageSource = "database" | "giphy" | "database_stale" | "local";
 
@@ -55,28 +56,21 @@ export async function servePage<T = undefined>(
   const stored = found === undefined ? undefined : readable(found, read);
   const ageMs =
     stored === undefined ? Infinity : deps.clock.now().getTime() - stored.fetchedAt.getTime();
-  if (stored !== undefined && ageMs < input.ttlSeconds * 1000) {
-    return {
-      gifs: stored.gifs,
-      totalCount: stored.totalCount,
-      offset: input.offset,
-      source: "database",
-      value: stored.value,
-    };
-  }
+  const fromStore = (from: StoredResult & { readonly value: T }, source: PageSource) => ({
+    gifs: from.gifs,
+    totalCount: from.totalCount,
+    offset: input.offset,
+    source,
+    value: from.value,
+  });
+  if (stored !== undefined && ageMs < input.ttlSeconds * 1000) return fromStore(stored, "database");
   let page: FetchedAnswer;
   try {
     page = await input.fetch();
   } catch (error) {
     if (stored !== undefined && isGiphyOutage(error)) {
       input.onStale?.(error);
-      return {
-        gifs: stored.gifs,
-        totalCount: stored.totalCount,
-        offset: input.offset,
-        source: "database_stale",
-        value: stored.value,
-      };
+      return fromStore(stored, "database_stale");
     }
     throw error;
   }
@@ -95,6 +89,25 @@ export async function servePage<T = undefined>(
     source: "giphy",
     value: read(page.payload ?? null, gifs),
   };
+}
+
+/**
+ * One use case's answer for one RPC under this policy: the call's bounds and trace
+ * headers go with every query, and a Giphy failure that stale data covered is
+ * reported to `deps.onStale` as `operation`.
+ */
+export function serveAnswer<T = undefined>(
+  deps: Pick<UseCaseDeps, "store" | "clock" | "onStale">,
+  call: CallContext,
+  operation: string,
+  input: Omit<ServePageInput<T>, "traceHeaders" | "call" | "onStale">,
+): Promise<ServedPage<T>> {
+  return servePage(deps, {
+    ...input,
+    traceHeaders: call.traceHeaders,
+    call,
+    onStale: (error) => deps.onStale?.(operation, error),
+  });
 }
 
 /** The stored answer with its payload read, or undefined when it cannot be read. */

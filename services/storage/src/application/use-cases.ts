@@ -32,7 +32,7 @@ import {
   createListRelatedGifs,
   createTranslateGif,
 } from "./gif-answers.ts";
-import { servePage, type PageSource, type ServedPage } from "./serve-page.ts";
+import { serveAnswer, type PageSource, type ServedPage } from "./serve-page.ts";
 
 export interface UseCaseDeps {
   readonly store: CatalogStore;
@@ -55,14 +55,11 @@ export interface CallContext extends CallBounds {
 export function createSearchGifs(deps: UseCaseDeps) {
   return async (raw: RawSearch, ctx: CallContext): Promise<ServedPage> => {
     const q = parseSearch(raw);
-    const page = await servePage(deps, {
+    const page = await serveAnswer(deps, ctx, "search", {
       key: searchKey(q),
       offset: q.offset,
       ttlSeconds: deps.searchTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () => deps.giphy.search(q, ctx),
-      onStale: (error) => deps.onStale?.("search", error),
     });
     // Giphy filters by rating itself; stored pages are re-checked defensively.
     return {
@@ -80,14 +77,11 @@ export function createListTrending(deps: UseCaseDeps) {
     ctx: CallContext,
   ): Promise<ServedPage> => {
     const q = parseTrending(raw);
-    return servePage(deps, {
+    return serveAnswer(deps, ctx, "trending", {
       key: trendingKey(q),
       offset: q.offset,
       ttlSeconds: deps.trendingTtlSeconds,
-      traceHeaders: ctx.traceHeaders,
-      call: ctx,
       fetch: () => deps.giphy.trending(q, ctx),
-      onStale: (error) => deps.onStale?.("trending", error),
     });
   };
 }

@@ -176,11 +176,14 @@ export function parseTrending(raw: {
   };
 }
 
+/** A page of a list endpoint as the RPC layer gives it: limit 0 leaves Giphy's default. */
+export interface RawPage {
+  readonly limit: number;
+  readonly offset: number;
+}
+
 /** A page of a list endpoint: limit (0 = default) and offset up to `maxOffset`. */
-export function parsePage(
-  raw: { limit: number; offset: number },
-  maxOffset = MAX_SEARCH_OFFSET,
-): { limit: number; offset: number } {
+export function parsePage(raw: RawPage, maxOffset = MAX_SEARCH_OFFSET): RawPage {
   return { limit: limitOf(raw.limit), offset: offsetOf(raw.offset, maxOffset) };
 }
 
