@@ -2,31 +2,48 @@
 // code; unknown errors never leak their message.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { STORAGE_ERROR_CODES, StorageError, invalidArgument } from "../../domain/errors.ts";
+import {
+  STORAGE_ERROR_CODES,
+  StorageError,
+  invalidArgument,
+  type StorageErrorCode,
+} from "../../domain/errors.ts";
 import { toConnectError } from "./error-mapping.ts";
 
+/** Who earns each Connect code, and what it tells the caller (the gateway branches on it). */
+const MEANINGS: readonly (readonly [string, Code, readonly StorageErrorCode[]])[] = [
+  [
+    "the caller's argument is at fault",
+    Code.InvalidArgument,
+    ["REQUEST.INVALID_ARGUMENT", "GIPHY.REJECTED"],
+  ],
+  ["no such GIF, category, emoji or term", Code.NotFound, ["GIF.NOT_FOUND", "GIPHY.NOT_FOUND"]],
+  ["Giphy's quota is spent", Code.ResourceExhausted, ["GIPHY.RATE_LIMITED"]],
+  [
+    "a dependency failed: try later",
+    Code.Unavailable,
+    ["GIPHY.UNAVAILABLE", "GIPHY.BAD_RESPONSE", "GIPHY.UNAUTHORIZED", "DATABASE.UNAVAILABLE"],
+  ],
+  ["the call ran out of time", Code.DeadlineExceeded, ["DATABASE.TIMEOUT"]],
+];
+
 describe("toConnectError", () => {
-  it("maps each code and carries it in metadata", () => {
-    const expected: Record<string, Code> = {
-      "REQUEST.INVALID_ARGUMENT": Code.InvalidArgument,
-      "GIF.NOT_FOUND": Code.NotFound,
-      "GIPHY.NOT_FOUND": Code.NotFound,
-      "GIPHY.RATE_LIMITED": Code.ResourceExhausted,
-      "GIPHY.UNAVAILABLE": Code.Unavailable,
-      "GIPHY.BAD_RESPONSE": Code.Unavailable,
-      "GIPHY.UNAUTHORIZED": Code.Unavailable,
-      "GIPHY.REJECTED": Code.InvalidArgument,
-      "DATABASE.UNAVAILABLE": Code.Unavailable,
-      "DATABASE.TIMEOUT": Code.DeadlineExceeded,
-    };
-    expect(Object.keys(expected).sort()).toEqual([...STORAGE_ERROR_CODES].sort());
-    for (const code of STORAGE_ERROR_CODES) {
-      const error = toConnectError(new StorageError(code, "boom"));
-      expect(error.code, code).toBe(expected[code]);
-      expect(error.metadata.get("gifmesh-error-code")).toBe(code);
-      expect(error.metadata.get("gifmesh-error-field")).toBeNull();
-    }
+  it("gives every storage code exactly one meaning", () => {
+    const meant = MEANINGS.flatMap(([, , codes]) => codes);
+    expect([...meant].sort()).toEqual([...STORAGE_ERROR_CODES].sort());
   });
+
+  it.each(MEANINGS)(
+    "%s: Connect code %i, the storage code in metadata",
+    (_why, connectCode, codes) => {
+      for (const code of codes) {
+        const error = toConnectError(new StorageError(code, "boom"));
+        expect(error.code, code).toBe(connectCode);
+        expect(error.metadata.get("gifmesh-error-code")).toBe(code);
+        expect(error.metadata.get("gifmesh-error-field")).toBeNull();
+      }
+    },
+  );
 
   it("names the field of an invalid argument", () => {
     const error = toConnectError(invalidArgument("ids[3]", "bad id"));
