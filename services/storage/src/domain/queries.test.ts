@@ -4,10 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { StorageError } from "./errors.ts";
 import {
+  answerKey,
+  parseCategoryName,
   parseGifId,
   parseGifIds,
+  parsePage,
   parseSearch,
   parseTrending,
+  phraseKey,
   ratingAllowed,
   searchKey,
   trendingKey,
@@ -149,5 +153,39 @@ describe("search query text", () => {
     expect(fieldOf(() => parseSearch(search({ query: "🐱".repeat(26) })))).toBe("query");
     // Not lower-cased any more: "İ" stays one unit.
     expect(parseSearch(search({ query: "İ".repeat(26) })).query).toHaveLength(26);
+  });
+});
+
+describe("pages, category names and stored-answer keys of the other endpoints", () => {
+  it("defaults a page's limit and bounds its offset like search unless told", () => {
+    expect(parsePage({ limit: 0, offset: 4999 })).toEqual({ limit: 25, offset: 4999 });
+    expect(parsePage({ limit: 50, offset: 0 })).toEqual({ limit: 50, offset: 0 });
+    expect(fieldOf(() => parsePage({ limit: 51, offset: 0 }))).toBe("limit");
+    expect(fieldOf(() => parsePage({ limit: -1, offset: 0 }))).toBe("limit");
+    expect(fieldOf(() => parsePage({ limit: 5, offset: 5000 }))).toBe("offset");
+    expect(fieldOf(() => parsePage({ limit: 5, offset: 100 }, 99))).toBe("offset");
+    expect(fieldOf(() => parsePage({ limit: 5, offset: 1.5 }))).toBe("offset");
+  });
+
+  it("takes Giphy's encoded category names and nothing that could leave the path", () => {
+    expect(parseCategoryName("tv-shows", "category")).toBe("tv-shows");
+    expect(parseCategoryName("new%20year", "subcategory")).toBe("new%20year");
+    for (const bad of ["", "../etc", "tv shows", "a/b", "-lead", "x".repeat(101)])
+      expect(
+        fieldOf(() => parseCategoryName(bad, "subcategory")),
+        bad,
+      ).toBe("subcategory");
+  });
+
+  it("keeps parameters apart in a key, whatever they hold, and unset ones as null", () => {
+    expect(answerKey("animate", [0, 25, "a,b"])).not.toBe(answerKey("animate", [0, 25, "a", "b"]));
+    expect(answerKey("animate", [0, 25, "a:b"])).not.toBe(answerKey("animate:0", [25, "a:b"]));
+    expect(answerKey("translate", ["gifs", undefined])).toBe('translate:["gifs",null]');
+  });
+
+  it("folds the spellings of a phrase Giphy answers alike into one key", () => {
+    expect(phraseKey("  Happy \t Otter ")).toBe("happy otter");
+    expect(phraseKey("happy otter")).toBe(phraseKey("HAPPY  OTTER"));
+    expect(phraseKey("happy otter")).not.toBe(phraseKey("happyotter"));
   });
 });
