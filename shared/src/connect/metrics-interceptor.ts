@@ -4,7 +4,7 @@
 // calls are measured until their response stream is drained.
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { Counter, Histogram, METRIC, type Registry } from "../metrics/index.ts";
-import { endWhenDrained } from "./rpc-span.ts";
+import { finishAfter } from "./rpc-span.ts";
 
 /** Options for {@link createRpcMetricsInterceptor}. */
 export interface RpcMetricsOptions {
@@ -48,14 +48,6 @@ export function createRpcMetricsInterceptor(options: RpcMetricsOptions): Interce
       stop();
       requests.inc({ ...labels, code: codeLabel(error) });
     };
-    try {
-      const res = await next(req);
-      if (res.stream) return endWhenDrained(res, record);
-      record();
-      return res;
-    } catch (error) {
-      record(error);
-      throw error;
-    }
+    return finishAfter(() => next(req), record);
   };
 }

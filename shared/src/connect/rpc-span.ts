@@ -2,7 +2,7 @@
 // of the RPC semantic conventions, the status mapping, and ending a span only
 // once a streaming response has been drained (not when the call returns).
 import { SpanStatusCode, type Attributes, type Span } from "@opentelemetry/api";
-import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
+import { Code, ConnectError, type StreamResponse, type UnaryResponse } from "@connectrpc/connect";
 
 /** `rpc.system` values of the conventions: gRPC, or the Connect protocol. */
 export type RpcSystem = "grpc" | "connect_rpc";
@@ -95,4 +95,23 @@ export function endWhenDrained<R extends StreamResponse>(
   finish: (error?: unknown) => void,
 ): R {
   return { ...res, message: drain(res.message, finish) };
+}
+
+/**
+ * Runs `call`, then `finish` once the call has ended: when it answers (unary), once
+ * its streamed answer is drained ({@link endWhenDrained}), or with the error it threw.
+ */
+export async function finishAfter(
+  call: () => Promise<UnaryResponse | StreamResponse>,
+  finish: (error?: unknown) => void,
+): Promise<UnaryResponse | StreamResponse> {
+  try {
+    const res = await call();
+    if (res.stream) return endWhenDrained(res, finish);
+    finish();
+    return res;
+  } catch (error) {
+    finish(error);
+    throw error;
+  }
 }

@@ -16,7 +16,7 @@ import {
 import { suppressTracing } from "@opentelemetry/core";
 import type { Interceptor } from "@connectrpc/connect";
 import {
-  endWhenDrained,
+  finishAfter,
   finishRpcSpan,
   rpcAttributes,
   rpcSpanName,
@@ -76,15 +76,7 @@ export function createClientTracingInterceptor(options: ClientTracingOptions): I
     const finish = (error?: unknown) => {
       finishRpcSpan(span, options.system, "client", error);
     };
-    try {
-      const res = await context.with(ctx, () => next(req));
-      if (res.stream) return endWhenDrained(res, finish);
-      finish();
-      return res;
-    } catch (error) {
-      finish(error);
-      throw error;
-    }
+    return finishAfter(() => context.with(ctx, () => next(req)), finish);
   };
 }
 
@@ -115,14 +107,6 @@ export function createServerTracingInterceptor(options: ServerTracingOptions = {
     const finish = (error?: unknown) => {
       finishRpcSpan(span, system, "server", error);
     };
-    try {
-      const res = await context.with(trace.setSpan(parent, span), () => next(req));
-      if (res.stream) return endWhenDrained(res, finish);
-      finish();
-      return res;
-    } catch (error) {
-      finish(error);
-      throw error;
-    }
+    return finishAfter(() => context.with(trace.setSpan(parent, span), () => next(req)), finish);
   };
 }
