@@ -12,12 +12,12 @@ import {
   DeleteObjectsCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
-  S3Client,
 } from "@aws-sdk/client-s3";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { createKafka } from "../kafka/index.ts";
 import { createLogger } from "../logging/index.ts";
+import { createS3Client } from "../s3/index.ts";
 import { tcpOpen } from "./ports.ts";
 
 export type LeftoverKind =
@@ -144,14 +144,7 @@ function kafkaProbe(brokers: readonly string[]): Probe {
 }
 
 function s3Probe(options: SharedServers["s3"]): Probe {
-  const client = () =>
-    new S3Client({
-      endpoint: options.endpoint,
-      region: options.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      maxAttempts: 2,
-    });
+  const client = () => createS3Client({ ...options, forcePathStyle: true, maxAttempts: 2 });
   return {
     server: "S3",
     address: options.endpoint,

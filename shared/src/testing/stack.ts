@@ -21,6 +21,7 @@ import { createS3Client, ensureBucket } from "../s3/index.ts";
 import { cleanupScope } from "./cleanup.ts";
 import { infra } from "./infra.ts";
 import { deleteKafkaNames } from "./kafka-cleanup.ts";
+import type { SharedServers } from "./leak-check.ts";
 import { freePort } from "./ports.ts";
 import { startPrivateRedis } from "./redis.ts";
 import {
@@ -36,20 +37,15 @@ export type StackService = "storage" | "file-worker" | "gateway";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Where the servers are; default the shared ones (scripts/infra/env.sh). */
-export interface StackInfra {
-  /** A database URL allowed to CREATE DATABASE; the run's database goes on that server. */
-  readonly databaseUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly s3: {
-    readonly endpoint: string;
-    readonly region: string;
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
+/**
+ * Where the servers are; default the shared ones (scripts/infra/env.sh). The database
+ * URL must be allowed to CREATE DATABASE: the run's database goes on that server.
+ */
+export interface StackInfra extends Omit<SharedServers, "s3"> {
+  readonly s3: SharedServers["s3"] & {
     /** The bucket of `names: "contract"` and `bucket: "shared"`. */
     readonly bucket: string;
   };
-  readonly redisUrl: string;
 }
 
 /** A Giphy the caller runs itself (e.g. an in-process fixture it steers). */

@@ -2,9 +2,10 @@
 // a stopped redis-server or versitygw refuses connections, and restart serves
 // again on the same port (S3 keeps its objects). Kafka's helper is exercised by
 // services/storage/test/kafka-outage.int.test.ts (a JVM start costs ~5-10 s).
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { createS3Client } from "../s3/index.ts";
 import { infra } from "./infra.ts";
 import { startPrivateRedis, startPrivateS3, startTcpProxy, tcpOpen } from "./index.ts";
 
@@ -59,13 +60,7 @@ describe("startPrivateRedis", () => {
 describe("startPrivateS3", () => {
   it("serves its buckets, refuses while stopped, and keeps objects across a restart", async () => {
     const s3 = await startPrivateS3({ buckets: ["gifmesh"] });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      maxAttempts: 1,
-    });
+    const client = createS3Client({ ...s3, maxAttempts: 1 });
     try {
       await client.send(new PutObjectCommand({ Bucket: "gifmesh", Key: "a.txt", Body: "hello" }));
       await s3.stop();
