@@ -20,14 +20,19 @@ const archived = {
   durationMs: 300,
 };
 
+/** What the results here answer, unless a test says otherwise: request r-1 of gif1 (see setup). */
+const ANSWERING = {
+  requestEventId: "r-1",
+  gifId: "gif1",
+  rendition: "original",
+  occurredAt: OCCURRED,
+};
+
 function completed(overrides: Partial<ArchiveResult> = {}): ArchiveResult {
   return {
     kind: "completed",
     eventId: "e-completed",
-    requestEventId: "r-1",
-    gifId: "gif1",
-    rendition: "original",
-    occurredAt: OCCURRED,
+    ...ANSWERING,
     archived,
     ...overrides,
   } as ArchiveResult;
@@ -37,10 +42,7 @@ function failed(overrides: Partial<ArchiveResult> = {}): ArchiveResult {
   return {
     kind: "failed",
     eventId: "e-failed",
-    requestEventId: "r-1",
-    gifId: "gif1",
-    rendition: "original",
-    occurredAt: OCCURRED,
+    ...ANSWERING,
     code: "ARCHIVE.TOO_LARGE",
     reason: "too big",
     attempts: 3,

@@ -111,27 +111,22 @@ describe("servePage", () => {
       expect(s.store.saves).toEqual([]);
     });
 
-  it("fails with Giphy's error when Giphy is down and nothing is stored", async () => {
-    const s = setup();
-    const outage = new StorageError("GIPHY.UNAVAILABLE", "giphy down");
+  it.each([
+    [
+      "fails with Giphy's error when Giphy is down and nothing is stored",
+      undefined,
+      "GIPHY.UNAVAILABLE",
+    ],
+    ["does not cover Giphy refusing the request itself with stale data", 86_400, "GIPHY.REJECTED"],
+  ] as const)("%s", async (_title, storedAgeSeconds, code) => {
+    const s = setup(storedAgeSeconds);
+    const error = new StorageError(code, "giphy said no");
     await expect(
       servePage(
         s,
-        s.input(() => Promise.reject(outage)),
+        s.input(() => Promise.reject(error)),
       ),
-    ).rejects.toBe(outage);
-    expect(s.stale).toEqual([]);
-  });
-
-  it("does not cover Giphy refusing the request itself with stale data", async () => {
-    const s = setup(86_400);
-    const refused = new StorageError("GIPHY.REJECTED", "bad request");
-    await expect(
-      servePage(
-        s,
-        s.input(() => Promise.reject(refused)),
-      ),
-    ).rejects.toBe(refused);
+    ).rejects.toBe(error);
     expect(s.stale).toEqual([]);
   });
 

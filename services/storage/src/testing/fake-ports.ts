@@ -198,6 +198,15 @@ export function memoryArchiveResults(): MemoryArchiveResults {
         store.failNextWrite = undefined;
         throw error as Error;
       };
+      /** A result settles a GIF that exists and is not archived yet, as the real store's guard. */
+      const settle = (gifId: string, state: ArchiveState): Promise<boolean> =>
+        Promise.resolve().then(() => {
+          fail();
+          const now = gifs.get(gifId);
+          if (now === undefined || now.kind === "archived") return false;
+          gifs.set(gifId, state);
+          return true;
+        });
       const writes: ArchiveResultWrites = {
         markEventProcessed: (eventId, topic) =>
           Promise.resolve().then(() => {
@@ -208,38 +217,26 @@ export function memoryArchiveResults(): MemoryArchiveResults {
           }),
         findArchiveRequest: (eventId) => Promise.resolve(store.requests.get(eventId)),
         markArchived: (facts: ArchivedFacts) =>
-          Promise.resolve().then(() => {
-            fail();
-            const now = gifs.get(facts.gifId);
-            if (now === undefined || now.kind === "archived") return false;
-            gifs.set(facts.gifId, {
-              kind: "archived",
-              objectKey: facts.objectKey,
-              sha256: facts.sha256,
-              sizeBytes: facts.sizeBytes,
-              contentType: facts.contentType,
-              rendition: facts.rendition,
-              width: facts.width,
-              height: facts.height,
-              frameCount: facts.frameCount,
-              durationMs: facts.durationMs,
-              archivedAt: facts.at,
-            });
-            return true;
+          settle(facts.gifId, {
+            kind: "archived",
+            objectKey: facts.objectKey,
+            sha256: facts.sha256,
+            sizeBytes: facts.sizeBytes,
+            contentType: facts.contentType,
+            rendition: facts.rendition,
+            width: facts.width,
+            height: facts.height,
+            frameCount: facts.frameCount,
+            durationMs: facts.durationMs,
+            archivedAt: facts.at,
           }),
         markFailed: (failure: ArchiveFailure) =>
-          Promise.resolve().then(() => {
-            fail();
-            const now = gifs.get(failure.gifId);
-            if (now === undefined || now.kind === "archived") return false;
-            gifs.set(failure.gifId, {
-              kind: "failed",
-              code: failure.code,
-              reason: failure.reason,
-              attempts: failure.attempts,
-              failedAt: failure.at,
-            });
-            return true;
+          settle(failure.gifId, {
+            kind: "failed",
+            code: failure.code,
+            reason: failure.reason,
+            attempts: failure.attempts,
+            failedAt: failure.at,
           }),
       };
       const result = await work(writes);
