@@ -4,11 +4,7 @@
 # restarts it when one of the files it loaded changes. Each service's `npm run dev`
 # calls this, and `make dev` runs those through turbo.
 #   usage: scripts/stack/run.sh [--watch] giphy-fixture|storage|file-worker|gateway
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-. scripts/node-env.sh
-. scripts/infra/env.sh
-. scripts/stack/services.sh
+. "$(dirname "$0")/prelude.sh"
 
 GIFMESH_WATCH=0
 if [ "${1:-}" = --watch ]; then GIFMESH_WATCH=1; shift; fi

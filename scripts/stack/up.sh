@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # Starts the gifmesh services in the background (logs and pid files under .data/),
 # then waits until every one reports ready. Already running services are left alone.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-. scripts/node-env.sh
-. scripts/infra/env.sh
-# The services' shared settings (stack/env.sh: ports, the fixture as Giphy) come with services.sh.
-. scripts/stack/services.sh
+. "$(dirname "$0")/prelude.sh"
 
 logs="$GIFMESH_DATA/logs"
 

@@ -1,0 +1,10 @@
+# shellcheck shell=bash
+# The start of every script that runs the services (up.sh, dev.sh, run.sh): strict
+# mode, the repository root as the working directory, Node 24 (node-env.sh), the
+# infrastructure's addresses (infra/env.sh), and the services' commands, settings and
+# pid files (services.sh). Source it: `. "$(dirname "$0")/prelude.sh"`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+. scripts/node-env.sh
+. scripts/infra/env.sh
+. scripts/stack/services.sh
