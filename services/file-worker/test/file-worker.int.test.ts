@@ -4,50 +4,20 @@
 // child process exactly as deployed.
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import { freePort } from "@gifmesh/shared/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  listKeys,
-  dropBucket,
-  requestArchive,
-  s3Client,
-  startRun,
-  startWorker,
-  waitFor,
-  workerEnv,
-  type Run,
-  type WorkerProcess,
-  must,
-} from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { allAnswered, mediaUrl, must, requestArchive, useWorkerStack, waitFor } from "./harness.ts";
+import { listKeys, s3Client } from "./s3-bucket.ts";
 
-let fixture: FixtureServer;
-let run: Run;
-let worker: WorkerProcess;
+const stack = useWorkerStack("main");
 const s3 = s3Client();
 
-const gifUrl = (id: string, file = "giphy.gif", query = "") =>
-  `${fixture.url}/media/${id}/${file}${query}`;
+const gifUrl = (id: string, file?: string) => mediaUrl(stack.fixture, id, file);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-  run = await startRun("main");
-  worker = startWorker(
-    workerEnv(run, { DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}` }),
-  );
-});
-
-afterAll(async () => {
-  const code = await worker.stop();
-  await run.close();
-  await fixture.close();
-  await dropBucket(s3, run.bucket);
-  expect(code, worker.output()).toBe(0); // graceful SIGTERM shutdown
-});
 
 describe("file worker", () => {
   it("archives a GIF: object bytes and SHA-256 equal the source, plus an archive.completed event", async () => {
+    const { fixture, run } = stack;
     const spec = must(fixture.catalogue.all[0], "fixture gif 0");
     const source = Buffer.from(await (await fetch(gifUrl(spec.id))).arrayBuffer());
     const eventId = await requestArchive(run, spec.id, gifUrl(spec.id));
@@ -83,6 +53,7 @@ describe("file worker", () => {
   });
 
   it("delivering the same request three times stores one object and raises no error", async () => {
+    const { fixture, run } = stack;
     const spec = must(fixture.catalogue.all[1], "fixture gif 1");
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await requestArchive(run, spec.id, gifUrl(spec.id)));
@@ -99,25 +70,22 @@ describe("file worker", () => {
   });
 
   it("fails bad sources with the right reason and dead-letters each message", async () => {
+    const { fixture, run } = stack;
     const id = must(fixture.catalogue.all[2], "fixture gif 2").id;
     const otherPort = await freePort();
     const cases: [string, string, string][] = [
       ["missing", gifUrl("no-such-gif"), "ARCHIVE.NOT_FOUND"],
       ["html", gifUrl(id, "not-a-gif.gif"), "ARCHIVE.NOT_A_GIF"],
       // Undeclared length, but its body is "GIF89a" then zeros: the parser fails fast, before the limit.
-      ["huge-garbage", gifUrl(id, "huge.gif", "?bytes=3145728"), "ARCHIVE.MALFORMED"],
-      ["huge-declared", gifUrl(id, "huge.gif", "?bytes=3145728&declare=1"), "ARCHIVE.TOO_LARGE"],
+      ["huge-garbage", gifUrl(id, "huge.gif?bytes=3145728"), "ARCHIVE.MALFORMED"],
+      ["huge-declared", gifUrl(id, "huge.gif?bytes=3145728&declare=1"), "ARCHIVE.TOO_LARGE"],
       ["truncated", gifUrl(id, "truncated.gif"), "ARCHIVE.MALFORMED"],
       ["loopback", `http://127.0.0.1:${otherPort}/media/x/giphy.gif`, "ARCHIVE.PRIVATE_ADDRESS"],
       ["metadata", "http://169.254.169.254/latest/meta-data/", "ARCHIVE.PRIVATE_ADDRESS"],
       ["redirect-metadata", gifUrl(id, "redirect.gif"), "ARCHIVE.PRIVATE_ADDRESS"],
       [
         "redirect-loopback",
-        gifUrl(
-          id,
-          "redirect.gif",
-          `?to=${encodeURIComponent(`http://127.0.0.1:${otherPort}/x.gif`)}`,
-        ),
+        gifUrl(id, `redirect.gif?to=${encodeURIComponent(`http://127.0.0.1:${otherPort}/x.gif`)}`),
         "ARCHIVE.PRIVATE_ADDRESS",
       ],
       ["disallowed", "https://example.com/cat.gif", "ARCHIVE.HOST_NOT_ALLOWED"],
@@ -126,14 +94,7 @@ describe("file worker", () => {
     for (const [name, url, code] of cases)
       sent.set(await requestArchive(run, `bad-${name}`, url), [name, code]);
 
-    await waitFor(
-      "all failures",
-      () =>
-        [...sent.keys()].every((eventId) =>
-          run.results.failed.some((e) => e.requestEventId === eventId),
-        ),
-      45_000,
-    );
+    await waitFor("all failures", () => allAnswered(run.results.failed, sent.keys()), 45_000);
     for (const [eventId, [name, code]] of sent) {
       const failed = run.results.failed.find((e) => e.requestEventId === eventId);
       expect({ name, code: failed?.code }).toEqual({ name, code });
@@ -154,6 +115,7 @@ describe("file worker", () => {
   });
 
   it("dead-letters a garbage message and keeps processing the partition after it", async () => {
+    const { fixture, run } = stack;
     const spec = must(fixture.catalogue.all[3], "fixture gif 3");
     // Same key as the valid request after it, so both land on the same partition.
     const garbage = Buffer.from([0x00, 0xff, 0x13, 0x37, ...Buffer.from("not protobuf at all")]);

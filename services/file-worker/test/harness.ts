@@ -4,20 +4,15 @@
 // the output topics, and a private versitygw for outage tests. Real Kafka, real S3.
 // A run's topics, consumer groups and bucket, and every worker, are removed by
 // `close()` / `stop()` or, at the latest, at the end of the test file.
+// useWorkerStack / useFixture wire all of it into a test file's hooks; the S3 side
+// is s3-bucket.ts, the request bytes archive-request.ts.
 import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
-import {
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { fromBinary } from "@bufbuild/protobuf";
+import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import {
   ArchiveCompletedSchema,
   ArchiveFailedSchema,
-  ArchiveRequestedSchema,
   archiveTopicSpecs,
   type ArchiveCompleted,
   type ArchiveFailed,
@@ -34,31 +29,22 @@ import {
 import { createLogger } from "@gifmesh/shared/logging";
 import {
   cleanupScope,
+  deferCleanup,
   deleteKafkaNames,
-  REPO_ROOT,
+  startPrivateS3,
   startService,
   testId,
+  type PrivateS3,
 } from "@gifmesh/shared/testing";
+import { afterAll, beforeAll, expect } from "vitest";
+import { archiveRequest } from "./archive-request.ts";
+import { dropBucket, s3Client, S3_ENDPOINT, S3_KEY, S3_SECRET } from "./s3-bucket.ts";
 
 /** The polling wait of every test (one name for it). */
 export { waitFor } from "@gifmesh/shared/testing";
+export { archiveRequest, type ArchiveRequestFields } from "./archive-request.ts";
 
-export const ROOT = REPO_ROOT;
-const env = process.env;
-export const KAFKA_BROKERS = env.KAFKA_BROKERS ?? "127.0.0.1:9092";
-export const S3_ENDPOINT = env.S3_ENDPOINT ?? "http://127.0.0.1:9000";
-export const S3_KEY = env.S3_ACCESS_KEY_ID ?? "gifmesh";
-export const S3_SECRET = env.S3_SECRET_ACCESS_KEY ?? "gifmesh-secret";
-
-export function s3Client(endpoint = S3_ENDPOINT): S3Client {
-  return new S3Client({
-    endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    maxAttempts: 1,
-  });
-}
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092";
 
 export interface Run {
   readonly id: string;
@@ -144,31 +130,31 @@ export async function startRun(name: string): Promise<Run> {
   return { id, topics, bucket, kafka, producer, results, close: () => cleanup.run() };
 }
 
-const workerGroup = (runId: string) => `fwtest-worker-${runId}`;
+/** The consumer group of a run's workers (whose committed offsets a test may read). */
+export const workerGroup = (runId: string) => `fwtest-worker-${runId}`;
 
 /** Publishes one ArchiveRequested (key = gif id) and returns its event id. */
 export async function requestArchive(run: Run, gifId: string, sourceUrl: string): Promise<string> {
   const eventId = randomUUID();
-  const event = create(ArchiveRequestedSchema, {
-    eventId,
-    occurredAt: timestampNow(),
-    schemaVersion: 1,
-    gifId,
-    rendition: "original",
-    sourceUrl,
-    expectedContentType: "image/gif",
-  });
   await run.producer.send({
     topic: run.topics.requested,
     messages: [
       {
         key: gifId,
-        value: Buffer.from(toBinary(ArchiveRequestedSchema, event)),
+        value: archiveRequest({ eventId, gifId, sourceUrl }),
         headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
       },
     ],
   });
   return eventId;
+}
+
+/** True once every one of `eventIds` has an event answering it among `events`. */
+export function allAnswered(
+  events: readonly { readonly requestEventId: string }[],
+  eventIds: Iterable<string>,
+): boolean {
+  return [...eventIds].every((id) => events.some((e) => e.requestEventId === id));
 }
 
 /** A worker child process running `node src/main.ts`. */
@@ -180,7 +166,12 @@ export interface WorkerProcess {
   kill9(): Promise<void>;
 }
 
-export function workerEnv(run: Run, extra: Record<string, string>): Record<string, string> {
+/** The worker's environment for `run`, downloading from `fixture` (opted in by host:port). */
+export function workerEnv(
+  run: Run,
+  fixture: FixtureServer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     KAFKA_BROKERS,
     KAFKA_GROUP_ID: workerGroup(run.id),
@@ -207,6 +198,7 @@ export function workerEnv(run: Run, extra: Record<string, string>): Record<strin
     SHUTDOWN_TIMEOUT_MS: "8000",
     // A SIGKILLed member holds its partitions until the session times out; keep that short here.
     KAFKA_SESSION_TIMEOUT_MS: "6000",
+    DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}`,
     ...extra,
   };
 }
@@ -244,33 +236,96 @@ export function startWorker(env: Record<string, string>): WorkerProcess {
   };
 }
 
-/** Every object key in `bucket`. */
-export async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
+/** A run and its worker on a private versitygw, which an outage test stops and starts. */
+export interface PrivateS3Run {
+  readonly s3: PrivateS3;
+  readonly run: Run;
+  readonly worker: WorkerProcess;
+  /** Stops the worker (SIGTERM), then removes the run and the private S3 with its data. */
+  close(): Promise<void>;
 }
 
-/** Removes a test bucket and its objects (best effort). */
-export async function dropBucket(s3: S3Client, bucket: string): Promise<void> {
-  try {
-    for (const key of await listKeys(s3, bucket))
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } catch {
-    // The bucket may not exist or S3 may be the stopped private one; nothing to clean.
-  }
+/** Starts a private S3, a run and a worker on that S3 (workerEnv plus `extra`). */
+export async function startOnPrivateS3(
+  name: string,
+  fixture: FixtureServer,
+  extra: Record<string, string> = {},
+): Promise<PrivateS3Run> {
+  const s3 = await startPrivateS3();
+  const run = await startRun(name);
+  const worker = startWorker(workerEnv(run, fixture, { S3_ENDPOINT: s3.endpoint, ...extra }));
+  return {
+    s3,
+    run,
+    worker,
+    async close() {
+      await worker.stop();
+      await run.close();
+      await s3.close();
+    },
+  };
 }
 
 /** The value, or a test failure naming what was missing (instead of a non-null assertion). */
 export function must<T>(value: T | null | undefined, what: string): T {
   if (value === undefined || value === null) throw new Error(`missing: ${what}`);
   return value;
+}
+
+/** The fixture's URL of `file` of GIF `id` (its media routes: giphy.gif, huge.gif, ...). */
+export function mediaUrl(fixture: FixtureServer, id: string, file = "giphy.gif"): string {
+  return `${fixture.url}/media/${id}/${file}`;
+}
+
+/** The Giphy fixture of a test file: started before its tests, closed at its end. */
+export function useFixture(): { readonly fixture: FixtureServer } {
+  let fixture: FixtureServer | undefined;
+  beforeAll(async () => {
+    const started = await createFixtureServer({ port: 0 });
+    deferCleanup("giphy fixture", () => started.close());
+    fixture = started;
+  });
+  return {
+    get fixture() {
+      return must(fixture, "the fixture (read it in a test or hook)");
+    },
+  };
+}
+
+/** What useWorkerStack starts for a test file; read it in a test or a hook. */
+export interface WorkerStack {
+  readonly fixture: FixtureServer;
+  readonly run: Run;
+  readonly worker: WorkerProcess;
+}
+
+/**
+ * A test file's fixture, run and worker (env: workerEnv plus `extra`), started before
+ * its tests. After them the worker gets SIGTERM and must exit 0 (a graceful shutdown),
+ * then the run and the fixture are removed.
+ */
+export function useWorkerStack(name: string, extra: Record<string, string> = {}): WorkerStack {
+  const served = useFixture();
+  let run: Run | undefined;
+  let worker: WorkerProcess | undefined;
+  beforeAll(async () => {
+    run = await startRun(name);
+    worker = startWorker(workerEnv(run, served.fixture, extra));
+  });
+  afterAll(async () => {
+    const code = await worker?.stop();
+    await run?.close();
+    if (worker) expect(code, worker.output()).toBe(0);
+  });
+  return {
+    get fixture() {
+      return served.fixture;
+    },
+    get run() {
+      return must(run, "the run (read it in a test or hook)");
+    },
+    get worker() {
+      return must(worker, "the worker (read it in a test or hook)");
+    },
+  };
 }

@@ -1,59 +1,33 @@
 // Outages and crashes: a private versitygw stopped mid-test, and a worker killed
 // with SIGKILL mid-batch. Both must only delay archiving, never lose or duplicate.
+// Workers, runs and private servers go at the end of the file (the cleanup registry),
+// newest first and workers gracefully: a SIGKILLed one would leave its spool behind.
 import { setTimeout as sleep } from "node:timers/promises";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
-import { startPrivateS3 } from "@gifmesh/shared/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  dropBucket,
-  listKeys,
+  allAnswered,
+  mediaUrl,
+  must,
   requestArchive,
-  s3Client,
+  startOnPrivateS3,
   startRun,
   startWorker,
+  useFixture,
   waitFor,
   workerEnv,
-  type Run,
-  type WorkerProcess,
-  must,
 } from "./harness.ts";
+import { listKeys, s3Client } from "./s3-bucket.ts";
 
-let fixture: FixtureServer;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-});
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  await fixture.close();
-});
-
-const gifUrl = (id: string) => `${fixture.url}/media/${id}/giphy.gif`;
-
-function track(run: Run, worker: () => WorkerProcess | undefined, bucketEndpoint?: string) {
-  cleanups.push(
-    () => dropBucket(s3Client(bucketEndpoint), run.bucket),
-    () => run.close(),
-    // Gracefully: a SIGKILLed worker would leave its spool directory behind.
-    async () => worker()?.stop(),
-  );
-}
+const served = useFixture();
+const gifUrl = (id: string) => mediaUrl(served.fixture, id);
 
 describe("file worker resilience", () => {
   it("S3 stopped for a while only delays archiving; everything completes after it returns", async () => {
-    const s3 = await startPrivateS3();
-    cleanups.push(() => s3.close());
-    const run = await startRun("s3-outage");
-    const worker = startWorker(
-      workerEnv(run, {
-        S3_ENDPOINT: s3.endpoint,
-        DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}`,
-        RETRY_MAX_DELAY_MS: "500",
-        S3_TIMEOUT_MS: "2000",
-      }),
-    );
-    track(run, () => worker, s3.endpoint);
+    const { fixture } = served;
+    const { s3, run, worker } = await startOnPrivateS3("s3-outage", fixture, {
+      RETRY_MAX_DELAY_MS: "500",
+      S3_TIMEOUT_MS: "2000",
+    });
 
     // Prove the worker is up (bucket created, consumer running) before the outage.
     const warmId = await requestArchive(
@@ -80,7 +54,7 @@ describe("file worker resilience", () => {
     await s3.start();
     await waitFor(
       "completions after S3 returns",
-      () => ids.every((id) => run.results.completed.some((e) => e.requestEventId === id)),
+      () => allAnswered(run.results.completed, ids),
       60_000,
     );
     expect(run.results.failed).toEqual([]);
@@ -96,13 +70,10 @@ describe("file worker resilience", () => {
   });
 
   it("a worker killed with SIGKILL mid-batch and restarted archives every GIF, with no duplicates", async () => {
+    const { fixture } = served;
     const run = await startRun("sigkill");
-    const env = workerEnv(run, {
-      DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}`,
-      WORKER_CONCURRENCY: "2",
-    });
+    const env = workerEnv(run, fixture, { WORKER_CONCURRENCY: "2" });
     let worker = startWorker(env);
-    track(run, () => worker);
 
     const specs = fixture.catalogue.all.slice(20, 44);
     const requests = new Map<string, string>(); // request event id -> gif id
@@ -118,10 +89,7 @@ describe("file worker resilience", () => {
     worker = startWorker(env);
     await waitFor(
       "every request completed",
-      () =>
-        [...requests.keys()].every((id) =>
-          run.results.completed.some((e) => e.requestEventId === id),
-        ),
+      () => allAnswered(run.results.completed, requests.keys()),
       90_000,
     );
     await worker.stop();

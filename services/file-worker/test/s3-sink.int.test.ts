@@ -9,7 +9,7 @@ import { createTempDir, testId } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoreObjectInput } from "../src/application/ports.ts";
 import { createS3Sink } from "../src/infrastructure/s3-sink.ts";
-import { dropBucket, listKeys, s3Client } from "./harness.ts";
+import { dropBucket, listKeys, s3Client } from "./s3-bucket.ts";
 
 const s3 = s3Client();
 const bucket = `fw-sink-${testId()}`;

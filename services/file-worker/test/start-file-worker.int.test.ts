@@ -14,12 +14,10 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
+import { fromBinary } from "@bufbuild/protobuf";
 import { loadConfig } from "@gifmesh/shared/config";
 import {
   ArchiveCompletedSchema,
-  ArchiveRequestedSchema,
   contentAddressedKey,
   type ArchiveCompleted,
 } from "@gifmesh/shared/contracts";
@@ -37,6 +35,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema, type WorkerConfig } from "../src/config.ts";
 import { startFileWorker, type FileWorker } from "../src/file-worker.ts";
+import { archiveRequest } from "./archive-request.ts";
 import { makeGif } from "./make-gif.ts";
 
 const id = testId();
@@ -148,18 +147,10 @@ describe("startFileWorker", () => {
 
   it("archives a GIF from a local server and publishes archive.completed", async () => {
     const eventId = `ev-${id}`;
-    const request = create(ArchiveRequestedSchema, {
-      eventId,
-      occurredAt: timestampNow(),
-      schemaVersion: 1,
-      gifId: "inproc",
-      rendition: "original",
-      sourceUrl: `http://127.0.0.1:${(media.address() as AddressInfo).port}/media/inproc/giphy.gif`,
-      expectedContentType: "image/gif",
-    });
+    const sourceUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/media/inproc/giphy.gif`;
     await producer.send({
       topic: topics.requested,
-      messages: [{ key: "inproc", value: Buffer.from(toBinary(ArchiveRequestedSchema, request)) }],
+      messages: [{ key: "inproc", value: archiveRequest({ eventId, gifId: "inproc", sourceUrl }) }],
     });
 
     const done = await waitFor("archive.completed", () =>

@@ -3,75 +3,28 @@
 // requests with SSRF URLs, and hostile files. Each one ends on the dead-letter topic
 // with a code (and as archive.failed when it decoded), the worker stays up, and valid
 // requests published after all of them, on every partition, are still archived.
-import { create, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
-import { ArchiveRequestedSchema } from "@gifmesh/shared/contracts";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  dropBucket,
-  must,
-  s3Client,
-  startRun,
-  startWorker,
-  waitFor,
-  workerEnv,
-  type Run,
-  type WorkerProcess,
-} from "../harness.ts";
+import { describe, expect, it } from "vitest";
+import { archiveRequest, mediaUrl, must, useWorkerStack, waitFor } from "../harness.ts";
 import { HOSTILE_URLS } from "./hostile-urls.ts";
 
 const SEED = 20_261_108;
 const CODE_HEADER = "x-gifmesh-error-code";
-let fixture: FixtureServer;
-let run: Run;
-let worker: WorkerProcess;
-const s3 = s3Client();
-
-beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-  run = await startRun("hostile");
-  worker = startWorker(
-    workerEnv(run, {
-      DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}`,
-      DOWNLOAD_TIMEOUT_MS: "10000",
-    }),
-  );
-});
-
-afterAll(async () => {
-  const code = await worker.stop();
-  await run.close();
-  await fixture.close();
-  await dropBucket(s3, run.bucket);
-  expect(code, worker.output()).toBe(0);
-});
+const stack = useWorkerStack("hostile", { DOWNLOAD_TIMEOUT_MS: "10000" });
 
 async function sendRaw(key: string, value: Buffer): Promise<void> {
+  const { run } = stack;
   await run.producer.send({ topic: run.topics.requested, messages: [{ key, value }] });
 }
 
 const validRequest = (gifId: string, sourceUrl: string) =>
-  Buffer.from(
-    toBinary(
-      ArchiveRequestedSchema,
-      create(ArchiveRequestedSchema, {
-        eventId: `e-${gifId}`,
-        occurredAt: timestampNow(),
-        schemaVersion: 1,
-        gifId,
-        rendition: "original",
-        sourceUrl,
-        expectedContentType: "image/gif",
-      }),
-    ),
-  );
+  archiveRequest({ eventId: `e-${gifId}`, gifId, sourceUrl });
 
 describe("hostile archive requests", () => {
   it("dead-letters every bad message with a code and still archives what comes after", async () => {
+    const { fixture, run, worker } = stack;
     const spec = must(fixture.catalogue.all[0], "fixture gif");
-    const media = (file: string) => `${fixture.url}/media/${spec.id}/${file}`;
+    const media = (file: string) => mediaUrl(fixture, spec.id, file);
     // A redirect chain longer than DOWNLOAD_MAX_REDIRECTS (3), all on the fixture.
     let chain = media("giphy.gif");
     for (let i = 0; i < 5; i++) chain = media(`redirect.gif?to=${encodeURIComponent(chain)}`);

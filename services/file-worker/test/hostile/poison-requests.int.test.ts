@@ -8,24 +8,18 @@
 // so), and the valid request behind them must be archived: nothing stalls the
 // partition.
 import { setTimeout as sleep } from "node:timers/promises";
-import { create, toBinary } from "@bufbuild/protobuf";
-import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
-import { ArchiveRequestedSchema } from "@gifmesh/shared/contracts";
 import { createProducer } from "@gifmesh/shared/kafka";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPrivateS3 } from "@gifmesh/shared/testing";
+import { describe, expect, it } from "vitest";
 import {
-  dropBucket,
+  archiveRequest,
+  mediaUrl,
   must,
   requestArchive,
-  s3Client,
-  startRun,
-  startWorker,
+  startOnPrivateS3,
+  useWorkerStack,
   waitFor,
-  workerEnv,
-  type Run,
-  type WorkerProcess,
+  workerGroup,
+  type ArchiveRequestFields,
 } from "../harness.ts";
 
 const CASE_HEADER = "x-test-case";
@@ -36,48 +30,21 @@ const TRUNCATED_HEADER = "x-gifmesh-truncated";
 /** librdkafka's default message.max.bytes (what our producers and the worker's allow). */
 const KAFKA_MAX_MESSAGE = 1_000_000;
 
-let fixture: FixtureServer;
-let run: Run;
-let worker: WorkerProcess;
+const stack = useWorkerStack("poison");
 
-beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-  run = await startRun("poison");
-  worker = startWorker(
-    workerEnv(run, { DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}` }),
-  );
-});
-
-afterAll(async () => {
-  const code = await worker.stop();
-  await run.close();
-  await fixture.close();
-  await dropBucket(s3Client(), run.bucket);
-  expect(code, worker.output()).toBe(0);
-});
-
-type Fields = Parameters<typeof create<typeof ArchiveRequestedSchema>>[1];
-const request = (fields: Fields) =>
-  Buffer.from(
-    toBinary(
-      ArchiveRequestedSchema,
-      create(ArchiveRequestedSchema, {
-        eventId: `e-${String(Math.random()).slice(2)}`,
-        occurredAt: timestampNow(),
-        schemaVersion: 1,
-        gifId: "poison",
-        rendition: "original",
-        sourceUrl: "http://127.0.0.1:1/x.gif",
-        expectedContentType: "image/gif",
-        ...fields,
-      }),
-    ),
-  );
+const request = (fields: ArchiveRequestFields) =>
+  archiveRequest({
+    eventId: `e-${String(Math.random()).slice(2)}`,
+    gifId: "poison",
+    sourceUrl: "http://127.0.0.1:1/x.gif",
+    ...fields,
+  });
 
 describe("poison archive requests on one partition", () => {
   it("each class is dead-lettered with its reason, and the valid request behind them is archived", async () => {
+    const { fixture, run, worker } = stack;
     const spec = must(fixture.catalogue.all[3], "fixture gif");
-    const media = `${fixture.url}/media/${spec.id}/giphy.gif`;
+    const media = mediaUrl(fixture, spec.id);
     const cases: {
       name: string;
       key: string | Buffer | null;
@@ -239,7 +206,7 @@ describe("poison archive requests on one partition", () => {
       let committed: string | undefined;
       for (const deadline = Date.now() + 15_000; committed !== end && Date.now() < deadline;) {
         const [entry] = await admin.fetchOffsets({
-          groupId: `fwtest-worker-${run.id}`,
+          groupId: workerGroup(run.id),
           topics: [run.topics.requested],
         });
         committed = entry?.partitions.find((p) => p.partition === 0)?.offset;
@@ -255,22 +222,18 @@ describe("poison archive requests on one partition", () => {
 
 describe("a transient outage", () => {
   it("S3 down: the request is retried with growing delays, not in a hot loop, and completes after", async () => {
-    const s3 = await startPrivateS3();
-    const outage = await startRun("poison-s3");
-    const w = startWorker(
-      workerEnv(outage, {
-        S3_ENDPOINT: s3.endpoint,
-        DOWNLOAD_PRIVATE_ALLOWED_HOSTS: `127.0.0.1:${fixture.port}`,
-        RETRY_INITIAL_DELAY_MS: "200",
-        RETRY_MAX_DELAY_MS: "2000",
-        S3_TIMEOUT_MS: "1000",
-        LOG_LEVEL: "warn",
-      }),
-    );
+    const { fixture } = stack;
+    const onPrivateS3 = await startOnPrivateS3("poison-s3", fixture, {
+      RETRY_INITIAL_DELAY_MS: "200",
+      RETRY_MAX_DELAY_MS: "2000",
+      S3_TIMEOUT_MS: "1000",
+      LOG_LEVEL: "warn",
+    });
+    const { s3, run: outage, worker: w } = onPrivateS3;
     try {
       const media = (i: number) => {
         const spec = must(fixture.catalogue.all[i], `fixture gif ${i}`);
-        return [spec.id, `${fixture.url}/media/${spec.id}/giphy.gif`] as const;
+        return [spec.id, mediaUrl(fixture, spec.id)] as const;
       };
       const warm = await requestArchive(outage, ...media(20));
       await waitFor(
@@ -302,10 +265,7 @@ describe("a transient outage", () => {
       );
       expect(outage.results.dlq).toEqual([]);
     } finally {
-      await w.stop();
-      await outage.close();
-      await dropBucket(s3Client(s3.endpoint), outage.bucket).catch(() => undefined);
-      await s3.close();
+      await onPrivateS3.close();
     }
   });
 });
