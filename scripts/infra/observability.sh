@@ -46,15 +46,7 @@ obs_address() {
   esac
 }
 # The recorded pid, if that process is alive and is that server (never signal a reused pid).
-obs_pid() {
-  local f pid
-  f="$(pid_file "$1")"
-  [ -s "$f" ] || return 1
-  pid="$(head -n1 "$f" 2>/dev/null)"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(obs_marker "$1")" || return 1
-  echo "$pid"
-}
+obs_pid() { pid_from_file "$(pid_file "$1")" "$(obs_marker "$1")"; }
 obs_ready() {
   case "$1" in
     zipkin) curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$ZIPKIN_PORT/health" ;;
