@@ -4,6 +4,7 @@
 # shared workspace, gen/). Same commands, settings and ports as `make up`
 # (stack/services.sh, stack/env.sh), on the infrastructure `make infra-up` started.
 # Ctrl-C stops them all. The dev-mode test (tests/dev) runs this very script.
+# shellcheck source=scripts/stack/prelude.sh
 . "$(dirname "$0")/prelude.sh"
 
 # Both modes use the same ports: refuse early (a service that cannot bind would only

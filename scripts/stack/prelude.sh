@@ -5,6 +5,9 @@
 # pid files (services.sh). Source it: `. "$(dirname "$0")/prelude.sh"`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=scripts/node-env.sh
 . scripts/node-env.sh
+# shellcheck source=scripts/infra/env.sh
 . scripts/infra/env.sh
+# shellcheck source=scripts/stack/services.sh
 . scripts/stack/services.sh

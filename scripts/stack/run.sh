@@ -4,6 +4,7 @@
 # restarts it when one of the files it loaded changes. Each service's `npm run dev`
 # calls this, and `make dev` runs those through turbo.
 #   usage: scripts/stack/run.sh [--watch] giphy-fixture|storage|file-worker|gateway
+# shellcheck source=scripts/stack/prelude.sh
 . "$(dirname "$0")/prelude.sh"
 
 GIFMESH_WATCH=0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the gifmesh services in the background (logs and pid files under .data/),
 # then waits until every one reports ready. Already running services are left alone.
+# shellcheck source=scripts/stack/prelude.sh
 . "$(dirname "$0")/prelude.sh"
 
 logs="$GIFMESH_DATA/logs"
