@@ -9,20 +9,34 @@ import type { DB } from "../db/schema.ts";
 /** The tables the retention job prunes (the metric's `table` label). */
 export type PrunedTable = "search_results" | "outbox" | "processed_events";
 
-/** Deletes up to `limit` stored result pages fetched before `cutoff`; returns how many. */
-export async function pruneSearchResults(
+/** The tables whose rows simply age out: each one's key, and the time its age counts from. */
+const AGED = {
+  search_results: { key: "result_key", at: "fetched_at" },
+  processed_events: { key: "event_id", at: "processed_at" },
+} as const;
+
+/** Deletes up to `limit` rows of `table`, oldest first, dated before `cutoff`; returns how many. */
+async function pruneAged(
   db: Kysely<DB>,
+  table: keyof typeof AGED,
   cutoff: Date,
   limit: number,
 ): Promise<number> {
+  const key = sql.ref(AGED[table].key);
+  const at = sql.ref(AGED[table].at);
   const result = await sql`
-    delete from search_results where result_key in (
-      select result_key from search_results
-      where fetched_at < ${cutoff}
-      order by fetched_at
+    delete from ${sql.table(table)} where ${key} in (
+      select ${key} from ${sql.table(table)}
+      where ${at} < ${cutoff}
+      order by ${at}
       limit ${limit}
       for update skip locked)`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Deletes up to `limit` stored result pages fetched before `cutoff`; returns how many. */
+export function pruneSearchResults(db: Kysely<DB>, cutoff: Date, limit: number): Promise<number> {
+  return pruneAged(db, "search_results", cutoff, limit);
 }
 
 /**
@@ -48,17 +62,6 @@ export async function pruneSentOutbox(
 }
 
 /** Deletes up to `limit` processed-event ids recorded before `cutoff`. */
-export async function pruneProcessedEvents(
-  db: Kysely<DB>,
-  cutoff: Date,
-  limit: number,
-): Promise<number> {
-  const result = await sql`
-    delete from processed_events where event_id in (
-      select event_id from processed_events
-      where processed_at < ${cutoff}
-      order by processed_at
-      limit ${limit}
-      for update skip locked)`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
+export function pruneProcessedEvents(db: Kysely<DB>, cutoff: Date, limit: number): Promise<number> {
+  return pruneAged(db, "processed_events", cutoff, limit);
 }
