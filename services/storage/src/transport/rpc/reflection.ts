@@ -126,30 +126,30 @@ export function createReflection(
   };
 }
 
+/**
+ * The bidirectional stream of either version: one answer per request, in order,
+ * echoing the request and its host as the protocol asks. The two versions' messages
+ * are the same shape, so one body serves both.
+ */
+function answerEach(reflection: Reflection) {
+  return async function* serverReflectionInfo<
+    R extends { readonly host: string; readonly messageRequest: ReflectionQuery },
+  >(requests: AsyncIterable<R>) {
+    for await (const req of requests) {
+      yield {
+        validHost: req.host,
+        originalRequest: req,
+        messageResponse: reflection.answer(req.messageRequest),
+      };
+    }
+  };
+}
+
 /** Registers ServerReflection v1 and v1alpha, both answering from `reflection`. */
 export function reflectionRoutes(reflection: Reflection) {
+  const serverReflectionInfo = answerEach(reflection);
   return (router: ConnectRouter): void => {
-    router.service(reflectionV1.ServerReflection, {
-      async *serverReflectionInfo(requests) {
-        for await (const req of requests) {
-          yield {
-            validHost: req.host,
-            originalRequest: req,
-            messageResponse: reflection.answer(req.messageRequest),
-          };
-        }
-      },
-    });
-    router.service(reflectionV1alpha.ServerReflection, {
-      async *serverReflectionInfo(requests) {
-        for await (const req of requests) {
-          yield {
-            validHost: req.host,
-            originalRequest: req,
-            messageResponse: reflection.answer(req.messageRequest),
-          };
-        }
-      },
-    });
+    router.service(reflectionV1.ServerReflection, { serverReflectionInfo });
+    router.service(reflectionV1alpha.ServerReflection, { serverReflectionInfo });
   };
 }
