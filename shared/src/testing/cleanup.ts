@@ -10,7 +10,7 @@ export type Dispose = () => unknown;
 
 interface Entry {
   readonly what: string;
-  readonly dispose: () => Promise<void>;
+  readonly run: () => Promise<void>;
 }
 
 const pending: Entry[] = [];
@@ -20,11 +20,11 @@ const pending: Entry[] = [];
  * Returns a function that runs it now instead (once; later calls await the same run).
  */
 export function deferCleanup(what: string, dispose: Dispose): () => Promise<void> {
-  let run: Promise<void> | undefined;
+  let running: Promise<void> | undefined;
   const entry: Entry = {
     what,
-    dispose: () =>
-      (run ??= Promise.resolve()
+    run: () =>
+      (running ??= Promise.resolve()
         .then(dispose)
         .then(() => undefined)),
   };
@@ -32,7 +32,7 @@ export function deferCleanup(what: string, dispose: Dispose): () => Promise<void
   return () => {
     const at = pending.indexOf(entry);
     if (at >= 0) pending.splice(at, 1);
-    return entry.dispose();
+    return entry.run();
   };
 }
 
@@ -45,22 +45,12 @@ export interface CleanupScope {
 }
 
 export function cleanupScope(): CleanupScope {
-  const early: { what: string; run: () => Promise<void> }[] = [];
+  const early: Entry[] = [];
   return {
     defer(what, dispose) {
       early.push({ what, run: deferCleanup(what, dispose) });
     },
-    async run() {
-      const failures: Failure[] = [];
-      for (let entry = early.pop(); entry !== undefined; entry = early.pop()) {
-        try {
-          await entry.run();
-        } catch (error) {
-          failures.push({ what: entry.what, error });
-        }
-      }
-      throwIfAny(failures);
-    },
+    run: () => runNewestFirst(early),
   };
 }
 
@@ -73,21 +63,26 @@ export function pendingCleanups(): number {
  * Runs every registered disposer, newest first, each even if an earlier one failed;
  * then throws one error naming every disposer that failed.
  */
-export async function runCleanups(): Promise<void> {
-  const failures: Failure[] = [];
-  for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
-    try {
-      await entry.dispose();
-    } catch (error) {
-      failures.push({ what: entry.what, error });
-    }
-  }
-  throwIfAny(failures);
+export function runCleanups(): Promise<void> {
+  return runNewestFirst(pending);
 }
 
 interface Failure {
   readonly what: string;
   readonly error: unknown;
+}
+
+/** Takes `entries` off the end and runs them, each even if one before failed; see runCleanups. */
+async function runNewestFirst(entries: Entry[]): Promise<void> {
+  const failures: Failure[] = [];
+  for (let entry = entries.pop(); entry !== undefined; entry = entries.pop()) {
+    try {
+      await entry.run();
+    } catch (error) {
+      failures.push({ what: entry.what, error });
+    }
+  }
+  throwIfAny(failures);
 }
 
 function throwIfAny(failures: readonly Failure[]): void {
