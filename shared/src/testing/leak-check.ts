@@ -68,16 +68,30 @@ interface Probe {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-function postgresProbe(databaseUrl: string): Probe {
-  const withClient = async <T>(use: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
-    await client.connect();
+/** `with(use)`: opens a client, runs `use` on it, and closes it even when `use` threw. */
+function scoped<C>(open: () => Promise<C>, close: (client: C) => unknown) {
+  return async <T>(use: (client: C) => Promise<T>): Promise<T> => {
+    const client = await open();
     try {
       return await use(client);
     } finally {
-      await client.end();
+      await close(client);
     }
   };
+}
+
+function postgresProbe(databaseUrl: string): Probe {
+  const withClient = scoped(
+    async () => {
+      const client = new pg.Client({
+        connectionString: databaseUrl,
+        connectionTimeoutMillis: 5_000,
+      });
+      await client.connect();
+      return client;
+    },
+    (client) => client.end(),
+  );
   return {
     server: "PostgreSQL",
     address: databaseUrl,
@@ -104,15 +118,14 @@ function kafkaProbe(brokers: readonly string[]): Probe {
     logger: createLogger({ service: "leak-check", level: "error", stream: new PassThrough() }),
     logLevel: "error",
   });
-  const withAdmin = async <T>(use: (admin: ReturnType<typeof kafka.admin>) => Promise<T>) => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return await use(admin);
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const withAdmin = scoped(
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      return admin;
+    },
+    (admin) => admin.disconnect(),
+  );
   return {
     server: "Kafka",
     address: brokers[0] ?? "127.0.0.1:9092",
@@ -144,25 +157,25 @@ function kafkaProbe(brokers: readonly string[]): Probe {
 }
 
 function s3Probe(options: SharedServers["s3"]): Probe {
-  const client = () => createS3Client({ ...options, forcePathStyle: true, maxAttempts: 2 });
+  const withS3 = scoped(
+    () => Promise.resolve(createS3Client({ ...options, forcePathStyle: true, maxAttempts: 2 })),
+    (s3) => {
+      s3.destroy();
+    },
+  );
   return {
     server: "S3",
     address: options.endpoint,
-    async find(runId) {
-      const s3 = client();
-      try {
+    find: (runId) =>
+      withS3(async (s3) => {
         const { Buckets = [] } = await s3.send(new ListBucketsCommand({}));
         return Buckets.map((b) => b.Name ?? "")
           .filter((name) => name.includes(runId))
           .sort()
           .map((name): Leftover => ({ kind: "bucket", name }));
-      } finally {
-        s3.destroy();
-      }
-    },
-    async remove(leftovers) {
-      const s3 = client();
-      try {
+      }),
+    remove: (leftovers) =>
+      withS3(async (s3) => {
         for (const { name: bucket } of leftovers) {
           // Bounded: a test bucket holds a handful of objects; 100 pages is far beyond that.
           for (let page = 0; page < 100; page++) {
@@ -175,27 +188,25 @@ function s3Probe(options: SharedServers["s3"]): Probe {
           }
           await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
         }
-      } finally {
-        s3.destroy();
-      }
-    },
+      }),
   };
 }
 
 function redisProbe(url: string): Probe {
-  const withRedis = async <T>(use: (redis: Redis) => Promise<T>): Promise<T> => {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      connectTimeout: 5_000,
-      maxRetriesPerRequest: 1,
-    });
-    await redis.connect();
-    try {
-      return await use(redis);
-    } finally {
+  const withRedis = scoped(
+    async () => {
+      const redis = new Redis(url, {
+        lazyConnect: true,
+        connectTimeout: 5_000,
+        maxRetriesPerRequest: 1,
+      });
+      await redis.connect();
+      return redis;
+    },
+    (redis) => {
       redis.disconnect();
-    }
-  };
+    },
+  );
   return {
     server: "Redis",
     address: url,
