@@ -7,8 +7,8 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import winston from "winston";
 import type { LogLevel } from "./levels.ts";
-import { redactValue } from "./redact.ts";
-import { lineBudget } from "./truncate.ts";
+import { redactFieldsInto, redactValue } from "./redact.ts";
+import { lineBudget, spend } from "./truncate.ts";
 
 /** Metadata attached to a log line. Put errors under a key: `{ err }`. */
 export type LogMeta = Readonly<Record<string, unknown>>;
@@ -41,15 +41,31 @@ export interface LoggerOptions {
 const FIXED_KEYS = new Set(["level", "message", "service", "timestamp", "trace_id", "span_id"]);
 
 /**
+ * `new Date().toISOString()`, formatted once per millisecond: a busy service writes
+ * several lines in the same millisecond (the gateway's access log, one per request).
+ */
+let isoMs = -1;
+let isoText = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+/**
  * Orders the fields, adds trace ids and redacts everything else. `service` comes
  * from the logger, never from metadata: a field that log pipelines route and
  * alert on must not be settable by whatever object a call site passes along.
+ * One pass over the metadata's keys (this runs once per request in the gateway).
  */
 const shapeLine = (service: string) =>
   winston.format((info) => {
     const budget = lineBudget();
     const line: Record<string | symbol, unknown> = {
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       level: info.level,
       service,
       message: redactValue(info.message, { budget }),
@@ -59,13 +75,18 @@ const shapeLine = (service: string) =>
       line.trace_id = spanContext.traceId;
       line.span_id = spanContext.spanId;
     }
-    const rest: [string, unknown][] = [];
-    for (const [key, value] of Object.entries(info)) {
+    // As redactValue(metadata) would, written into the line: the metadata object
+    // is one node of the budget, its fields one level deeper.
+    spend(budget, 1);
+    const names: string[] = [];
+    const values: unknown[] = [];
+    const fields = info as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
       if (key === "level" || key === "message") continue; // winston's own, written above
-      rest.push([FIXED_KEYS.has(key) ? `meta_${key}` : key, value]);
+      names.push(FIXED_KEYS.has(key) ? `meta_${key}` : key);
+      values.push(fields[key]);
     }
-    const redacted = redactValue(Object.fromEntries(rest), { budget }) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(redacted)) line[key] = value;
+    redactFieldsInto(line, names, values, { budget, depth: 1 });
     for (const symbol of Object.getOwnPropertySymbols(info)) line[symbol] = info[symbol];
     return line as winston.Logform.TransformableInfo;
   })();
@@ -79,13 +100,18 @@ const FINISHED_LINE = Symbol.for("message");
  */
 const VIEWER_UNSAFE = /[\u007f-\u009f\u2028\u2029]/g;
 
-const escapeViewerUnsafe = winston.format((info) => {
-  const text = (info as Record<symbol, unknown>)[FINISHED_LINE];
-  if (typeof text === "string")
-    (info as Record<symbol, unknown>)[FINISHED_LINE] = text.replace(
-      VIEWER_UNSAFE,
-      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+/**
+ * The shaped line as one JSON text, viewer-unsafe characters escaped. The line is
+ * redacted already (redact.ts: no cycles, bigints as strings, Errors, Dates and
+ * Buffers as plain values), so JSON.stringify writes what logform's json format
+ * (safe-stable-stringify, insertion order) wrote, without its per-line set-up.
+ */
+const finishLine = winston.format((info) => {
+  const text = JSON.stringify(info);
+  (info as Record<symbol, unknown>)[FINISHED_LINE] = text.replace(
+    VIEWER_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return info;
 });
 
@@ -97,11 +123,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return winston.createLogger({
     level: options.level ?? "info",
     levels: winston.config.npm.levels,
-    format: winston.format.combine(
-      shapeLine(options.service),
-      winston.format.json({ deterministic: false }),
-      escapeViewerUnsafe(),
-    ),
+    format: winston.format.combine(shapeLine(options.service), finishLine()),
     // winston types its transports as interfaces extending the TransportStream class.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],

@@ -194,6 +194,30 @@ function redactArray(items: readonly unknown[], options: RedactOptions): unknown
   return out;
 }
 
+/**
+ * What redactValue does to the entries of an object (`names[i]` holding `values[i]`),
+ * written straight into `target` instead of a new object: the logger's top level,
+ * which then needs no copy of the redacted metadata. `options` are those of the
+ * entries (depth 1 for a line's fields); the caller has spent the object's own node.
+ */
+export function redactFieldsInto(
+  target: Record<string, unknown>,
+  names: readonly string[],
+  values: readonly unknown[],
+  options: RedactOptions,
+): void {
+  for (let i = 0; i < names.length; i++) {
+    const key = names[i] ?? "";
+    if (options.budget && !spend(options.budget, Math.min(key.length, MAX_KEY_CHARS))) {
+      target["[truncated]"] = `${String(names.length - i)} more keys`;
+      return;
+    }
+    target[redactBounded(key, MAX_KEY_CHARS)] = SECRET_KEY.test(key)
+      ? REDACTED
+      : redactValue(values[i], options);
+  }
+}
+
 /** Built with fromEntries, so a key such as "__proto__" stays a plain field. */
 function redactEntries(
   entries: readonly (readonly [string, unknown])[],
