@@ -52,23 +52,23 @@ const fileName = (name: string) => name.replace(/[^\w.-]/g, "_");
 
 const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc"];
 
+/**
+ * `openssl req` arguments that make a new P-256 key, `<stem>.key`, and `out` for CN
+ * `cn`: a self-signed certificate (`-x509`) or a signing request (`-new`).
+ */
+function newKeyRequest(mode: "-x509" | "-new", stem: string, out: string, cn: string): string[] {
+  return ["req", mode, ...EC_KEY, "-keyout", `${stem}.key`, "-out", out, "-subj", `/CN=${cn}`];
+}
+
 /** Creates a new CA (CN `caName`) in its own temp dir. */
 export function createTestPki(caName = "gifmesh test CA"): TestPki {
   const { path: dir } = createTempDir("gifmesh-pki-");
   const ca = fileName(caName);
   openssl(
     [
-      "req",
-      "-x509",
-      ...EC_KEY,
-      "-keyout",
-      `${ca}.key`,
-      "-out",
-      `${ca}.pem`,
+      ...newKeyRequest("-x509", ca, `${ca}.pem`, caName),
       "-days",
       DAYS,
-      "-subj",
-      `/CN=${caName}`,
       "-addext",
       "basicConstraints=critical,CA:TRUE",
       "-addext",
@@ -92,20 +92,7 @@ export function createTestPki(caName = "gifmesh test CA"): TestPki {
           `subjectAltName=${san}`,
         ].join("\n") + "\n",
       );
-      openssl(
-        [
-          "req",
-          "-new",
-          ...EC_KEY,
-          "-keyout",
-          `${leaf}.key`,
-          "-out",
-          `${leaf}.csr`,
-          "-subj",
-          `/CN=${name}`,
-        ],
-        dir,
-      );
+      openssl(newKeyRequest("-new", leaf, `${leaf}.csr`, name), dir);
       openssl(
         [
           "x509",
