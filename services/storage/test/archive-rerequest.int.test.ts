@@ -6,42 +6,30 @@
 // concurrent saves re-request it once.
 import { fromBinary } from "@bufbuild/protobuf";
 import { ArchiveRequestedSchema } from "@gifmesh/shared/contracts";
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CatalogStore } from "../src/application/ports.ts";
 import type { GifMetadata } from "../src/domain/gif.ts";
 import { markFailed } from "../src/infrastructure/db/archive-repository.ts";
 import { createCatalogStore } from "../src/infrastructure/db/catalog-store.ts";
 import { findGifRow } from "../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
-import { createTestDatabase, testGif } from "./helpers.ts";
+import { createMigratedDatabase, testGif } from "./helpers.ts";
 
 const HOUR = 3_600_000;
 const TOPIC = "test.rerequest.requested";
-let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
 let now = new Date("2026-06-01T00:00:00Z");
 let store: CatalogStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 4 }) }),
-  });
-  await migrateToLatest(db);
+  ({ db } = await createMigratedDatabase({ max: 4 }));
   store = createCatalogStore({
     db,
     clock: { now: () => now },
     requestedTopic: TOPIC,
     rerequest: { backoffMs: HOUR, maxRerequests: 2 },
   });
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
 });
 
 const withOriginal = (id: string): GifMetadata =>

@@ -1,28 +1,16 @@
 // Concurrent searches whose pages share GIFs upsert them at the same time. Each
 // transaction must lock the shared rows in one order, or PostgreSQL aborts one of
 // them with "deadlock detected" and that search fails (seen under `make load`).
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import { upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
-import { createTestDatabase, testGif } from "./helpers.ts";
+import { createMigratedDatabase, testGif } from "./helpers.ts";
 
-let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 8 }) }),
-  });
-  await migrateToLatest(db);
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
+  ({ db } = await createMigratedDatabase({ max: 8 }));
 });
 
 const gif = (id: string) =>

@@ -4,40 +4,21 @@
 // deadline_exceeded. A table lock held by the test makes the query wait.
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import { StorageService } from "@gifmesh/shared/contracts";
 import { sql } from "kysely";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../src/storage.ts";
 import { bounded } from "../src/infrastructure/db/call-bounds.ts";
-import {
-  createTestDatabase,
-  createTopics,
-  startTestStorage,
-  testKafka,
-  uniqueTopics,
-} from "./helpers.ts";
+import { createTestBed, startTestStorage } from "./helpers.ts";
 
-let fixture: FixtureServer;
-let database: { url: string; drop: () => Promise<void> };
+let databaseUrl: string;
 let app: Storage;
-let abort: AbortController;
 
 beforeAll(async () => {
-  [fixture, database] = await Promise.all([createFixtureServer({ port: 0 }), createTestDatabase()]);
-  const topics = uniqueTopics();
-  await createTopics(testKafka(), topics);
-  ({ app, abort } = await startTestStorage(
-    { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl },
-    topics,
-  ));
-});
-
-afterAll(async () => {
-  abort.abort();
-  await app.close();
-  await Promise.all([fixture.close(), database.drop()]);
+  const bed = await createTestBed();
+  databaseUrl = bed.env.DATABASE_URL;
+  ({ app } = await startTestStorage(bed.env, bed.topics));
 });
 
 /** Storage's sessions still waiting on a lock. */
@@ -53,7 +34,7 @@ async function waitingStorageQueries(admin: pg.Client): Promise<number> {
 describe("deadlines reach PostgreSQL", () => {
   it("an RPC past its deadline gets deadline_exceeded and its query is stopped", async () => {
     const client = createClient(StorageService, createGrpcTransport({ baseUrl: app.rpc.url }));
-    const locker = new pg.Client({ connectionString: database.url });
+    const locker = new pg.Client({ connectionString: databaseUrl });
     await locker.connect();
     try {
       await locker.query("begin");

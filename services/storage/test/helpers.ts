@@ -1,5 +1,7 @@
-// Helpers of storage's integration tests: a private database per test file, a
-// storage instance on free ports with private topics, a collector of Kafka messages.
+// Helpers of storage's integration tests: a private database per test file (migrated,
+// with a pool, if the test reads it directly), the test bed of a storage instance
+// (Giphy fixture, database, private topics), storage itself on free ports, a
+// collector of Kafka messages.
 // Each registers the removal of what it creates (database, topics, consumer groups)
 // for the end of the test file, so a failing test leaves nothing behind either.
 import type { GifMetadata } from "../src/domain/gif.ts";
@@ -7,11 +9,16 @@ import { gifMetadata } from "../src/testing/fake-ports.ts";
 import { Writable } from "node:stream";
 import { createKafka, ensureTopics, type Kafka, type KafkaMessage } from "@gifmesh/shared/kafka";
 import { loadConfig } from "@gifmesh/shared/config";
+import { archiveTopicSpecs } from "@gifmesh/shared/contracts";
 import { createLogger, type Logger } from "@gifmesh/shared/logging";
 import { createMetrics } from "@gifmesh/shared/metrics";
 import { registerContextPropagation } from "@gifmesh/shared/tracing";
 import { deferCleanup, deferKafkaCleanup, testId } from "@gifmesh/shared/testing";
+import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
+import type { DB } from "../src/infrastructure/db/schema.ts";
 import { startStorage, type Storage, type StorageTopics } from "../src/storage.ts";
 import { storageConfigSchema } from "../src/config.ts";
 import { createStorageMetrics } from "../src/metrics.ts";
@@ -57,6 +64,31 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop };
+}
+
+/**
+ * A Kysely pool over `connectionString` (a test's own view of storage's database),
+ * destroyed at the end of the test file, before the database is dropped.
+ */
+export function testDb(
+  connectionString: string,
+  pool: Omit<pg.PoolConfig, "connectionString">,
+): Kysely<DB> {
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, ...pool }) }),
+  });
+  deferCleanup("database pool", () => db.destroy());
+  return db;
+}
+
+/** A fresh database at the latest schema, with a pool over it; both go at the end of the test file. */
+export async function createMigratedDatabase(
+  pool: Omit<pg.PoolConfig, "connectionString">,
+): Promise<{ url: string; db: Kysely<DB> }> {
+  const { url } = await createTestDatabase();
+  const db = testDb(url, pool);
+  await migrateToLatest(db);
+  return { url, db };
 }
 
 /** Fresh topic names, deleted from the shared broker at the end of the test file. */
@@ -134,13 +166,43 @@ export function testKafka(brokers: readonly string[] = BROKERS): Kafka {
   });
 }
 
-export async function createTopics(kafka: Kafka, topics: StorageTopics): Promise<void> {
+/**
+ * Storage's topics, from the contract's specs as storage itself creates them, with
+ * fewer partitions: the result topics have one, so a test can follow a group's offset
+ * on partition 0 and read events in the order they were sent; `requested` keeps
+ * three, so the relay still spreads requests over partitions.
+ */
+export async function createTopics(kafka: Kafka, names: StorageTopics): Promise<void> {
   await ensureTopics(kafka, [
-    { topic: topics.requested, numPartitions: 3 },
-    { topic: topics.completed, numPartitions: 1 },
-    { topic: topics.failed, numPartitions: 1 },
-    { topic: topics.resultsDeadLetter, numPartitions: 1 },
+    ...archiveTopicSpecs(["requested"], { names, partitions: 3 }),
+    ...archiveTopicSpecs(["completed", "failed", "resultsDeadLetter"], { names, partitions: 1 }),
   ]);
+}
+
+/** What storage runs against in most integration tests; it all goes at the end of the test file. */
+export interface TestBed {
+  readonly fixture: FixtureServer;
+  /** The client the topics were created with (the broker storage is to use). */
+  readonly kafka: Kafka;
+  readonly topics: StorageTopics;
+  /** DATABASE_URL (a fresh database) and GIPHY_BASE_URL (the fixture), for startTestStorage. */
+  readonly env: { readonly DATABASE_URL: string; readonly GIPHY_BASE_URL: string };
+}
+
+/**
+ * The Giphy fixture, a fresh database and private topics created on `kafka` (the
+ * shared broker unless a test runs its own), ready for startTestStorage.
+ */
+export async function createTestBed(kafka: Kafka = testKafka()): Promise<TestBed> {
+  const [fixture, database] = await Promise.all([
+    createFixtureServer({ port: 0 }),
+    createTestDatabase(),
+  ]);
+  deferCleanup("giphy fixture", () => fixture.close());
+  const topics = uniqueTopics();
+  await createTopics(kafka, topics);
+  const env = { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl };
+  return { fixture, kafka, topics, env };
 }
 
 /** A minimal GIF as the Giphy mapper yields it, for tests that write GIFs directly. */

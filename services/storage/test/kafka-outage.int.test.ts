@@ -3,7 +3,6 @@
 // (@gifmesh/shared/testing) that the test stops and restarts on the same data dir.
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import { ResultSource, StorageService } from "@gifmesh/shared/contracts";
 import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
 import { startPrivateKafka, waitFor, type PrivateKafka } from "@gifmesh/shared/testing";
@@ -12,33 +11,25 @@ import type { Storage } from "../src/storage.ts";
 import { countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import {
   collectTopic,
-  createTestDatabase,
-  createTopics,
+  createTestBed,
   startTestStorage,
   testKafka,
-  uniqueTopics,
+  type TestBed,
 } from "./helpers.ts";
 
 let broker: PrivateKafka;
 let kafka: Kafka;
-let fixture: FixtureServer;
-let database: { url: string; drop: () => Promise<void> };
+let topics: TestBed["topics"];
 let app: Storage;
-let abort: AbortController;
-const topics = uniqueTopics();
 
 beforeAll(async () => {
-  [broker, fixture, database] = await Promise.all([
-    startPrivateKafka(),
-    createFixtureServer({ port: 0 }),
-    createTestDatabase(),
-  ]);
+  broker = await startPrivateKafka();
   kafka = testKafka(broker.brokers);
-  await createTopics(kafka, topics);
-  ({ app, abort } = await startTestStorage(
+  const bed = await createTestBed(kafka);
+  topics = bed.topics;
+  ({ app } = await startTestStorage(
     {
-      DATABASE_URL: database.url,
-      GIPHY_BASE_URL: fixture.baseUrl,
+      ...bed.env,
       KAFKA_BROKERS: broker.brokers.join(","),
       OUTBOX_SEND_TIMEOUT_MS: "2000",
       OUTBOX_RETRY_MAX_MS: "1000",
@@ -48,9 +39,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  abort.abort();
   await app.close();
-  await Promise.all([fixture.close(), database.drop(), broker.close()]);
+  await broker.close();
 });
 
 /** How many messages the topic holds (sum of high - low watermarks). */

@@ -7,18 +7,16 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { ArchiveCompletedSchema } from "@gifmesh/shared/contracts";
 import { createProducer, headersToStrings } from "@gifmesh/shared/kafka";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findGifRow, upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import { enqueue, countUnsent } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../src/infrastructure/outbox/outbox-relay.ts";
 import { waitFor } from "@gifmesh/shared/testing";
 import {
   collectTopic,
-  createTestDatabase,
+  createMigratedDatabase,
   createTopics,
   quietLogger,
   startTestStorage,
@@ -27,25 +25,22 @@ import {
   testGif,
   uniqueTopics,
 } from "./helpers.ts";
-import { applyValue, completedEvent, failedEvent, requestArchive } from "./result-events.ts";
+import {
+  applyValue,
+  completedEvent,
+  failedEvent,
+  requestArchive,
+  resultApplied,
+} from "./result-events.ts";
 
-let database: { url: string; drop: () => Promise<void> };
+let databaseUrl: string;
 let db: Kysely<DB>;
 const kafka = testKafka();
 const topics = uniqueTopics();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 8 }) }),
-  });
-  await migrateToLatest(db);
+  ({ url: databaseUrl, db } = await createMigratedDatabase({ max: 8 }));
   await createTopics(kafka, topics);
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
 });
 
 const gif = (id: string) => testGif(id);
@@ -154,7 +149,7 @@ describe("archive results", () => {
     const fixture = await createFixtureServer({ port: 0 });
     const group = uniqueGroup("storage-test");
     const { app, abort } = await startTestStorage(
-      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl, KAFKA_RESULTS_GROUP: group },
+      { DATABASE_URL: databaseUrl, GIPHY_BASE_URL: fixture.baseUrl, KAFKA_RESULTS_GROUP: group },
       topics,
     );
     const producer = createProducer(kafka);
@@ -190,18 +185,8 @@ describe("archive results", () => {
         topic: topics.failed,
         messages: [{ key: "resultgif3", value: await failed("resultgif3") }],
       });
-      await waitFor(
-        "failed applied",
-        async () =>
-          (await findGifRow(db, "resultgif3"))?.archive_state === "failed" ? true : undefined,
-        20_000,
-      );
-      await waitFor(
-        "completed after malformed applied",
-        async () =>
-          (await findGifRow(db, "resultgif4"))?.archive_state === "archived" ? true : undefined,
-        20_000,
-      );
+      await resultApplied(db, "resultgif3", "failed");
+      await resultApplied(db, "resultgif4", "archived");
       await waitFor("DLQ", () => (dlq.messages.length >= 2 ? true : undefined), 20_000);
       const [first, second] = dlq.messages.map((m) => ({
         key: m.key?.toString(),
@@ -250,7 +235,7 @@ describe("reflection and health through buf curl", () => {
     const { app, abort } = await startTestStorage(
       // Reflection is opt-in (off by default); make up turns it on.
       {
-        DATABASE_URL: database.url,
+        DATABASE_URL: databaseUrl,
         GIPHY_BASE_URL: fixture.baseUrl,
         STORAGE_RPC_REFLECTION: "true",
       },

@@ -3,29 +3,27 @@
 // retried with a growing backoff, not in a hot loop, its offset is not committed,
 // and once PostgreSQL is back it is applied and committed.
 import { createProducer } from "@gifmesh/shared/kafka";
-import { startTcpProxy, waitFor, type TcpProxy } from "@gifmesh/shared/testing";
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deferCleanup, startTcpProxy, waitFor, type TcpProxy } from "@gifmesh/shared/testing";
+import type { Kysely } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createApplyArchiveResult } from "../src/application/apply-archive-result.ts";
 import { createArchiveResultStore } from "../src/infrastructure/db/archive-result-store.ts";
 import { findGifRow, upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createDeadLetter } from "../src/infrastructure/kafka/dead-letter.ts";
 import { startResultsConsumer } from "../src/transport/kafka/archive-results-consumer.ts";
 import {
-  createTestDatabase,
+  createMigratedDatabase,
   createTopics,
   quietLogger,
   testGif,
+  testDb,
   testKafka,
   uniqueGroup,
   uniqueTopics,
 } from "./helpers.ts";
-import { completedEvent, requestArchive } from "./result-events.ts";
+import { completedEvent, requestArchive, resultApplied } from "./result-events.ts";
 
-let database: { url: string; drop: () => Promise<void> };
 let direct: Kysely<DB>;
 let proxied: Kysely<DB>;
 let proxy: TcpProxy;
@@ -33,32 +31,16 @@ const topics = uniqueTopics();
 const admin = testKafka();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  direct = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }),
-  });
-  await migrateToLatest(direct);
+  const database = await createMigratedDatabase({ max: 2 });
+  direct = database.db;
   await createTopics(admin, topics);
   const real = new URL(database.url);
   proxy = await startTcpProxy({ targetPort: Number(real.port || 5432) });
+  // Closed after the pool through it (clean-ups run newest first), before the direct one.
+  deferCleanup("tcp proxy", () => proxy.close());
   const viaProxy = new URL(database.url);
   viaProxy.port = String(proxy.port);
-  proxied = new Kysely<DB>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({
-        connectionString: viaProxy.toString(),
-        max: 2,
-        connectionTimeoutMillis: 1_000,
-      }),
-    }),
-  });
-});
-
-afterAll(async () => {
-  await proxied.destroy();
-  await direct.destroy();
-  await proxy.close();
-  await database.drop();
+  proxied = testDb(viaProxy.toString(), { max: 2, connectionTimeoutMillis: 1_000 });
 });
 
 describe("results consumer during a PostgreSQL outage", () => {
@@ -110,12 +92,8 @@ describe("results consumer during a PostgreSQL outage", () => {
       expect((await findGifRow(direct, "backoff1"))?.archive_state).toBe("pending");
 
       await proxy.restore();
-      await waitFor(
-        "applied after PostgreSQL returned",
-        async () =>
-          (await findGifRow(direct, "backoff1"))?.archive_state === "archived" ? true : undefined,
-        20_000,
-      );
+      // Applied once PostgreSQL is back.
+      await resultApplied(direct, "backoff1", "archived");
       await waitFor(
         "offset committed",
         async () => ((await committed()) === "1" ? true : undefined),

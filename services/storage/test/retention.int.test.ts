@@ -4,19 +4,17 @@
 // request of a GIF still pending, and recent processed ids stay. Two jobs running
 // at once (two storage instances) prune each row once, without errors.
 import { randomUUID } from "node:crypto";
-import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sql, type Kysely } from "kysely";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { markArchived } from "../src/infrastructure/db/archive-repository.ts";
 import { upsertGifs } from "../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../src/infrastructure/db/migrator.ts";
 import { enqueue } from "../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../src/infrastructure/db/schema.ts";
 import { createRetentionJob } from "../src/infrastructure/retention/retention-job.ts";
 import { createFixtureServer } from "@gifmesh/giphy-fixture";
 import { waitFor } from "@gifmesh/shared/testing";
 import {
-  createTestDatabase,
+  createMigratedDatabase,
   quietLogger,
   startTestStorage,
   testGif,
@@ -24,20 +22,11 @@ import {
 } from "./helpers.ts";
 
 const DAY = 86_400_000;
-let database: { url: string; drop: () => Promise<void> };
+let databaseUrl: string;
 let db: Kysely<DB>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 6 }) }),
-  });
-  await migrateToLatest(db);
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
+  ({ url: databaseUrl, db } = await createMigratedDatabase({ max: 6 }));
 });
 
 beforeEach(async () => {
@@ -192,7 +181,7 @@ describe("retention", () => {
     await processed(5, daysAgo(40));
     const fixture = await createFixtureServer({ port: 0 });
     const { app, abort } = await startTestStorage(
-      { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl, RETENTION_INTERVAL_MS: "200" },
+      { DATABASE_URL: databaseUrl, GIPHY_BASE_URL: fixture.baseUrl, RETENTION_INTERVAL_MS: "200" },
       uniqueTopics(),
     );
     try {

@@ -10,32 +10,23 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import type { FixtureServer } from "@gifmesh/giphy-fixture";
 import {
   ArchiveRequestedSchema,
   Rating,
   ResultSource,
   StorageService,
 } from "@gifmesh/shared/contracts";
-import { headersToStrings, type Kafka } from "@gifmesh/shared/kafka";
+import { headersToStrings } from "@gifmesh/shared/kafka";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Storage } from "../src/storage.ts";
-import {
-  collectTopic,
-  createTestDatabase,
-  createTopics,
-  startTestStorage,
-  testKafka,
-  uniqueTopics,
-} from "./helpers.ts";
+import { collectTopic, createTestBed, startTestStorage, type TestBed } from "./helpers.ts";
 
 const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 let fixture: FixtureServer;
-let db: { url: string; drop: () => Promise<void> };
+let env: TestBed["env"];
+let topics: TestBed["topics"];
 let app: Storage;
-let abort: AbortController;
-let kafka: Kafka;
-const topics = uniqueTopics();
 let collector: Awaited<ReturnType<typeof collectTopic>>;
 
 async function codeOf(promise: Promise<unknown>): Promise<ConnectError> {
@@ -48,14 +39,11 @@ async function codeOf(promise: Promise<unknown>): Promise<ConnectError> {
 }
 
 beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-  db = await createTestDatabase();
-  kafka = testKafka();
-  await createTopics(kafka, topics);
-  ({ app, abort } = await startTestStorage(
+  const bed = await createTestBed();
+  ({ fixture, env, topics } = bed);
+  ({ app } = await startTestStorage(
     {
-      DATABASE_URL: db.url,
-      GIPHY_BASE_URL: fixture.baseUrl,
+      ...env,
       GIPHY_TIMEOUT_MS: "1500",
       GIPHY_RETRIES: "1",
       GIPHY_BREAKER_MIN_CALLS: "100000",
@@ -63,15 +51,12 @@ beforeAll(async () => {
     },
     topics,
   ));
-  collector = await collectTopic(kafka, topics.requested);
+  collector = await collectTopic(bed.kafka, topics.requested);
 });
 
 afterAll(async () => {
-  abort.abort();
   await app.close();
   await collector.stop();
-  await fixture.close();
-  await db.drop();
 });
 
 beforeEach(() => {
@@ -169,8 +154,7 @@ describe("giphy failures", () => {
     // TTL 0 on a second instance sharing the database: every search goes to Giphy first.
     const { app: eager, abort: stop } = await startTestStorage(
       {
-        DATABASE_URL: db.url,
-        GIPHY_BASE_URL: fixture.baseUrl,
+        ...env,
         SEARCH_TTL_SECONDS: "0",
         TRENDING_TTL_SECONDS: "0",
         GIPHY_RETRIES: "0",

@@ -8,35 +8,29 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createProducer, ensureTopics } from "@gifmesh/shared/kafka";
 import { deferKafkaCleanup, testId, waitFor } from "@gifmesh/shared/testing";
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findGifRow, upsertGifs } from "../../src/infrastructure/db/gif-repository.ts";
-import { migrateToLatest } from "../../src/infrastructure/db/migrator.ts";
 import { enqueue, outboxStats } from "../../src/infrastructure/db/outbox-repository.ts";
 import type { DB } from "../../src/infrastructure/db/schema.ts";
 import { createOutboxRelay } from "../../src/infrastructure/outbox/outbox-relay.ts";
 import { failParkedRequests } from "../../src/infrastructure/outbox/park-archive-request.ts";
-import { collectTopic, createTestDatabase, quietLogger, testGif, testKafka } from "../helpers.ts";
+import {
+  collectTopic,
+  createMigratedDatabase,
+  quietLogger,
+  testGif,
+  testKafka,
+} from "../helpers.ts";
 
 const kafka = testKafka();
 const topic = `test.storage.${testId()}.small`;
 deferKafkaCleanup({ topics: [topic] });
-let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 4 }) }),
-  });
-  await migrateToLatest(db);
+  ({ db } = await createMigratedDatabase({ max: 4 }));
   await ensureTopics(kafka, [{ topic, numPartitions: 1, config: { "max.message.bytes": "2000" } }]);
-});
-
-afterAll(async () => {
-  await db.destroy();
-  await database.drop();
 });
 
 const row = (gifId: string, payload: Buffer) => ({

@@ -14,10 +14,7 @@
 // Each must end on the dead-letter topic with its code and reason, leave its GIF
 // pending, and the valid result behind them must be applied within seconds.
 import { randomBytes, randomUUID } from "node:crypto";
-import { sql } from "kysely";
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
+import { sql, type Kysely } from "kysely";
 import { contentAddressedKey } from "@gifmesh/shared/contracts";
 import { createProducer, headersToStrings } from "@gifmesh/shared/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,48 +24,43 @@ import type { DB } from "../../src/infrastructure/db/schema.ts";
 import { waitFor } from "@gifmesh/shared/testing";
 import {
   collectTopic,
-  createTestDatabase,
-  createTopics,
+  createTestBed,
   startTestStorage,
+  testDb,
   testGif,
   testKafka,
   uniqueGroup,
-  uniqueTopics,
+  type TestBed,
 } from "../helpers.ts";
-import { completedEvent, failedEvent, requestArchive, sha256Of } from "../result-events.ts";
+import {
+  completedEvent,
+  failedEvent,
+  requestArchive,
+  resultApplied,
+  sha256Of,
+} from "../result-events.ts";
 
 const CASE_HEADER = "x-test-case";
 /** A width this test's database refuses with a CHECK constraint (SQLSTATE 23514). */
 const REFUSED_WIDTH = 4_242;
 
 const kafka = testKafka();
-const topics = uniqueTopics();
+let topics: TestBed["topics"];
 const group = uniqueGroup("storage-poison");
-let database: { url: string; drop: () => Promise<void> };
 let db: Kysely<DB>;
-let fixture: FixtureServer;
 let storage: { app: Storage; abort: AbortController };
 
 beforeAll(async () => {
-  [database, fixture] = await Promise.all([createTestDatabase(), createFixtureServer({ port: 0 })]);
-  await createTopics(kafka, topics);
-  storage = await startTestStorage(
-    { DATABASE_URL: database.url, GIPHY_BASE_URL: fixture.baseUrl, KAFKA_RESULTS_GROUP: group },
-    topics,
-  );
-  db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 2 }) }),
-  });
+  const bed = await createTestBed(kafka);
+  topics = bed.topics;
+  storage = await startTestStorage({ ...bed.env, KAFKA_RESULTS_GROUP: group }, topics);
+  db = testDb(bed.env.DATABASE_URL, { max: 2 });
   await sql`alter table gifs add constraint test_refused_width
     check (archive_width is distinct from ${sql.lit(REFUSED_WIDTH)})`.execute(db);
 });
 
 afterAll(async () => {
-  storage.abort.abort();
   await storage.app.close();
-  await db.destroy();
-  await fixture.close();
-  await database.drop();
 });
 
 interface Case {
@@ -252,14 +244,8 @@ describe("poison archive results", () => {
         ],
       });
       const started = Date.now();
-      const valid = await waitFor(
-        "the valid result behind the poison",
-        async () => {
-          const row = await findGifRow(db, "poison-valid");
-          return row?.archive_state === "archived" ? row : undefined;
-        },
-        20_000,
-      );
+      // The valid result behind the poison.
+      const valid = await resultApplied(db, "poison-valid", "archived");
       expect(Date.now() - started).toBeLessThan(15_000);
       expect(valid.archive_object_key).toBe(
         contentAddressedKey(sha256Of("poison-valid"), "image/gif"),
@@ -345,14 +331,7 @@ describe("poison archive results", () => {
           },
         ],
       });
-      const row = await waitFor(
-        "the failure applied",
-        async () => {
-          const found = await findGifRow(db, "poison-reason");
-          return found?.archive_state === "failed" ? found : undefined;
-        },
-        20_000,
-      );
+      const row = await resultApplied(db, "poison-reason", "failed");
       expect(row.archive_failure_reason?.startsWith("a\uFFFDb")).toBe(true);
       expect(row.archive_failure_reason).toHaveLength(1024);
     } finally {

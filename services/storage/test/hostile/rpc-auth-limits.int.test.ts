@@ -18,7 +18,6 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import {
   bearer,
   Health,
@@ -31,11 +30,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../src/storage.ts";
 import { UNAUTHENTICATED_CODE } from "../../src/transport/rpc/rpc-auth.ts";
 import {
-  createTestDatabase,
+  createTestBed,
   createTopics,
   startTestStorage,
   testKafka,
   uniqueTopics,
+  type TestBed,
 } from "../helpers.ts";
 import { grpcFrame, grpcStatus, grpcWebStatus, rawH2 } from "./raw-h2.ts";
 
@@ -45,11 +45,9 @@ const DECLARED = 40 * 1024 * 1024;
 const TAKEN_AT_MOST = 4 * 1024 * 1024;
 const SEARCH = `/${StorageService.typeName}/SearchGifs`;
 
-let fixture: FixtureServer;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let bed: TestBed;
 let guarded: Storage;
 let reflecting: Storage;
-const aborts: AbortController[] = [];
 
 const withToken =
   (token: string): Interceptor =>
@@ -80,30 +78,22 @@ async function failure(call: Promise<unknown>): Promise<ConnectError | undefined
 }
 
 beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
-  db = await createTestDatabase();
-  const topics = uniqueTopics();
-  await createTopics(testKafka(), topics);
+  bed = await createTestBed();
   const env = {
-    DATABASE_URL: db.url,
-    GIPHY_BASE_URL: fixture.baseUrl,
+    ...bed.env,
     GIPHY_TIMEOUT_MS: "30000",
     GIPHY_BREAKER_MIN_CALLS: "100000",
     STORAGE_RPC_TOKEN: TOKEN,
   };
-  const first = await startTestStorage(env, topics);
-  const second = await startTestStorage({ ...env, STORAGE_RPC_REFLECTION: "true" }, topics);
+  const first = await startTestStorage(env, bed.topics);
+  const second = await startTestStorage({ ...env, STORAGE_RPC_REFLECTION: "true" }, bed.topics);
   guarded = first.app;
   reflecting = second.app;
-  aborts.push(first.abort, second.abort);
 });
 
 afterAll(async () => {
-  for (const abort of aborts) abort.abort();
   await guarded.close();
   await reflecting.close();
-  await fixture.close();
-  await db.drop();
 });
 
 describe("authentication", () => {
@@ -284,11 +274,7 @@ describe("without a token", () => {
     });
     const topics = uniqueTopics();
     await createTopics(testKafka(), topics);
-    const { app, abort } = await startTestStorage(
-      { DATABASE_URL: db.url, GIPHY_BASE_URL: fixture.baseUrl },
-      topics,
-      logger,
-    );
+    const { app, abort } = await startTestStorage(bed.env, topics, logger);
     try {
       const warnings = lines.filter((l) => l.includes("storage rpc is unauthenticated"));
       expect(warnings).toHaveLength(1);

@@ -10,23 +10,17 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { createFixtureServer, type FixtureServer } from "@gifmesh/giphy-fixture";
 import {
   GIF_ID_PATTERN,
   SearchGifsRequestSchema,
   StorageService,
   type Rating,
 } from "@gifmesh/shared/contracts";
+import type { FixtureServer } from "@gifmesh/giphy-fixture";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../../src/storage.ts";
-import {
-  createTestDatabase,
-  createTopics,
-  startTestStorage,
-  testKafka,
-  uniqueTopics,
-} from "../helpers.ts";
+import { createTestBed, startTestStorage } from "../helpers.ts";
 import { grpcFrame, grpcStatus, grpcWebStatus, rawH2 } from "./raw-h2.ts";
 
 const SEED = 20_261_108;
@@ -65,30 +59,20 @@ function decodes(method: string, bytes: Uint8Array): boolean {
 }
 
 let fixture: FixtureServer;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: Storage;
-let abort: AbortController;
 let clients: Record<"grpc" | "grpcWeb" | "connect", Client<typeof StorageService>>;
 let raw: ReturnType<typeof rawH2>;
 
 beforeAll(async () => {
-  fixture = await createFixtureServer({ port: 0 });
+  const { env, topics, ...bed } = await createTestBed();
+  fixture = bed.fixture;
   // The fixture renders each GIF on first use (seconds for a cold trending page):
   // warm the first page while storage starts, so a valid request never times out.
   const warm = fetch(`${fixture.baseUrl}gifs/trending?api_key=${fixture.apiKey}&limit=50`).then(
     (r) => r.text(),
   );
-  db = await createTestDatabase();
-  const topics = uniqueTopics();
-  await createTopics(testKafka(), topics);
-  ({ app, abort } = await startTestStorage(
-    {
-      DATABASE_URL: db.url,
-      GIPHY_BASE_URL: fixture.baseUrl,
-      GIPHY_TIMEOUT_MS: "30000",
-      GIPHY_RETRIES: "0",
-      GIPHY_BREAKER_MIN_CALLS: "100000",
-    },
+  ({ app } = await startTestStorage(
+    { ...env, GIPHY_TIMEOUT_MS: "30000", GIPHY_RETRIES: "0", GIPHY_BREAKER_MIN_CALLS: "100000" },
     topics,
   ));
   await warm;
@@ -104,10 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await raw.close();
-  abort.abort();
   await app.close();
-  await fixture.close();
-  await db.drop();
 });
 
 /** Runs a call; a failure must carry a clean code (the message says which call). */
