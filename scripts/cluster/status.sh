@@ -22,6 +22,6 @@ count="$(registered_brokers)"
 echo "$count brokers"
 if [ "$count" -gt 0 ]; then
   cluster_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$CLUSTER_BOOTSTRAP" --describe --exclude-internal |
-    sed -E 's/\t+/  /g; s/ +(Elr|LastKnownElr):[^A-Za-z]*//g; s/TopicId: [^ ]+ +//'
+    sed -E 's/\t+/  /g; s/ +Elr:.*$//; s/TopicId: [^ ]+ +//'
 fi
 [ "$count" -ge "$CLUSTER_SIZE" ]

@@ -27,8 +27,11 @@ export interface ClusterDurations {
 
 export interface ClusterContext extends FaultContext {
   readonly stack: ClusterStack;
-  /** Runs `check` once the system settled after this fault, before its row is made. */
-  readonly afterSettle: (check: (settled: Truth) => void) => void;
+  /**
+   * Runs `check` once the system settled after this fault, before its row is made, with
+   * the truth then and after the previous fault settled (nothing in flight at either).
+   */
+  readonly afterSettle: (check: (settled: Truth, previous: Truth | undefined) => void) => void;
 }
 
 /** A fault whose injection needs the cluster stack; a Fault for the report. */
@@ -50,6 +53,18 @@ async function outboxRows(ctx: ClusterContext): Promise<{ rows: number; unsent: 
     "select count(*) as rows, count(*) filter (where sent_at is null) as unsent from outbox",
   );
   return { rows: Number(row?.rows ?? 0), unsent: Number(row?.unsent ?? 0) };
+}
+
+/** Archive requests the worker finished (its /metrics). */
+async function processed(adminUrl: string): Promise<number> {
+  const text = await fetch(`${adminUrl}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
+  let sum = 0;
+  for (const m of text.matchAll(/^gifmesh_archive_processed_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm))
+    sum += Number(m[1]);
+  return sum;
 }
 
 /** After a broker fault: every partition fully replicated again, or the row fails. */
@@ -161,7 +176,7 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
       allowed5xx: [],
       async inject(ctx) {
         const { stack } = ctx;
-        const before = await ctx.truth.read();
+        const before = await outboxRows(ctx);
         const burst = ctx.traffic.burst(BURST_PAGES);
         for (const link of stack.links.storageKafka) await link.cut();
         await burst;
@@ -169,16 +184,17 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
         const during = await outboxRows(ctx);
         for (const link of stack.links.storageKafka) await link.restore();
         ctx.note(
-          `during the cut: ${String(during.rows - before.outboxRows)} new outbox rows, ${String(during.unsent)} unsent at its end ` +
+          `during the cut: ${String(during.rows - before.rows)} new outbox rows, ${String(during.unsent)} unsent at its end ` +
             "(the other storage relays the rest)",
         );
         // Each new outbox row published once: a second copy would be a relay publishing
-        // twice (both storages, or storage-1 again after its rollback).
-        ctx.afterSettle((after) => {
-          const rows = after.outboxRows - before.outboxRows;
+        // twice (both storages, or storage-1 again after its rollback). Compared between
+        // two settled states, when every row is sent and nothing is in flight.
+        ctx.afterSettle((after, previous) => {
+          const rows = after.outboxRows - (previous?.outboxRows ?? 0);
           const messages =
             (after.topicMessages[ARCHIVE_TOPICS.requested] ?? 0) -
-            (before.topicMessages[ARCHIVE_TOPICS.requested] ?? 0);
+            (previous?.topicMessages[ARCHIVE_TOPICS.requested] ?? 0);
           ctx.note(
             `${String(messages)} requested messages published for ${String(rows)} new outbox rows`,
           );
@@ -193,17 +209,23 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
       allowed5xx: [],
       async inject(ctx) {
         const link = ctx.stack.links.workerS3;
-        const seen = link.accepted;
+        const worker = ctx.stack.workers[0].adminUrl;
+        const seen = { connections: link.accepted, processed: await processed(worker) };
         const burst = ctx.traffic.burst(BURST_PAGES);
-        // Cut the moment worker-1 opens a new connection to S3 (an upload starting),
-        // or after 10 s of waiting for one.
+        // Cut the moment worker-1 is archiving this burst (a new S3 connection, or its
+        // first message of it done while the others are still downloading or
+        // uploading), or after 10 s of waiting for that.
         const deadline = Date.now() + 10_000;
-        while (link.accepted === seen && Date.now() < deadline) await sleep(20);
+        let busy = false;
+        while (!busy && Date.now() < deadline) {
+          busy = link.accepted > seen.connections || (await processed(worker)) > seen.processed;
+          if (!busy) await sleep(20);
+        }
         await link.cut();
         ctx.note(
-          link.accepted > seen
-            ? `cut with worker-1 talking to S3 (${String(link.accepted - seen)} new connections)`
-            : "cut after 10 s without a new S3 connection from worker-1",
+          busy
+            ? "cut while worker-1 archived the burst"
+            : "cut after 10 s without worker-1 archiving anything of the burst",
         );
         await burst;
         await sleep(d.linkCutMs);

@@ -56,11 +56,17 @@ function config(options: LoadBalancerOptions, socket: string): string {
   );
   return [
     "global",
+    // State changes (a server DOWN or UP, and why) with a time, into the run's log.
+    "  log stderr format iso local0 warning",
     `  stats socket ${socket} mode 600 level admin`,
     "  maxconn 4096",
     "defaults",
+    "  log global",
     `  mode ${options.mode}`,
     "  timeout connect 2s",
+    // As the chart's readiness probes (timeoutSeconds 3): a health answer slowed by a
+    // busy machine is not a failed instance.
+    "  timeout check 3s",
     // Longer than the traffic generator's 15 s deadline: HAProxy never answers 504 first.
     `  timeout client ${http ? "30s" : "10m"}`,
     `  timeout server ${http ? "30s" : "10m"}`,
@@ -68,7 +74,6 @@ function config(options: LoadBalancerOptions, socket: string): string {
     "  option redispatch",
     ...(http
       ? [
-          "  option httplog",
           // A request that never reached a gateway (refused, or the connection closed
           // under it while the gateway shut down) is sent to the other one. Answers are
           // never replayed: a 503 from a gateway reaches the user and is counted.
@@ -82,8 +87,9 @@ function config(options: LoadBalancerOptions, socket: string): string {
     `  default_backend ${options.name}-servers`,
     `backend ${options.name}-servers`,
     "  balance roundrobin",
-    // Checked twice a second: a stopped instance is out within a second.
-    "  default-server inter 500ms fall 2 rise 2",
+    // Checked every second, out after 3 failures in a row (a stopped instance is out
+    // within 3 s; the rolling restart takes instances out before stopping them).
+    "  default-server inter 1s fall 3 rise 2",
     ...servers,
     "",
   ].join("\n");
