@@ -3,9 +3,7 @@
 // topics with several partitions), Redis, versitygw and PostgreSQL (initdb as the
 // postgres user), the Giphy fixture, and storage, file worker(s) and gateway as child
 // processes started the way production starts them (`node services/<x>/src/main.ts`).
-import { PassThrough } from "node:stream";
-import { createKafka, type Kafka } from "@gifmesh/shared/kafka";
-import { createLogger } from "@gifmesh/shared/logging";
+import type { Kafka } from "@gifmesh/shared/kafka";
 import {
   freePort,
   spawnService,
@@ -14,6 +12,7 @@ import {
   startPrivateRedis,
   startPrivateS3,
   startTestStack,
+  testKafka,
   type PrivateKafka,
   type PrivatePostgres,
   type PrivateRedis,
@@ -63,12 +62,7 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     const failure = started.find((r) => r.status === "rejected");
     throw failure?.reason instanceof Error ? failure.reason : new Error(String(failure?.reason));
   }
-  const kafkaClient = createKafka({
-    brokers: kafka.brokers,
-    clientId: "fault-suite",
-    logger: createLogger({ service: "fault-suite", level: "error", stream: new PassThrough() }),
-    logLevel: "error",
-  });
+  const kafkaClient = testKafka(kafka.brokers, "fault-suite");
   const ports = { fixture: await freePort(), media: await freePort() };
   const fixtureUrl = `http://127.0.0.1:${String(ports.fixture)}`;
   const mediaUrl = `http://127.0.0.1:${String(ports.media)}`;

@@ -38,6 +38,7 @@ export {
   type TestPki,
 } from "./test-pki.ts";
 export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";
+export { testKafka, withKafkaAdmin } from "./test-kafka.ts";
 export { waitFor, type Check, type WaitForOptions } from "./wait-for.ts";
 export { headlessChromium, type ChromiumLaunch } from "./chromium.ts";
 export { testRedis, type TestRedis } from "./test-redis.ts";

@@ -2,10 +2,8 @@
 // default), at the end of the test file (cleanup.ts) or earlier. Names that do not
 // exist (never created, already deleted, or on a private broker that is gone) are
 // skipped, so registering a name before it is used is safe.
-import { PassThrough } from "node:stream";
-import { createKafka } from "../kafka/index.ts";
-import { createLogger } from "../logging/index.ts";
 import { deferCleanup } from "./cleanup.ts";
+import { testKafka, withKafkaAdmin } from "./test-kafka.ts";
 
 export interface KafkaNames {
   readonly topics?: readonly string[];
@@ -19,14 +17,7 @@ export async function deleteKafkaNames(
   names: KafkaNames,
   brokers: readonly string[] = SHARED_BROKERS,
 ): Promise<void> {
-  const admin = createKafka({
-    brokers,
-    clientId: "gifmesh-test-cleanup",
-    logger: createLogger({ service: "test-cleanup", level: "error", stream: new PassThrough() }),
-    logLevel: "error",
-  }).admin();
-  await admin.connect();
-  try {
+  await withKafkaAdmin(testKafka(brokers, "gifmesh-test-cleanup"), async (admin) => {
     const wanted = new Set(names.topics ?? []);
     if (wanted.size > 0) {
       const topics = (await admin.listTopics({ timeout: 10_000 })).filter((t) => wanted.has(t));
@@ -38,9 +29,7 @@ export async function deleteKafkaNames(
       const existing = listed.map((g) => g.groupId).filter((id) => groups.has(id));
       if (existing.length > 0) await admin.deleteGroups(existing, { timeout: 30_000 });
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** deleteKafkaNames at the end of the test file; returns a function that runs it now. */

@@ -6,19 +6,18 @@
 // vitest.config.ts (tests/leak-guard.ts), which also removes what it finds.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
+import type { KafkaJS } from "@confluentinc/kafka-javascript";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { createKafka } from "../kafka/index.ts";
-import { createLogger } from "../logging/index.ts";
 import { createS3Client } from "../s3/index.ts";
 import { tcpOpen } from "./ports.ts";
+import { testKafka, withKafkaAdmin } from "./test-kafka.ts";
 
 export type LeftoverKind =
   "temp entry" | "database" | "topic" | "consumer group" | "bucket" | "redis key";
@@ -112,20 +111,8 @@ function postgresProbe(databaseUrl: string): Probe {
 }
 
 function kafkaProbe(brokers: readonly string[]): Probe {
-  const kafka = createKafka({
-    brokers,
-    clientId: "gifmesh-leak-check",
-    logger: createLogger({ service: "leak-check", level: "error", stream: new PassThrough() }),
-    logLevel: "error",
-  });
-  const withAdmin = scoped(
-    async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      return admin;
-    },
-    (admin) => admin.disconnect(),
-  );
+  const kafka = testKafka(brokers, "gifmesh-leak-check");
+  const withAdmin = <T>(use: (admin: KafkaJS.Admin) => Promise<T>) => withKafkaAdmin(kafka, use);
   return {
     server: "Kafka",
     address: brokers[0] ?? "127.0.0.1:9092",

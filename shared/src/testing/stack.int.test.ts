@@ -7,13 +7,11 @@ import { HeadBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ARCHIVE_TOPIC_PARTITIONS, ARCHIVE_TOPICS } from "../contracts/index.ts";
-import { createKafka } from "../kafka/index.ts";
-import { createLogger } from "../logging/index.ts";
 import { createS3Client } from "../s3/index.ts";
-import { PassThrough } from "node:stream";
 import { infra } from "./infra.ts";
 import { answersOk } from "./service-process.ts";
 import { startTestStack } from "./stack.ts";
+import { testKafka, withKafkaAdmin } from "./test-kafka.ts";
 import { waitFor } from "./wait-for.ts";
 
 const s3 = createS3Client({
@@ -36,22 +34,13 @@ async function databaseExists(name: string): Promise<boolean> {
 }
 
 async function topicPartitions(topics: readonly string[]): Promise<Record<string, number>> {
-  const admin = createKafka({
-    brokers: infra.KAFKA_BROKERS,
-    clientId: "stack-test",
-    logger: createLogger({ service: "stack-test", level: "error", stream: new PassThrough() }),
-    logLevel: "error",
-  }).admin();
-  await admin.connect();
-  try {
+  return withKafkaAdmin(testKafka(infra.KAFKA_BROKERS, "stack-test"), async (admin) => {
     const existing = new Set(await admin.listTopics());
     const wanted = topics.filter((t) => existing.has(t));
     if (wanted.length === 0) return {};
     const described = await admin.fetchTopicMetadata({ topics: wanted });
     return Object.fromEntries(described.map((t) => [t.name, t.partitions.length]));
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 const bucketExists = (bucket: string) =>

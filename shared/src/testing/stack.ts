@@ -12,11 +12,9 @@ import {
   DeleteObjectsCommand,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
-import { PassThrough } from "node:stream";
 import pg from "pg";
 import { ARCHIVE_TOPICS, archiveTopicSpecs, type ArchiveTopicRole } from "../contracts/index.ts";
-import { createKafka, ensureTopics } from "../kafka/index.ts";
-import { createLogger } from "../logging/index.ts";
+import { ensureTopics } from "../kafka/index.ts";
 import { createS3Client, ensureBucket } from "../s3/index.ts";
 import { cleanupScope } from "./cleanup.ts";
 import { infra } from "./infra.ts";
@@ -30,6 +28,7 @@ import {
   type RestartableService,
   type ServiceOptions,
 } from "./service-process.ts";
+import { testKafka } from "./test-kafka.ts";
 import { testId } from "./test-run.ts";
 
 /** The services of the stack (the Giphy fixture aside). */
@@ -248,16 +247,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       );
     }
     // Created up front, as scripts/infra does, so no service races another to it.
-    const kafka = createKafka({
-      brokers: infraUsed.kafkaBrokers,
-      clientId: `${prefix}-stack`,
-      logger: createLogger({
-        service: `${prefix}-stack`,
-        level: "error",
-        stream: new PassThrough(),
-      }),
-      logLevel: "error",
-    });
+    const kafka = testKafka(infraUsed.kafkaBrokers, `${prefix}-stack`);
     await ensureTopics(
       kafka,
       archiveTopicSpecs(roles, {
