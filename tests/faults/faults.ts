@@ -112,19 +112,32 @@ async function restartStorage(ctx: FaultContext, signal: NodeJS.Signals): Promis
   await ctx.stack.storage.start();
 }
 
+/** A private server of the stack, as an outage needs it. */
+interface Stoppable {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
 export function buildFaults(d: Durations): Fault[] {
   const s = (ms: number) => `${String(Math.round(ms / 1000))} s`;
-  return [
-    {
-      id: "a",
-      title: `Kafka stopped ${s(d.longOutageMs)}`,
-      allowed5xx: [],
-      async inject({ stack }) {
-        await stack.kafka.stop();
-        await sleep(d.longOutageMs);
-        await stack.kafka.start();
-      },
+  /** `server` stopped for `ms`, then started again; no 5xx is allowed meanwhile. */
+  const stoppedFor = (
+    id: string,
+    name: string,
+    server: (stack: FaultStack) => Stoppable,
+    ms: number,
+  ): Fault => ({
+    id,
+    title: `${name} stopped ${s(ms)}`,
+    allowed5xx: [],
+    async inject({ stack }) {
+      await server(stack).stop();
+      await sleep(ms);
+      await server(stack).start();
     },
+  });
+  return [
+    stoppedFor("a", "Kafka", (stack) => stack.kafka, d.longOutageMs),
     {
       id: "b",
       title: `file-worker SIGKILL x${String(d.workerKills)}`,
@@ -140,16 +153,7 @@ export function buildFaults(d: Durations): Fault[] {
         }
       },
     },
-    {
-      id: "c",
-      title: `S3 stopped ${s(d.longOutageMs)}`,
-      allowed5xx: [],
-      async inject({ stack }) {
-        await stack.s3.stop();
-        await sleep(d.longOutageMs);
-        await stack.s3.start();
-      },
-    },
+    stoppedFor("c", "S3", (stack) => stack.s3, d.longOutageMs),
     {
       id: "d",
       title: `PostgreSQL stopped ${s(d.shortOutageMs)}`,
