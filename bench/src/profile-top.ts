@@ -1,5 +1,7 @@
 // Reads V8 .cpuprofile files (from BENCH_PROFILE=<service>) and prints where the
 // self time went: top functions, and totals by package, to find what dominates.
+// `--skip-s=N` leaves out the first N seconds (start-up: module compilation would
+// otherwise dominate a short load); `--top=N` prints N functions (default 25).
 import { readFileSync } from "node:fs";
 
 interface Node {
@@ -25,13 +27,23 @@ const area = (url: string): string => {
   return url === "" ? "(native/gc/idle)" : url.startsWith("node:") ? "node core" : url;
 };
 
-for (const file of process.argv.slice(2)) {
+const flag = (name: string, fallback: number): number => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg === undefined ? fallback : Number(arg.slice(name.length + 3));
+};
+const skipUs = flag("skip-s", 0) * 1e6;
+const topN = flag("top", 25);
+
+for (const file of process.argv.slice(2).filter((a) => !a.startsWith("--"))) {
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) =>
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-  );
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at >= skipUs) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
   let total = 0;
@@ -51,6 +63,6 @@ for (const file of process.argv.slice(2)) {
       .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
   console.log(`${file}: ${(total / 1e6).toFixed(1)} s busy`);
   console.log(
-    ["by package:", ...top(byArea, 12), "by function:", ...top(byFunction, 25)].join("\n"),
+    ["by package:", ...top(byArea, 14), "by function:", ...top(byFunction, topN)].join("\n"),
   );
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayCacheResult } from "./bench/gateway-cache.ts";
+import type { GatewayConfigName } from "./bench/gateway-configs.ts";
 import type { PipelineResult } from "./bench/pipeline.ts";
 import type { StorageRpcResult } from "./bench/storage-rpc.ts";
 import type { Machine } from "./lib/machine.ts";
@@ -35,7 +36,6 @@ export interface ResultsInput {
       name: string;
       idle: number;
       pipeline: number;
-      gateway: number;
       rpc: number;
     }[];
     readonly infraIdle: ReadonlyMap<string, TreeMemory>;
@@ -48,10 +48,65 @@ const verdict = (r: number, target: number): string =>
 const atMost = (ms: number, target: number): string =>
   ms <= target ? `≤ ${target} ms ✔` : `≤ ${target} ms ✘ (missed)`;
 
+/** Idle ≤ 150 MiB and under load ≤ 250 MiB (KiB in). */
+const memVerdict = (idleKib: number, loadKib: number): string =>
+  idleKib <= 150 * 1024 && loadKib <= 250 * 1024 ? "≤ 150 / 250 ✔" : "≤ 150 / 250 ✘ (missed)";
+
+const GATEWAY_TARGETS: Readonly<Record<GatewayConfigName, number | undefined>> = {
+  production: 0.8,
+  local: 0.5,
+  off: undefined,
+};
+
+/** One req/s row and one latency row per configuration. */
+function gatewayRows(g: GatewayCacheResult): string[] {
+  return g.runs.flatMap((r) => {
+    const target = GATEWAY_TARGETS[r.name];
+    const p99 = r.gateway.p99Ms / r.raw.p99Ms;
+    return [
+      `| gateway cache-hit \`GET ${g.path}\` (${fmt(g.bodyBytes)} B body), **${r.name}** configuration, req/s | ${fmt(r.gateway.rps)} | ${fmt(r.raw.rps)} (raw node:http, same bytes, measured just before) | ${ratio(r.gateway.rps, r.raw.rps)} | ${target === undefined ? "(reference)" : verdict(r.gateway.rps / r.raw.rps, target)} |`,
+      `| … ${r.name}: p50 / p99 latency, ms | ${fmt(r.gateway.p50Ms)} / ${fmt(r.gateway.p99Ms)} | ${fmt(r.raw.p50Ms)} / ${fmt(r.raw.p99Ms)} | p99 ×${ratio(r.gateway.p99Ms, r.raw.p99Ms)} | ${target === undefined ? "" : p99 <= 2 ? "p99 ≤ 2× ✔" : "p99 ≤ 2× ✘ (missed)"} |`,
+    ];
+  });
+}
+
+function gatewayDetails(g: GatewayCacheResult, settings: Record<string, unknown>): string[] {
+  return [
+    `- gateway: autocannon, ${String(settings.connections)} connections, keep-alive, no Accept-Encoding (identity bodies), ${String(settings.durationS)} s after a 2 s warm-up, the raw server first, then the gateway, per configuration. Configurations (bench/src/bench/gateway-configs.ts):`,
+    ...g.runs.map(
+      (r) =>
+        `  - **${r.name}**: ${r.summary}. Non-2xx ${r.gateway.non2xx}, errors ${r.gateway.errors}; L1 hit share of search lookups ${(r.l1HitShare * 100).toFixed(1)} % (L1 TTL 5 s, then one Redis/L2 refresh)${r.spanExports === undefined ? "" : `; spans to the stand-in collector (bench/src/servers/otlp-sink.ts): ${fmt(r.spanExports.exports)} OTLP exports, ${fmt(r.spanExports.bytes / 1024)} KiB during the load`}.`,
+    ),
+  ];
+}
+
+/** BENCH_ONLY=gateway: the gateway rows alone. */
+export function renderGatewayOnly(input: {
+  machine: Machine;
+  settings: Record<string, unknown>;
+  gateway: GatewayCacheResult;
+}): string {
+  const g = input.gateway;
+  return [
+    `gateway only, ${input.machine.date}, settings \`${JSON.stringify(input.settings)}\``,
+    "",
+    "| benchmark | gifmesh | baseline | ratio | target |",
+    "|---|---|---|---|---|",
+    ...gatewayRows(g),
+    "",
+    ...gatewayDetails(g, input.settings),
+    "",
+    ...g.runs.map(
+      (r) =>
+        `- ${r.name}: gateway RSS idle ${mib(r.rssIdleKib)} MiB, under load ${mib(r.rssLoadKib)} MiB`,
+    ),
+    "",
+  ].join("\n");
+}
+
 export function renderResults(input: ResultsInput): string {
   const { machine: m, gateway: g, rpc, pipeline: p, raw } = input;
   const f = p.fixture;
-  const gRatio = g.gateway.rps / g.raw.rps;
   const pRatio = p.gifsPerS / raw.gifsPerS;
   const lines = [
     "# gifmesh benchmarks",
@@ -66,15 +121,15 @@ export function renderResults(input: ResultsInput): string {
     `- settings: \`${JSON.stringify(input.settings)}\``,
     "- every server, every load generator and the orchestrator are separate processes on these same",
     `  ${m.nproc} cores (plus the infrastructure): client and server compete for CPU, in the baseline as in gifmesh.`,
-    "- the services are private instances (own database, topics, groups, bucket, Redis, ports), tracing",
-    "  disabled unless BENCH_TRACING=1, LOG_LEVEL=info (access logs on, as in production).",
+    "- the services are private instances (own database, topics, groups, bucket, Redis, ports); storage and",
+    "  the file worker trace only with BENCH_TRACING=1, LOG_LEVEL=info (access logs on, as in production).",
+    "  The gateway cache-hit runs use one gateway process per configuration users run (below).",
     "",
     "## Figures against same-run baselines",
     "",
     "| benchmark | gifmesh | baseline | ratio | target |",
     "|---|---|---|---|---|",
-    `| gateway cache-hit \`GET ${g.path}\` (${fmt(g.bodyBytes)} B body), req/s | ${fmt(g.gateway.rps)} | ${fmt(g.raw.rps)} (raw node:http, same bytes) | ${ratio(g.gateway.rps, g.raw.rps)} | ${verdict(gRatio, 0.8)} |`,
-    `| gateway cache-hit p50 / p99 latency, ms | ${fmt(g.gateway.p50Ms)} / ${fmt(g.gateway.p99Ms)} | ${fmt(g.raw.p50Ms)} / ${fmt(g.raw.p99Ms)} | p99 ×${ratio(g.gateway.p99Ms, g.raw.p99Ms)} | |`,
+    ...gatewayRows(g),
     `| storage \`GetGif\` over gRPC (${fmt(rpc.responseBytes)} B answer), req/s | ${fmt(rpc.storage.rps)} | ${fmt(rpc.noop.rps)} (no-op handler, same server setup) | ${ratio(rpc.storage.rps, rpc.noop.rps)} | (none set) |`,
     `| storage \`GetGif\` p50 / p99, ms | ${fmt(rpc.storage.p50Ms)} / ${fmt(rpc.storage.p99Ms)} | ${fmt(rpc.noop.p50Ms)} / ${fmt(rpc.noop.p99Ms)} | | |`,
     `| archive pipeline, ${fmt(p.gifs)} distinct GIFs, GIFs/s | ${fmt(p.gifsPerS)} | ${fmt(raw.gifsPerS)} (Kafka ×2 + S3 PUT, no gifmesh code) | ${ratio(p.gifsPerS, raw.gifsPerS)} | ${verdict(pRatio, 0.5)} |`,
@@ -83,7 +138,7 @@ export function renderResults(input: ResultsInput): string {
     "",
     "Details:",
     "",
-    `- gateway: autocannon, ${String(input.settings.connections)} connections, keep-alive, no Accept-Encoding (identity bodies), ${String(input.settings.durationS)} s after a 2 s warm-up; gateway non-2xx ${g.gateway.non2xx}, errors ${g.gateway.errors}; L1 hit share of search lookups during the run ${(g.l1HitShare * 100).toFixed(1)} % (L1 TTL 5 s, then one Redis/L2 refresh).`,
+    ...gatewayDetails(g, input.settings),
     `- storage RPC: ${String(input.settings.rpcConcurrency)} concurrent calls on one HTTP/2 session (createGrpcTransport), id ${rpc.gifId}; errors ${rpc.storage.errors} / ${rpc.noop.errors}.`,
     `- pipeline: ${p.searches} gateway searches (limit 50, 4 at a time, all issued at once) returned ${p.gifs} distinct GIFs; ${p.archived} archived, ${p.failed} failed, in ${fmt(p.seconds)} s from the first search to the last archived row. Latency is per GIF, from the start of the search that first returned it to the moment storage's transaction set \`archive_state\` (a trigger in the bench's own database stamps \`clock_timestamp()\`). Because all searches are issued at once, latency is dominated by queueing: p99 ≈ N / throughput.`,
     `- Giphy fixture: freshly started, asked for each of the pipeline's ${f.latency.count} pages once, one at a time, before anything else asked it (time to the whole JSON body, over one keep-alive connection opened by a \`/healthz\` call). The API had rendered ${f.rendered} media files by then: it reports sizes without rendering. The ${fmt(f.ids.length)} originals were then rendered into its cache in ${fmt(f.prerenderMs / 1_000)} s, untimed.`,
@@ -93,11 +148,15 @@ export function renderResults(input: ResultsInput): string {
     "",
     "Peak of each service's VmRSS sampled every 200 ms, per phase.",
     "",
-    "| service | idle | archive pipeline | gateway cache-hit load | storage RPC load |",
+    "| service | idle | archive pipeline | storage RPC load | target |",
     "|---|---|---|---|---|",
     ...input.memory.services.map(
       (s) =>
-        `| ${s.name} | ${mib(s.idle)} | ${mib(s.pipeline)} | ${mib(s.gateway)} | ${mib(s.rpc)} |`,
+        `| ${s.name} | ${mib(s.idle)} | ${mib(s.pipeline)} | ${mib(s.rpc)} | ${memVerdict(s.idle, Math.max(s.pipeline, s.rpc))} |`,
+    ),
+    ...g.runs.map(
+      (r) =>
+        `| gateway, ${r.name} configuration (its own process) | ${mib(r.rssIdleKib)} | | cache-hit load: ${mib(r.rssLoadKib)} | ${memVerdict(r.rssIdleKib, r.rssLoadKib)} |`,
     ),
     "",
     "Infrastructure (shared servers, pid from `.data/run/*.pid`, whole process tree: PostgreSQL has one backend per",
@@ -108,7 +167,9 @@ export function renderResults(input: ResultsInput): string {
   ];
   let idleTotal = input.memory.services.reduce((s, x) => s + x.idle, 0);
   let loadedTotal = input.memory.services.reduce(
-    (s, x) => s + Math.max(x.pipeline, x.gateway, x.rpc),
+    (s, x) =>
+      s +
+      Math.max(x.pipeline, x.rpc, ...(x.name === "gateway" ? g.runs.map((r) => r.rssLoadKib) : [])),
     0,
   );
   let pssTotal = 0;

@@ -1,18 +1,26 @@
 // `make bench`: a private stack on the shared infrastructure, four benchmarks each
 // next to a baseline measured in the same run, and bench/RESULTS.md.
 // Knobs (env): BENCH_GIFS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_RPC_CONCURRENCY,
-// BENCH_PIPELINE_TIMEOUT_S, BENCH_TRACING=1, BENCH_PROFILE=gateway,storage,..., BENCH_OUT.
+// BENCH_PIPELINE_TIMEOUT_S, BENCH_TRACING=1 (the stack's own services),
+// BENCH_PROFILE=gateway,storage,..., BENCH_OUT, BENCH_GATEWAY_CONFIGS=production,local,off
+// (gateway-configs.ts) and BENCH_ONLY=gateway (only the gateway cache-hit runs, for
+// iterating on the gateway; it writes no RESULTS.md unless BENCH_OUT names a file).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { runGatewayCache } from "./bench/gateway-cache.ts";
+import { runGatewayCache, type GatewayCacheResult } from "./bench/gateway-cache.ts";
+import {
+  GATEWAY_CONFIG_NAMES,
+  gatewayConfigurations,
+  type GatewayConfigName,
+} from "./bench/gateway-configs.ts";
 import { runPipeline } from "./bench/pipeline.ts";
 import { runStorageRpc } from "./bench/storage-rpc.ts";
 import { machine } from "./lib/machine.ts";
 import { createRssSampler, infraPids, treeMemory, type TreeMemory } from "./lib/memory.ts";
 import { runForJson } from "./lib/proc.ts";
 import { startStack } from "./lib/stack.ts";
-import { renderResults, type RawPipelineResult } from "./report.ts";
+import { renderGatewayOnly, renderResults, type RawPipelineResult } from "./report.ts";
 
 const env = process.env;
 const root = resolve(import.meta.dirname, "../..");
@@ -25,6 +33,12 @@ const settings = {
   pipelineTimeoutS: num("BENCH_PIPELINE_TIMEOUT_S", 180),
   tracing: env.BENCH_TRACING === "1",
   profile: (env.BENCH_PROFILE ?? "").split(",").filter((s) => s.length > 0),
+  gatewayConfigs: (env.BENCH_GATEWAY_CONFIGS ?? GATEWAY_CONFIG_NAMES.join(","))
+    .split(",")
+    .filter((name): name is GatewayConfigName =>
+      (GATEWAY_CONFIG_NAMES as readonly string[]).includes(name),
+    ),
+  only: env.BENCH_ONLY ?? "",
 };
 const dataDir = env.GIFMESH_DATA ?? join(root, ".data");
 const logDir = join(dataDir, "bench", new Date().toISOString().replace(/[:.]/g, "-"));
@@ -51,8 +65,42 @@ try {
   const services = new Map(
     ["gateway", "storage", "file-worker"].map((name) => [name, stack.children.get(name)?.pid ?? 0]),
   );
-  const infra = infraPids(dataDir);
   const sampler = createRssSampler(services);
+  const gatewayBench = () => {
+    log(
+      `==> gateway cache-hit search vs raw node:http (${settings.durationS} s each): ${settings.gatewayConfigs.join(", ")}`,
+    );
+    return runGatewayCache({
+      root,
+      logDir,
+      target: stack.gatewayTarget,
+      configurations: gatewayConfigurations(root, logDir, settings.gatewayConfigs),
+      connections: settings.connections,
+      durationS: settings.durationS,
+      profile: settings.profile.includes("gateway"),
+      log,
+    });
+  };
+  if (settings.only === "gateway") {
+    const gateway = await gatewayBench();
+    const markdown = renderGatewayOnly({ machine: machine(), settings, gateway });
+    log(markdown);
+    if (env.BENCH_OUT !== undefined) writeFileSync(env.BENCH_OUT, markdown);
+  } else await fullRun(services, sampler, gatewayBench);
+} catch (error) {
+  console.error("!! benchmark failed:", error);
+  process.exitCode = 1;
+} finally {
+  await stack.stop();
+}
+
+/** Every benchmark, then bench/RESULTS.md (or BENCH_OUT). */
+async function fullRun(
+  services: ReadonlyMap<string, number>,
+  sampler: ReturnType<typeof createRssSampler>,
+  gatewayBench: () => Promise<GatewayCacheResult>,
+): Promise<void> {
+  const infra = infraPids(dataDir);
   await sleep(3_000);
   const infraIdle = new Map<string, TreeMemory>([...infra].map(([n, pid]) => [n, treeMemory(pid)]));
   sampler.setPhase("pipeline");
@@ -87,15 +135,7 @@ try {
   );
 
   sampler.setPhase("gateway");
-  log(`==> gateway cache-hit search vs raw node:http (${settings.durationS} s each)`);
-  const gateway = await runGatewayCache({
-    root,
-    logDir,
-    gatewayUrl: stack.gatewayUrl,
-    gatewayAdminUrl: stack.adminUrls.gateway,
-    connections: settings.connections,
-    durationS: settings.durationS,
-  });
+  const gateway = await gatewayBench();
   sampler.setPhase("rpc");
   log(`==> storage GetGif over gRPC vs no-op Connect handler (${settings.durationS} s each)`);
   const rpc = await runStorageRpc({
@@ -112,7 +152,6 @@ try {
       name,
       idle: sampler.peak("idle", name),
       pipeline: sampler.peak("pipeline", name),
-      gateway: sampler.peak("gateway", name),
       rpc: sampler.peak("rpc", name),
     })),
     infraIdle,
@@ -133,9 +172,4 @@ try {
   writeFileSync(out, markdown);
   log(markdown);
   log(`==> wrote ${out} in ${((Date.now() - started) / 1_000).toFixed(0)} s`);
-} catch (error) {
-  console.error("!! benchmark failed:", error);
-  process.exitCode = 1;
-} finally {
-  await stack.stop();
 }

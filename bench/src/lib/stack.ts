@@ -5,6 +5,7 @@
 // half-way. It uses the shared infrastructure servers; the services keep their
 // production timings, and every log goes straight into the run directory.
 import { startTestStack, type ServiceProcess } from "@gifmesh/shared/testing";
+import type { GatewayTarget } from "../bench/gateway-cache.ts";
 import { childExit, type Child } from "./proc.ts";
 
 export interface StackOptions {
@@ -26,6 +27,8 @@ export interface Stack {
   readonly fixtureUrl: string;
   readonly storageUrl: string;
   readonly gatewayUrl: string;
+  /** What another gateway needs to join this stack (the configuration runs). */
+  readonly gatewayTarget: GatewayTarget;
   /** Admin origins (/metrics) by service name. */
   readonly adminUrls: Readonly<Record<"storage" | "file-worker" | "gateway", string>>;
   /** The service processes, by name (fixture, storage, file-worker, gateway). */
@@ -90,6 +93,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fixtureUrl: stack.fixtureUrl,
       storageUrl: stack.storageUrl,
       gatewayUrl: stack.gatewayUrl,
+      gatewayTarget: {
+        storageUrl: stack.storageUrl,
+        redisUrl: stack.redisUrl,
+        s3Env: {
+          S3_ENDPOINT: stack.infra.s3.endpoint,
+          S3_REGION: stack.infra.s3.region,
+          S3_ACCESS_KEY_ID: stack.infra.s3.accessKeyId,
+          S3_SECRET_ACCESS_KEY: stack.infra.s3.secretAccessKey,
+          S3_BUCKET: stack.bucket,
+          S3_FORCE_PATH_STYLE: "true",
+        },
+      },
       adminUrls: {
         storage: stack.storage.adminUrl,
         "file-worker": worker.adminUrl,
