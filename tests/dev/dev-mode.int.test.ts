@@ -12,26 +12,29 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { archiveTopicSpecs } from "@gifmesh/shared/contracts";
-import { createKafka, ensureTopics } from "@gifmesh/shared/kafka";
-import { createLogger } from "@gifmesh/shared/logging";
+import { ensureTopics } from "@gifmesh/shared/kafka";
 import {
   REPO_ROOT,
+  alive,
+  descendants,
   freePort,
   startPrivateKafka,
   startPrivatePostgres,
   startPrivateRedis,
   startPrivateS3,
+  signalAll,
   tcpOpen,
+  testKafka,
+  waitFor,
+  type Check,
   type PrivateKafka,
   type PrivatePostgres,
   type PrivateRedis,
   type PrivateS3,
 } from "@gifmesh/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alive, descendants, signalAll } from "./process-tree.ts";
 
 const BUCKET = "gifmesh-dev-test";
 /** Loaded by the gateway only (through its error responses), rarely edited. */
@@ -110,24 +113,17 @@ async function ok(url: string): Promise<boolean> {
   );
 }
 
-/** Polls `check` until it returns a value; fails early when dev mode has ended. */
-async function until<T>(
-  dev: DevMode,
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ended = dev.exited();
-    if (ended !== undefined)
-      throw new Error(`dev mode ended (${ended}) while waiting for ${what}:\n${dev.output()}`);
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${String(timeoutMs)} ms. Output:\n${dev.output()}`);
-    await sleep(250);
-  }
+/** waitFor, failing at once when dev mode has ended, with its output in the message. */
+function until<T>(dev: DevMode, what: string, timeoutMs: number, check: Check<T>): Promise<T> {
+  return waitFor(what, check, {
+    timeoutMs,
+    intervalMs: 250,
+    failFast: () => {
+      const ended = dev.exited();
+      return ended === undefined ? undefined : `dev mode ended (${ended})`;
+    },
+    details: () => `Output:\n${dev.output()}`,
+  });
 }
 
 /** The start time prom-client reports for the process behind an admin port. */
@@ -177,12 +173,7 @@ beforeAll(async () => {
     startPrivatePostgres({ database: "gifmesh_dev" }),
   ]);
   // The topics `make infra-up` creates (scripts/infra/lib.sh), with the same counts.
-  const admin = createKafka({
-    brokers: kafka.brokers,
-    clientId: "dev-mode-test",
-    logger: createLogger({ service: "dev-mode-test", level: "error", stream: new PassThrough() }),
-    logLevel: "error",
-  });
+  const admin = testKafka(kafka.brokers, "dev-mode-test");
   await ensureTopics(admin, archiveTopicSpecs());
   ports = {
     fixture: await freePort(),
@@ -229,7 +220,7 @@ beforeAll(async () => {
   ];
   const started = dev;
   await until(started, "every service ready", 150_000, async () =>
-    (await Promise.all(ready.map(ok))).every(Boolean) ? true : undefined,
+    (await Promise.all(ready.map(ok))).every(Boolean),
   );
 }, 300_000);
 
@@ -287,8 +278,8 @@ describe("make dev", () => {
       return t !== undefined && t > gatewayBefore ? t : undefined;
     });
     expect(gatewayAfter).toBeGreaterThan(gatewayBefore);
-    await until(dev, "the gateway ready again", 60_000, async () =>
-      (await ok(`http://127.0.0.1:${String(ports.gatewayAdmin)}/readyz`)) ? true : undefined,
+    await until(dev, "the gateway ready again", 60_000, () =>
+      ok(`http://127.0.0.1:${String(ports.gatewayAdmin)}/readyz`),
     );
     // A query not asked before: the answer comes through storage, not a cache.
     expect((await search(ports.gateway, "dog")).length).toBeGreaterThan(0);

@@ -3,48 +3,12 @@
 // honest), and a sampler that keeps each process's peak per benchmark phase.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { rssKib } from "./proc.ts";
+import { descendants } from "@gifmesh/shared/testing";
+import { procKib, rssKib } from "./proc.ts";
 
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 4 (ppid) comes after the command name, which is in parentheses and may hold spaces.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(rest[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The pid and all its descendants. */
-export function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const parent = parentOf(pid);
-    if (parent === undefined) continue;
-    children.set(parent, [...(children.get(parent) ?? []), pid]);
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const pid = stack.pop();
-    if (pid === undefined) break;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
+/** PSS of a process in KiB: its shared pages split among their users (0 if it is gone). */
 export function pssKib(pid: number): number {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const match = /^Pss:\s+(\d+) kB/m.exec(text);
-    return match?.[1] === undefined ? 0 : Number(match[1]);
-  } catch {
-    return 0;
-  }
+  return procKib(pid, "smaps_rollup", "Pss");
 }
 
 export interface TreeMemory {
@@ -54,7 +18,7 @@ export interface TreeMemory {
 }
 
 export function treeMemory(root: number): TreeMemory {
-  const pids = processTree(root).filter((pid) => rssKib(pid) > 0);
+  const pids = [root, ...descendants(root)].filter((pid) => rssKib(pid) > 0);
   return {
     processes: pids.length,
     rssKib: pids.reduce((sum, pid) => sum + rssKib(pid), 0),

@@ -106,13 +106,18 @@ export async function runForJson<T>(
   return JSON.parse(last) as T;
 }
 
-/** VmRSS of a process in KiB (0 if it is gone). */
-export function rssKib(pid: number): number {
+/** The `<field>: <n> kB` line of /proc/<pid>/<file>, in KiB (0 if the process is gone). */
+export function procKib(pid: number, file: "status" | "smaps_rollup", field: string): number {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    const text = readFileSync(`/proc/${String(pid)}/${file}`, "utf8");
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
     return match?.[1] === undefined ? 0 : Number(match[1]);
   } catch {
     return 0;
   }
+}
+
+/** VmRSS of a process in KiB (0 if it is gone). */
+export function rssKib(pid: number): number {
+  return procKib(pid, "status", "VmRSS");
 }
