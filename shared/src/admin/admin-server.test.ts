@@ -2,10 +2,10 @@
 // probed in the background, so the tests wait for the probe (expect.poll) rather
 // than expecting a request to run the checks.
 import { connect } from "node:net";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logging/index.ts";
 import { Counter, createMetrics } from "../metrics/index.ts";
+import { captureLogLines } from "../testing/log-lines.ts";
 import {
   READINESS_CODE,
   startAdminServer,
@@ -18,13 +18,9 @@ let server: AdminServer | undefined;
 let logLines: Record<string, unknown>[] = [];
 
 function captureLogger() {
-  const stream = new PassThrough();
-  logLines = [];
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n").filter(Boolean))
-      logLines.push(JSON.parse(line) as Record<string, unknown>);
-  });
-  return createLogger({ service: "admin-test", stream, level: "info" });
+  const captured = captureLogLines();
+  logLines = captured.lines;
+  return createLogger({ service: "admin-test", stream: captured.stream, level: "info" });
 }
 
 async function start(

@@ -1,15 +1,10 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { captureLogLines } from "../testing/log-lines.ts";
 import { createLogger } from "../logging/index.ts";
 import { createKafkaLogger } from "./kafka-logger.ts";
 
 function setup() {
-  const stream = new PassThrough();
-  const lines: Record<string, unknown>[] = [];
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean))
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { stream, lines } = captureLogLines();
   let time = 0;
   const kafkaLogger = createKafkaLogger({
     logger: createLogger({ service: "k", stream, level: "debug" }),

@@ -1,15 +1,10 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { captureLogLines } from "../testing/log-lines.ts";
 import { createLogger } from "../logging/index.ts";
 import { backoffDelay, retryUntil } from "./index.ts";
 
 function capture() {
-  const stream = new PassThrough();
-  const lines: Record<string, unknown>[] = [];
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean))
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { stream, lines } = captureLogLines();
   return { logger: createLogger({ service: "retry-test", stream }), lines };
 }
 

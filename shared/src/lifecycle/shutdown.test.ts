@@ -1,16 +1,11 @@
-import { PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { captureLogLines } from "../testing/log-lines.ts";
 import { createLogger } from "../logging/index.ts";
 import { createShutdown } from "./index.ts";
 
 function setup(timeoutMs = 1_000) {
-  const stream = new PassThrough();
-  const lines: Record<string, unknown>[] = [];
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean))
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { stream, lines } = captureLogLines();
   const exits: number[] = [];
   const logger = createLogger({ service: "shutdown-test", stream, level: "debug" });
   const shutdown = createShutdown({ logger, timeoutMs, exit: (code) => exits.push(code) });

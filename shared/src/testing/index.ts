@@ -40,6 +40,7 @@ export {
 export { deferKafkaCleanup, deleteKafkaNames, type KafkaNames } from "./kafka-cleanup.ts";
 export { testKafka, withKafkaAdmin } from "./test-kafka.ts";
 export { alive, descendants, signalAll } from "./process-tree.ts";
+export { captureLogLines, type LogLines } from "./log-lines.ts";
 export { waitFor, type Check, type WaitForOptions } from "./wait-for.ts";
 export { headlessChromium, type ChromiumLaunch } from "./chromium.ts";
 export { testRedis, type TestRedis } from "./test-redis.ts";
