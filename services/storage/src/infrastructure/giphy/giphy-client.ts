@@ -6,7 +6,7 @@
 // parsed. A 404 from a list endpoint that takes no id is an empty page; where the
 // path names an id, category, emoji or term, it is GIPHY.NOT_FOUND.
 import { StorageError } from "../../domain/errors.ts";
-import type { CategoryPage, GifMetadata, GifPage, MediaType, TermPage } from "../../domain/gif.ts";
+import type { CategoryPage, GifMetadata, GifPage, TermPage } from "../../domain/gif.ts";
 import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import type { GiphyPageParams } from "../../application/giphy-port.ts";
 import { createGiphyGet, type GiphyHttpOptions, type GiphyRequest } from "./giphy-http.ts";
@@ -65,9 +65,6 @@ async function emptyOn404<T>(request: Promise<T>, empty: T): Promise<T> {
   }
 }
 
-const segment = encodeURIComponent;
-const type = (t: MediaType | undefined): string => segment(t ?? "gifs");
-
 export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
   const get = createGiphyGet(options);
 
@@ -121,7 +118,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
           {
             endpoint: "search",
             template: "/v1/{type}/search",
-            path: `${type(p.type)}/search`,
+            ids: { type: p.type ?? "gifs" },
             query: {
               q: p.query,
               limit: p.limit,
@@ -146,7 +143,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
           {
             endpoint: "trending",
             template: "/v1/{type}/trending",
-            path: `${type(p.type)}/trending`,
+            ids: { type: p.type ?? "gifs" },
             query: {
               limit: p.limit,
               offset: p.offset,
@@ -164,7 +161,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       const request = {
         endpoint: "gif",
         template: "/v1/gifs/{gif_id}",
-        path: `gifs/${segment(id)}`,
+        ids: { gif_id: id },
       };
       const data = await emptyOn404(get(request, giphySingleSchema, bounds), undefined);
       return data === undefined ? undefined : toGifMetadata(data.data);
@@ -174,7 +171,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       const request = {
         endpoint: "gifs",
         template: "/v1/gifs",
-        path: "gifs",
         query: { ids: ids.join(",") },
       };
       return (await emptyOn404(gifList(request, ids.length, bounds), emptyPage(0))).gifs;
@@ -184,7 +180,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "random",
           template: "/v1/{type}/random",
-          path: `${type(p.type)}/random`,
+          ids: { type: p.type },
           query: { tag: p.tag, rating: p.rating },
         },
         bounds,
@@ -194,7 +190,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "translate",
           template: "/v1/{type}/translate",
-          path: `${type(p.type)}/translate`,
+          ids: { type: p.type },
           query: { s: p.phrase, weirdness: p.weirdness, rating: p.rating, lang: p.lang },
         },
         bounds,
@@ -205,7 +201,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "related",
           template: "/v1/{type}/related",
-          path: `${type(p.type)}/related`,
+          ids: { type: p.type },
           query: { gif_id: p.gifId, limit: p.limit, offset: p.offset, rating: p.rating },
         },
         p.limit,
@@ -216,7 +212,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "categories",
           template: "/v1/gifs/categories",
-          path: "gifs/categories",
           query: { limit: p.limit, offset: p.offset },
         },
         p,
@@ -228,7 +223,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "subcategories",
           template: "/v1/gifs/categories/{category}",
-          path: `gifs/categories/${segment(p.category)}`,
+          ids: { category: p.category },
           query: { limit: p.limit, offset: p.offset },
         },
         p,
@@ -239,7 +234,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "category_gifs",
           template: "/v1/gifs/categories/{category}/{subcategory}",
-          path: `gifs/categories/${segment(p.category)}/${segment(p.subcategory)}`,
+          ids: { category: p.category, subcategory: p.subcategory },
           query: { limit: p.limit, offset: p.offset, rating: p.rating },
         },
         p.limit,
@@ -249,8 +244,8 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       gifList(
         {
           ...(p.apiVersion === 1
-            ? { endpoint: "emoji", template: "/v1/emoji", path: "emoji" }
-            : { endpoint: "emoji_v2", template: "/v2/emoji", path: "../v2/emoji" }),
+            ? { endpoint: "emoji", template: "/v1/emoji" }
+            : { endpoint: "emoji_v2", template: "/v2/emoji" }),
           query: { limit: p.limit, offset: p.offset },
         },
         p.limit,
@@ -262,7 +257,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "emoji_variations",
           template: "/v2/emoji/{gif_id}/variations",
-          path: `../v2/emoji/${segment(id)}/variations`,
+          ids: { gif_id: id },
         },
         undefined,
         bounds,
@@ -272,7 +267,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "animate",
           template: "/v1/text/animate",
-          path: "text/animate",
           query: { m: p.text, limit: p.limit, offset: p.offset },
         },
         p.limit,
@@ -282,7 +276,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       const request = {
         endpoint: "channels_search",
         template: "/v1/channels/search",
-        path: "channels/search",
         query: { q: p.query, limit: p.limit, offset: p.offset, rating: p.rating },
       };
       const schema = giphyChannelListSchemaOf(maxItemsFor(p.limit));
@@ -295,7 +288,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "autocomplete",
           template: "/v1/gifs/search/tags",
-          path: "gifs/search/tags",
           query: { q: p.query, limit: p.limit, offset: p.offset, rating: p.rating },
         },
         maxItemsFor(p.limit),
@@ -307,7 +299,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         {
           endpoint: "related_tags",
           template: "/v1/tags/related/{term}",
-          path: `tags/related/${segment(term)}`,
+          ids: { term },
         },
         GIPHY_MAX_PAGE_ITEMS,
         0,
@@ -317,12 +309,11 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       const request = {
         endpoint: "trending_searches",
         template: "/v1/trending/searches",
-        path: "trending/searches",
       };
       return (await get(request, giphyTrendingSearchesSchema, bounds)).data;
     },
     async randomId(bounds) {
-      const request = { endpoint: "randomid", template: "/v1/randomid", path: "randomid" };
+      const request = { endpoint: "randomid", template: "/v1/randomid" };
       return (await get(request, giphyRandomIdSchema, bounds)).data.random_id;
     },
   };

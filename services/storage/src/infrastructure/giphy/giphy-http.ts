@@ -44,10 +44,13 @@ export type QueryValues = Readonly<Record<string, string | number | boolean | un
 export interface GiphyRequest {
   /** The name in metrics and spans (`gifmesh.giphy.endpoint`). */
   readonly endpoint: string;
-  /** The path with its ids as placeholders (`url.template`): the span's name. */
+  /**
+   * Giphy's path with its ids as placeholders, `/v1/gifs/{gif_id}` (`url.template`,
+   * the span's name); the request's path is this with `ids` filled in.
+   */
   readonly template: string;
-  /** Relative to the base URL, ids already encoded. */
-  readonly path: string;
+  /** The placeholders' values, as given (they are encoded into the path). */
+  readonly ids?: Readonly<Record<string, string>>;
   readonly query?: QueryValues;
 }
 
@@ -109,8 +112,18 @@ const NO_BREAKER: CircuitBreaker = {
   state: () => "closed",
 };
 
+/** The template with its ids filled in, relative to the base URL (which ends in /v1/). */
+function pathOf({ template, ids = {} }: GiphyRequest): string {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const id = ids[name];
+    if (id === undefined) throw new Error(`giphy ${template}: no value for {${name}}`);
+    return encodeURIComponent(id);
+  });
+  return path.startsWith("/v1/") ? path.slice("/v1/".length) : `..${path}`;
+}
+
 function requestUrl(options: GiphyHttpOptions, request: GiphyRequest): URL {
-  const url = new URL(request.path, options.baseUrl);
+  const url = new URL(pathOf(request), options.baseUrl);
   url.searchParams.set("api_key", options.apiKey);
   for (const [key, value] of Object.entries(request.query ?? {}))
     if (value !== undefined) url.searchParams.set(key, String(value));
