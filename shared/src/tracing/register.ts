@@ -15,9 +15,9 @@
 //                                (the gateway): incoming-trust.ts
 // main.ts keeps calling startTracing(), which then reuses this SDK.
 import { readFileSync } from "node:fs";
-import { register } from "node:module";
 import { dirname, join } from "node:path";
 import { createAddHookMessageChannel } from "import-in-the-middle";
+import { register as registerSyncHooks } from "import-in-the-middle/register-hooks.mjs";
 import { DEFAULT_ZIPKIN_ENDPOINT, parseTraceExporters } from "./exporters.ts";
 import { resolveTrustIncoming, type EdgeMarker } from "./incoming-trust.ts";
 import { createInstrumentations } from "./instrumentations.ts";
@@ -53,10 +53,12 @@ if (enabled) {
   // Only modules an instrumentation hooks are wrapped; everything else (our .ts
   // files included) loads untouched.
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  // module.registerHooks (in-thread) is the successor; the off-thread loader is what
-  // OpenTelemetry documents and what was verified with pg/ioredis under Node 24.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  register("@opentelemetry/instrumentation/hook.mjs", import.meta.url, registerOptions);
+  // In-thread hooks (module.registerHooks, Node >= 24.11.1 as package.json's engines
+  // require): the off-thread loader of module.register runs a second V8 isolate for
+  // the process's whole life, about 40 MB of RSS in every traced service, and pays a
+  // message round trip per module loaded. The hook list still arrives over the
+  // channel, so the same modules are wrapped.
+  registerSyncHooks(registerOptions.data as Parameters<typeof registerSyncHooks>[0]);
   const tracing = startSdk({
     serviceName,
     ...(pkg.version ? { serviceVersion: pkg.version } : {}),
