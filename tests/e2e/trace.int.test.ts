@@ -182,22 +182,20 @@ describe("one search, one trace", () => {
     const spanById = new Map(t.spans.map((s) => [s.spanID, s]));
     const keyOf = (s: JaegerSpan | undefined) =>
       s === undefined ? undefined : tag(s, "messaging.kafka.message.key");
-    const consumed = t.spans.filter(
-      (s) => service(t, s) === "file-worker" && s.operationName === `process ${topics.requested}`,
-    );
-    for (const c of consumed) {
-      const parent = spanById.get(parentOf(c) ?? "");
-      expect(parent?.operationName).toBe(`send ${topics.requested}`);
-      expect(keyOf(parent)).toBe(keyOf(c));
-    }
-    const appliedAll = t.spans.filter(
-      (s) => service(t, s) === "storage" && s.operationName === `process ${topics.completed}`,
-    );
-    for (const a of appliedAll) {
-      const parent = spanById.get(parentOf(a) ?? "");
-      expect(parent?.operationName).toBe(`send ${topics.completed}`);
-      expect(keyOf(parent)).toBe(keyOf(a));
-    }
+    /** `svc`'s consumes of `topic`, each checked to sit under the send of its own message. */
+    const consumesUnderTheirSend = (svc: string, topic: string) => {
+      const consumes = t.spans.filter(
+        (s) => service(t, s) === svc && s.operationName === `process ${topic}`,
+      );
+      for (const c of consumes) {
+        const parent = spanById.get(parentOf(c) ?? "");
+        expect(parent?.operationName).toBe(`send ${topic}`);
+        expect(keyOf(parent)).toBe(keyOf(c));
+      }
+      return consumes;
+    };
+    const consumed = consumesUnderTheirSend("file-worker", topics.requested);
+    const appliedAll = consumesUnderTheirSend("storage", topics.completed);
     // Each hop sits under the one before it: HTTP → RPC → Giphy call and outbox write
     // → relay publish → worker consume → download, S3 upload, result publish →
     // storage's consume → its UPDATE of the archive state.
