@@ -24,9 +24,12 @@ export interface ApiKeyOptions {
 
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
 
+/** The short id of a key from its digest (one SHA-256 per request serves both uses). */
+const idOfDigest = (d: Buffer): string => d.toString("hex").slice(0, 16);
+
 /** A short, non-reversible id of a key, safe for logs and Redis keys. */
 export function keyId(key: string): string {
-  return digest(key).toString("hex").slice(0, 16);
+  return idOfDigest(digest(key));
 }
 
 function tooManyFailures(retryAfterSeconds: number): GatewayError {
@@ -55,7 +58,7 @@ export function apiKey(options: ApiKeyOptions): MiddlewareHandler {
         if (counted?.blocked) throw tooManyFailures(counted.retryAfterSeconds);
         throw new GatewayError("AUTH.INVALID_API_KEY", "Invalid API key");
       }
-      c.set("clientKeyId", keyId(key));
+      c.set("clientKeyId", idOfDigest(d));
     }
     await next();
   };
