@@ -6,10 +6,15 @@
 // parsed. A 404 from a list endpoint that takes no id is an empty page; where the
 // path names an id, category, emoji or term, it is GIPHY.NOT_FOUND.
 import { StorageError } from "../../domain/errors.ts";
-import type { CategoryPage, GifMetadata, GifPage, TermPage } from "../../domain/gif.ts";
+import type { CategoryPage, GifMetadata, GifPage, MediaType, TermPage } from "../../domain/gif.ts";
 import type { CallBounds, GiphyPort } from "../../application/ports.ts";
 import type { GiphyPageParams } from "../../application/giphy-port.ts";
-import { createGiphyGet, type GiphyHttpOptions, type GiphyRequest } from "./giphy-http.ts";
+import {
+  createGiphyGet,
+  type GiphyHttpOptions,
+  type GiphyRequest,
+  type QueryValues,
+} from "./giphy-http.ts";
 import { toCategory, toChannel, toGifMetadata, toTerm } from "./giphy-mapper.ts";
 import {
   GIPHY_MAX_PAGE_ITEMS,
@@ -83,20 +88,43 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
       ...(cursor === undefined || cursor === null ? {} : { nextCursor: JSON.stringify(cursor) }),
     };
   };
+  /** search and trending (/v1/{type}/…): their path names no id, so a 404 is an empty page. */
+  const openPage = (
+    endpoint: "search" | "trending",
+    p: { readonly type?: MediaType | undefined; readonly limit: number; readonly offset: number },
+    query: QueryValues,
+    bounds: CallBounds | undefined,
+  ): Promise<GifPage> => {
+    const request = {
+      endpoint,
+      template: `/v1/{type}/${endpoint}`,
+      ids: { type: p.type ?? "gifs" },
+      query,
+    };
+    return emptyOn404(gifList(request, p.limit, bounds), emptyPage(p.offset));
+  };
   /** random and translate: one GIF or none; a 404 is none too. */
   const maybeGif = async (
-    request: GiphyRequest,
+    endpoint: "random" | "translate",
+    type: MediaType,
+    query: QueryValues,
     bounds: CallBounds | undefined,
   ): Promise<GifMetadata | undefined> => {
+    const request = { endpoint, template: `/v1/{type}/${endpoint}`, ids: { type }, query };
     const data = await emptyOn404(get(request, giphyMaybeSingleSchema, bounds), undefined);
     return data?.data === undefined ? undefined : toGifMetadata(data.data);
   };
+  /** categories and subcategories: page `p` of the list at `request`. */
   const categoryPage = async (
-    request: GiphyRequest,
+    request: Omit<GiphyRequest, "query">,
     p: GiphyPageParams,
     bounds: CallBounds | undefined,
   ): Promise<CategoryPage> => {
-    const data = await get(request, giphyCategoryListSchemaOf(maxItemsFor(p.limit)), bounds);
+    const data = await get(
+      { ...request, query: { limit: p.limit, offset: p.offset } },
+      giphyCategoryListSchemaOf(maxItemsFor(p.limit)),
+      bounds,
+    );
     return { categories: data.data.items.map(toCategory), ...positionOf(data, p.offset ?? 0) };
   };
   /** autocomplete and related tags: a 404 is no terms. */
@@ -113,49 +141,35 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
 
   return {
     search: (p, bounds) =>
-      emptyOn404(
-        gifList(
-          {
-            endpoint: "search",
-            template: "/v1/{type}/search",
-            ids: { type: p.type ?? "gifs" },
-            query: {
-              q: p.query,
-              limit: p.limit,
-              offset: p.offset,
-              rating: p.rating,
-              lang: p.lang === "" ? undefined : p.lang,
-              sort: p.sort,
-              country_code: p.countryCode,
-              region: p.region,
-              remove_low_contrast: p.removeLowContrast,
-              excludeDynamicResults: p.excludeDynamicResults,
-            },
-          },
-          p.limit,
-          bounds,
-        ),
-        emptyPage(p.offset),
+      openPage(
+        "search",
+        p,
+        {
+          q: p.query,
+          limit: p.limit,
+          offset: p.offset,
+          rating: p.rating,
+          lang: p.lang === "" ? undefined : p.lang,
+          sort: p.sort,
+          country_code: p.countryCode,
+          region: p.region,
+          remove_low_contrast: p.removeLowContrast,
+          excludeDynamicResults: p.excludeDynamicResults,
+        },
+        bounds,
       ),
     trending: (p, bounds) =>
-      emptyOn404(
-        gifList(
-          {
-            endpoint: "trending",
-            template: "/v1/{type}/trending",
-            ids: { type: p.type ?? "gifs" },
-            query: {
-              limit: p.limit,
-              offset: p.offset,
-              rating: p.rating,
-              country_code: p.countryCode,
-              region: p.region,
-            },
-          },
-          p.limit,
-          bounds,
-        ),
-        emptyPage(p.offset),
+      openPage(
+        "trending",
+        p,
+        {
+          limit: p.limit,
+          offset: p.offset,
+          rating: p.rating,
+          country_code: p.countryCode,
+          region: p.region,
+        },
+        bounds,
       ),
     async getById(id, bounds) {
       const request = {
@@ -168,31 +182,15 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
     },
     async getByIds(ids, bounds) {
       if (ids.length === 0) return [];
-      const request = {
-        endpoint: "gifs",
-        template: "/v1/gifs",
-        query: { ids: ids.join(",") },
-      };
+      const request = { endpoint: "gifs", template: "/v1/gifs", query: { ids: ids.join(",") } };
       return (await emptyOn404(gifList(request, ids.length, bounds), emptyPage(0))).gifs;
     },
-    random: (p, bounds) =>
-      maybeGif(
-        {
-          endpoint: "random",
-          template: "/v1/{type}/random",
-          ids: { type: p.type },
-          query: { tag: p.tag, rating: p.rating },
-        },
-        bounds,
-      ),
+    random: (p, bounds) => maybeGif("random", p.type, { tag: p.tag, rating: p.rating }, bounds),
     translate: (p, bounds) =>
       maybeGif(
-        {
-          endpoint: "translate",
-          template: "/v1/{type}/translate",
-          ids: { type: p.type },
-          query: { s: p.phrase, weirdness: p.weirdness, rating: p.rating, lang: p.lang },
-        },
+        "translate",
+        p.type,
+        { s: p.phrase, weirdness: p.weirdness, rating: p.rating, lang: p.lang },
         bounds,
       ),
     // A 404 names an unknown gif_id: GIPHY.NOT_FOUND.
@@ -208,15 +206,7 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
         bounds,
       ),
     categories: (p, bounds) =>
-      categoryPage(
-        {
-          endpoint: "categories",
-          template: "/v1/gifs/categories",
-          query: { limit: p.limit, offset: p.offset },
-        },
-        p,
-        bounds,
-      ),
+      categoryPage({ endpoint: "categories", template: "/v1/gifs/categories" }, p, bounds),
     // A 404 names an unknown category: GIPHY.NOT_FOUND.
     subcategories: (p, bounds) =>
       categoryPage(
@@ -224,7 +214,6 @@ export function createGiphyClient(options: GiphyClientOptions): GiphyPort {
           endpoint: "subcategories",
           template: "/v1/gifs/categories/{category}",
           ids: { category: p.category },
-          query: { limit: p.limit, offset: p.offset },
         },
         p,
         bounds,
