@@ -3,7 +3,12 @@
 import { tmpdir } from "node:os";
 import { baseConfigSchema, bool, csv, durationMs, int, str } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
-import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
+import {
+  kafkaConnectionShape,
+  kafkaTopicLayoutShape,
+  refineKafkaConnection,
+  refineTopicLayout,
+} from "@gifmesh/shared/kafka";
 import { s3ConfigShape } from "@gifmesh/shared/s3";
 import { z } from "zod";
 
@@ -38,10 +43,10 @@ const configFields = baseConfigSchema({ adminPort: 9466 }).extend({
   TOPIC_ARCHIVE_COMPLETED: str(ARCHIVE_TOPICS.completed),
   TOPIC_ARCHIVE_FAILED: str(ARCHIVE_TOPICS.failed),
   TOPIC_ARCHIVE_DLQ: str(ARCHIVE_TOPICS.requestedDeadLetter),
-  /** Create the topics above at start-up (partitions below) when missing. */
+  /** Create the topics above at start-up (layout below) when missing. */
   KAFKA_ENSURE_TOPICS: bool(true),
-  // Unset: the counts of ARCHIVE_TOPIC_PARTITIONS (contracts); tests set 1.
-  KAFKA_TOPIC_PARTITIONS: int({ min: 1, max: 1000 }).optional(),
+  /** Partitions, replication factor and min ISR of a topic it creates (as storage's). */
+  ...kafkaTopicLayoutShape,
   /** Messages in flight over all partitions; memory bound = this × ARCHIVE_MEMORY_MAX_BYTES. */
   WORKER_CONCURRENCY: int({ default: 32, min: 1, max: 1024 }),
   /** Messages in flight within one partition (different GIF ids; one id is sequential). */
@@ -66,6 +71,8 @@ const configFields = baseConfigSchema({ adminPort: 9466 }).extend({
   S3_CONDITIONAL_PUT: bool(true),
 });
 
-export const configSchema = configFields.superRefine(refineKafkaConnection);
+export const configSchema = configFields
+  .superRefine(refineKafkaConnection)
+  .superRefine(refineTopicLayout);
 
 export type WorkerConfig = z.output<typeof configSchema>;

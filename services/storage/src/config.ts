@@ -3,7 +3,12 @@
 // setting the key switches to the real API without a code change.
 import { baseConfigSchema, bool, csv, durationMs, int, port, str } from "@gifmesh/shared/config";
 import { ARCHIVE_TOPICS, GIPHY_FIXTURE_API_KEY } from "@gifmesh/shared/contracts";
-import { kafkaConnectionShape, refineKafkaConnection } from "@gifmesh/shared/kafka";
+import {
+  kafkaConnectionShape,
+  kafkaTopicLayoutShape,
+  refineKafkaConnection,
+  refineTopicLayout,
+} from "@gifmesh/shared/kafka";
 import { z } from "zod";
 import { refineDatabaseTls, withDatabaseTls } from "./infrastructure/db/database-tls.ts";
 
@@ -55,6 +60,8 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     TOPIC_ARCHIVE_COMPLETED: str(ARCHIVE_TOPICS.completed),
     TOPIC_ARCHIVE_FAILED: str(ARCHIVE_TOPICS.failed),
     TOPIC_ARCHIVE_RESULTS_DLQ: str(ARCHIVE_TOPICS.resultsDeadLetter),
+    /** Partitions, replication factor and min ISR of a topic it creates (as the worker's). */
+    ...kafkaTopicLayoutShape,
     GIPHY_API_KEY: z.string().min(1).optional(),
     GIPHY_BASE_URL: z.url({ error: "must be an absolute URL ending in /v1/" }).optional(),
     GIPHY_TIMEOUT_MS: durationMs(3_000),
@@ -122,6 +129,7 @@ export const storageConfigSchema = baseConfigSchema({ adminPort: 9465 })
     },
   )
   .superRefine(refineKafkaConnection)
+  .superRefine(refineTopicLayout)
   .superRefine(refineDatabaseTls)
   .transform(withDatabaseTls);
 

@@ -7,7 +7,7 @@
 // health NOT_SERVING) while the schema is migrated in the background; the relay,
 // retention, the health probe and the results consumer start once it is.
 import type { ReadinessCheck } from "@gifmesh/shared/admin";
-import { createKafka, createProducer, kafkaConnection } from "@gifmesh/shared/kafka";
+import { createKafka, createProducer, kafkaConnection, topicLayoutOf } from "@gifmesh/shared/kafka";
 import type { Logger } from "@gifmesh/shared/logging";
 import type { Registry } from "@gifmesh/shared/metrics";
 import { createApplyArchiveResult } from "./application/apply-archive-result.ts";
@@ -208,6 +208,7 @@ export async function startStorage(config: StorageConfig, deps: StorageDeps): Pr
     kafka,
     consumer,
     topics,
+    topicLayout: topicLayoutOf(config),
     apply: createApplyArchiveResult({
       store: createArchiveResultStore(background.db),
       requestedTopic: topics.requested,

@@ -21,6 +21,12 @@ export {
 export { createProducer, type ProducerOptions } from "./producer.ts";
 export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from "./ensure-topics.ts";
 export { headersToStrings, type RawKafkaMessage } from "./headers.ts";
+export {
+  kafkaTopicLayoutShape,
+  refineTopicLayout,
+  topicLayoutOf,
+  type KafkaTopicLayoutConfig,
+} from "./topic-layout-config.ts";
 
 export type Kafka = KafkaJS.Kafka;
 export type Producer = KafkaJS.Producer;

@@ -3,7 +3,7 @@
 // be first to start, so every one of them creates a topic the same way: from the
 // shared archiveTopicSpecs, with the names this deployment configured.
 import { archiveTopicSpecs, type ArchiveTopicSpec } from "@gifmesh/shared/contracts";
-import { ensureTopics, type Kafka } from "@gifmesh/shared/kafka";
+import { ensureTopics, topicLayoutOf, type Kafka } from "@gifmesh/shared/kafka";
 import { retryUntil, type RetryOptions } from "@gifmesh/shared/lifecycle";
 import type { WorkerConfig } from "../config.ts";
 
@@ -14,9 +14,11 @@ type TopicConfig = Pick<
   | "TOPIC_ARCHIVE_FAILED"
   | "TOPIC_ARCHIVE_DLQ"
   | "KAFKA_TOPIC_PARTITIONS"
+  | "KAFKA_TOPIC_REPLICATION_FACTOR"
+  | "KAFKA_TOPIC_MIN_INSYNC_REPLICAS"
 >;
 
-/** The topics the worker uses, as configured; one partition count for all when KAFKA_TOPIC_PARTITIONS is set. */
+/** The topics the worker uses, with the names and layout this deployment configured. */
 export function fileWorkerTopicSpecs(config: TopicConfig): ArchiveTopicSpec[] {
   return archiveTopicSpecs(["requested", "completed", "failed", "requestedDeadLetter"], {
     names: {
@@ -25,9 +27,7 @@ export function fileWorkerTopicSpecs(config: TopicConfig): ArchiveTopicSpec[] {
       failed: config.TOPIC_ARCHIVE_FAILED,
       requestedDeadLetter: config.TOPIC_ARCHIVE_DLQ,
     },
-    ...(config.KAFKA_TOPIC_PARTITIONS === undefined
-      ? {}
-      : { partitions: config.KAFKA_TOPIC_PARTITIONS }),
+    ...topicLayoutOf(config),
   });
 }
 

@@ -12,7 +12,7 @@ import {
   startResultsConsumer,
   type ResultsConsumer,
 } from "../transport/kafka/archive-results-consumer.ts";
-import { storageTopicSpecs, type StorageTopics } from "./archive-topics.ts";
+import { storageTopicSpecs, type StorageTopics, type TopicLayout } from "./archive-topics.ts";
 
 /** The first backoff of a partition whose result failed for a transient reason. */
 const RESULTS_RETRY_INITIAL_MS = 200;
@@ -21,6 +21,8 @@ export interface ArchiveResultsDeps {
   readonly kafka: Kafka;
   readonly consumer: Consumer;
   readonly topics: StorageTopics;
+  /** Partitions, replication factor and min ISR of a topic it creates. */
+  readonly topicLayout: TopicLayout;
   readonly apply: ApplyArchiveResult;
   readonly deadLetter: DeadLetter;
   readonly metrics: StorageMetrics;
@@ -46,7 +48,7 @@ export function consumeArchiveResults(
       retryUntil(
         "archive results consumer",
         async () => {
-          await ensureTopics(kafka, storageTopicSpecs(topics));
+          await ensureTopics(kafka, storageTopicSpecs(topics, deps.topicLayout));
           return startResultsConsumer({
             consumer: deps.consumer,
             apply: deps.apply,

@@ -1,4 +1,5 @@
 import { ARCHIVE_TOPIC_PARTITIONS, ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
+import { topicLayoutOf } from "@gifmesh/shared/kafka";
 import { describe, expect, it } from "vitest";
 import { storageConfigSchema } from "../config.ts";
 import { configuredTopics, storageTopicSpecs } from "./archive-topics.ts";
@@ -27,5 +28,17 @@ describe("storage's archive topics", () => {
       { topic: "run.failed", numPartitions: ARCHIVE_TOPIC_PARTITIONS.failed },
       { topic: "run.dlq", numPartitions: ARCHIVE_TOPIC_PARTITIONS.resultsDeadLetter },
     ]);
+  });
+
+  it("are created with the layout KAFKA_TOPIC_* configure", () => {
+    const config = storageConfigSchema.parse({
+      KAFKA_TOPIC_REPLICATION_FACTOR: "3",
+      KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
+    });
+    const specs = storageTopicSpecs(configuredTopics(config), topicLayoutOf(config));
+    for (const spec of specs) {
+      expect(spec.replicationFactor).toBe(3);
+      expect(spec.config).toEqual({ "min.insync.replicas": "2" });
+    }
   });
 });

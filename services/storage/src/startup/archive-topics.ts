@@ -2,7 +2,11 @@
 // broker's auto-create is off, and storage, the file worker and scripts/infra may
 // each be first to start, so every one of them creates a topic the same way: from
 // the shared archiveTopicSpecs, with the names this deployment configured.
-import { archiveTopicSpecs, type ArchiveTopicSpec } from "@gifmesh/shared/contracts";
+import {
+  archiveTopicSpecs,
+  type ArchiveTopicLayout,
+  type ArchiveTopicSpec,
+} from "@gifmesh/shared/contracts";
 import type { StorageConfig } from "../config.ts";
 
 /** Topic names (from config); tests override them so runs never share a topic. */
@@ -31,9 +35,16 @@ export function configuredTopics(
   };
 }
 
-/** The four topics storage uses, with the contract's partition counts. */
-export function storageTopicSpecs(topics: StorageTopics): ArchiveTopicSpec[] {
+/** Partitions, replication factor and min ISR (KAFKA_TOPIC_*); unset: the contract's and the brokers'. */
+export type TopicLayout = Omit<ArchiveTopicLayout, "names">;
+
+/** The four topics storage uses, under the configured names and layout. */
+export function storageTopicSpecs(
+  topics: StorageTopics,
+  layout: TopicLayout = {},
+): ArchiveTopicSpec[] {
   return archiveTopicSpecs(["requested", "completed", "failed", "resultsDeadLetter"], {
+    ...layout,
     names: topics,
   });
 }
