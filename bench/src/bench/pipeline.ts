@@ -56,14 +56,22 @@ export function planSearches(catalogueSize: number): { q: string; offset: number
   return plan;
 }
 
-/** One gateway search, retried (up to 3 attempts) on 5xx so a slow start does not end the run. */
+/** 5xx answers the pipeline's searches got before one succeeded (in the run's log). */
+let retried = 0;
+
+/**
+ * One gateway search, retried (up to 6 attempts, 2 s apart) on 5xx so a slow start
+ * or a machine busy with other work does not end the run; the retries count in the
+ * latency (it starts at the first attempt) and their number is logged.
+ */
 async function search(url: string): Promise<{ id: string }[]> {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(url);
     if (res.ok) return ((await res.json()) as { data: { id: string }[] }).data;
     await res.arrayBuffer();
-    if (res.status < 500 || attempt >= 3) throw new Error(`search ${url} answered ${res.status}`);
-    await sleep(1_000);
+    if (res.status < 500 || attempt >= 6) throw new Error(`search ${url} answered ${res.status}`);
+    retried++;
+    await sleep(2_000);
   }
 }
 
@@ -98,6 +106,7 @@ export async function runPipeline(options: {
   };
   const t0 = Date.now();
   await Promise.all(Array.from({ length: 4 }, searcher));
+  if (retried > 0) options.log(`    ${retried} search answers were 5xx and retried`);
   options.log(
     `    ${plan.length} searches returned ${searchedAt.size} distinct GIFs in ${Date.now() - t0} ms`,
   );
