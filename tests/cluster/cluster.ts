@@ -53,7 +53,7 @@ export function clusterFromEnv(): Cluster {
     return JSON.parse(stdout) as PartitionLayout[];
   };
   const start = async (broker: number): Promise<void> => {
-    await run("bash", [BROKER_SH, "start", String(broker)], { timeout: 120_000 });
+    await run("bash", [BROKER_SH, "start", String(broker)], { timeout: 200_000 });
   };
   const stopAll = async () => {
     for (let n = 1; n <= brokers.length; n += 1) {

@@ -67,7 +67,7 @@ function clusterDurations(): ClusterDurations {
     brokerPauseMs: num("CLUSTER_BROKER_PAUSE_MS", quick ? 10_000 : 30_000),
     storageKafkaCutMs: num("CLUSTER_STORAGE_KAFKA_CUT_MS", quick ? 10_000 : 30_000),
     linkCutMs: num("CLUSTER_LINK_CUT_MS", quick ? 6_000 : 15_000),
-    resyncTimeoutMs: num("CLUSTER_RESYNC_TIMEOUT_MS", 90_000),
+    resyncTimeoutMs: num("CLUSTER_RESYNC_TIMEOUT_MS", 120_000),
   };
 }
 

@@ -151,7 +151,11 @@ export async function startClusterStack(
       readyTimeoutMs: 120_000,
       env: {
         all: { SHUTDOWN_TIMEOUT_MS: "10000" },
+        // The production values' topic layout (k8s/values-production.yaml, kafka.topics);
+        // scripts/cluster/up.sh created the topics with the same before anything started.
         storage: {
+          KAFKA_TOPIC_REPLICATION_FACTOR: "3",
+          KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
           DATABASE_POOL_MAX: "8",
           OUTBOX_POLL_INTERVAL_MS: "200",
           OUTBOX_BATCH_SIZE: "10",
@@ -163,6 +167,8 @@ export async function startClusterStack(
           ...(n === 0 ? { KAFKA_BROKERS: cluster.linkBrokers.join(",") } : {}),
         },
         "file-worker": {
+          KAFKA_TOPIC_REPLICATION_FACTOR: "3",
+          KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
           KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
           KAFKA_CLIENT_ID: `cluster-worker-${String(n + 1)}`,
           RETRY_INITIAL_DELAY_MS: "200",
