@@ -12,6 +12,7 @@ import { runGatewayCache, type GatewayCacheResult } from "./bench/gateway-cache.
 import {
   GATEWAY_CONFIG_NAMES,
   gatewayConfigurations,
+  makeUpMemoryEnv,
   type GatewayConfigName,
 } from "./bench/gateway-configs.ts";
 import { runPipeline } from "./bench/pipeline.ts";
@@ -54,6 +55,7 @@ const stack = await startStack({
   logDir,
   catalogueSize: settings.gifs,
   env: {
+    ...makeUpMemoryEnv(root, logDir),
     OTEL_SDK_DISABLED: settings.tracing ? "false" : "true",
     LOG_LEVEL: env.BENCH_LOG_LEVEL ?? "info",
   },

@@ -85,6 +85,20 @@ function production(root: string): GatewayConfiguration {
   };
 }
 
+/**
+ * make up's memory settings (NODE_OPTIONS' semi-space size, MALLOC_ARENA_MAX; the
+ * images carry the same): the bench stack's own services run with them too, so
+ * their RSS is what users see.
+ */
+export function makeUpMemoryEnv(root: string, scratch: string): Record<string, string> {
+  const env = makeUpEnv(root, scratch);
+  return Object.fromEntries(
+    ["NODE_OPTIONS", "MALLOC_ARENA_MAX"].flatMap((name) =>
+      env[name] === undefined ? [] : [[name, env[name]]],
+    ),
+  );
+}
+
 /** What scripts/stack/env.sh exports that changes how a service runs. */
 function makeUpEnv(root: string, scratch: string): Record<string, string> {
   const out = execFileSync(
