@@ -6,7 +6,7 @@
 // is empty for every one: each has a second instance or a replica to fall back on.
 import { setTimeout as sleep } from "node:timers/promises";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
-import type { Fault, FaultContext } from "../faults/faults.ts";
+import { workerProcessed, type Fault, type FaultContext } from "../faults/faults.ts";
 import type { LoadBalancer } from "./haproxy.ts";
 import type { ClusterStack } from "./stack.ts";
 import type { Service } from "../faults/stack.ts";
@@ -53,18 +53,6 @@ async function outboxRows(ctx: ClusterContext): Promise<{ rows: number; unsent: 
     "select count(*) as rows, count(*) filter (where sent_at is null) as unsent from outbox",
   );
   return { rows: Number(row?.rows ?? 0), unsent: Number(row?.unsent ?? 0) };
-}
-
-/** Archive requests the worker finished (its /metrics). */
-async function processed(adminUrl: string): Promise<number> {
-  const text = await fetch(`${adminUrl}/metrics`).then(
-    (r) => r.text(),
-    () => "",
-  );
-  let sum = 0;
-  for (const m of text.matchAll(/^gifmesh_archive_processed_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm))
-    sum += Number(m[1]);
-  return sum;
 }
 
 /** After a broker fault: every partition fully replicated again, or the row fails. */
@@ -210,7 +198,7 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
       async inject(ctx) {
         const link = ctx.stack.links.workerS3;
         const worker = ctx.stack.workers[0].adminUrl;
-        const seen = { connections: link.accepted, processed: await processed(worker) };
+        const seen = { connections: link.accepted, processed: await workerProcessed(worker) };
         const burst = ctx.traffic.burst(BURST_PAGES);
         // Cut the moment worker-1 is archiving this burst (a new S3 connection, or its
         // first message of it done while the others are still downloading or
@@ -218,7 +206,8 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
         const deadline = Date.now() + 10_000;
         let busy = false;
         while (!busy && Date.now() < deadline) {
-          busy = link.accepted > seen.connections || (await processed(worker)) > seen.processed;
+          busy =
+            link.accepted > seen.connections || (await workerProcessed(worker)) > seen.processed;
           if (!busy) await sleep(20);
         }
         await link.cut();

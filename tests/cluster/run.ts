@@ -11,8 +11,7 @@
 // FAULTS_* load settings of tests/faults/config.ts, CLUSTER_BUDGET_MS (faults not
 // started once it is spent fail their row; default 510 s, the whole target is ≤ 12 min).
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -22,7 +21,8 @@ import { loadDurations } from "../faults/config.ts";
 import { printDiagnosis } from "../faults/diagnosis.ts";
 import { printReport, rowPasses, type Row } from "../faults/report.ts";
 import { buildPages, startTraffic } from "../faults/traffic.ts";
-import { createTruthReader, type Truth, type TruthReader } from "../faults/truth.ts";
+import { envNumber, settle, useRunDirectories } from "../faults/run-support.ts";
+import { createTruthReader, type Truth } from "../faults/truth.ts";
 import { clusterFromEnv } from "./cluster.ts";
 import {
   RESERVED_PAGES,
@@ -35,66 +35,16 @@ import { startClusterStack, type ClusterStack } from "./stack.ts";
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
-const logDir =
-  process.env.CLUSTER_LOG_DIR ??
-  join(
-    process.env.GIFMESH_DATA ?? join(REPO_ROOT, ".data"),
-    "test-logs",
-    `cluster-${new Date(started).toISOString().replace(/[:.]/g, "-")}`,
-  );
-process.env.GIFMESH_TEST_LOG_DIR = logDir;
-// The run's own temp dir (HAProxy's configs and sockets, the workers' spools, the
-// private servers' data), inherited by every child: removed whatever happens.
-const runTmp = mkdtempSync(join(tmpdir(), "gifmesh-cluster-"));
-chmodSync(runTmp, 0o755); // the private PostgreSQL runs as the postgres user
-process.env.TMPDIR = runTmp;
-process.once("exit", () => {
-  rmSync(runTmp, { recursive: true, force: true });
-});
-
-function num(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
-  return value;
-}
-
+const { logDir, tmpDir: runTmp } = useRunDirectories("cluster", process.env.CLUSTER_LOG_DIR);
 function clusterDurations(): ClusterDurations {
   const quick = process.env.CLUSTER_QUICK === "1";
   return {
-    brokerDownMs: num("CLUSTER_BROKER_DOWN_MS", quick ? 10_000 : 20_000),
-    brokerPauseMs: num("CLUSTER_BROKER_PAUSE_MS", quick ? 10_000 : 30_000),
-    storageKafkaCutMs: num("CLUSTER_STORAGE_KAFKA_CUT_MS", quick ? 10_000 : 30_000),
-    linkCutMs: num("CLUSTER_LINK_CUT_MS", quick ? 6_000 : 15_000),
-    resyncTimeoutMs: num("CLUSTER_RESYNC_TIMEOUT_MS", 120_000),
+    brokerDownMs: envNumber("CLUSTER_BROKER_DOWN_MS", quick ? 10_000 : 20_000),
+    brokerPauseMs: envNumber("CLUSTER_BROKER_PAUSE_MS", quick ? 10_000 : 30_000),
+    storageKafkaCutMs: envNumber("CLUSTER_STORAGE_KAFKA_CUT_MS", quick ? 10_000 : 30_000),
+    linkCutMs: envNumber("CLUSTER_LINK_CUT_MS", quick ? 6_000 : 15_000),
+    resyncTimeoutMs: envNumber("CLUSTER_RESYNC_TIMEOUT_MS", 120_000),
   };
-}
-
-/** Waits (bounded) until nothing is pending: outbox sent, workers caught up, no GIF pending. */
-async function settle(
-  truth: TruthReader,
-  timeoutMs: number,
-): Promise<{ truth: Truth; ms: number }> {
-  const t0 = Date.now();
-  let last: Truth | undefined;
-  for (;;) {
-    try {
-      last = await truth.read();
-      if (
-        last.pending === 0 &&
-        last.outboxUnsent === 0 &&
-        last.workerLag === 0 &&
-        last.orphanObjects.length === 0
-      )
-        return { truth: last, ms: Date.now() - t0 };
-    } catch {
-      // a broker or server just came back; read again
-    }
-    if (Date.now() - t0 > timeoutMs && last !== undefined)
-      return { truth: last, ms: Date.now() - t0 };
-    await sleep(1_000);
-  }
 }
 
 /** What was tested, in plain sight: the brokers and the topic layout, from Kafka's own tools. */
@@ -127,7 +77,7 @@ async function main(): Promise<number> {
   process.env.FAULTS_WARMUP_MS ??= "10000";
   const durations = loadDurations();
   const cd = clusterDurations();
-  const budgetMs = num("CLUSTER_BUDGET_MS", 510_000);
+  const budgetMs = envNumber("CLUSTER_BUDGET_MS", 510_000);
   const only = process.env.CLUSTER_ONLY?.split(",").filter((s) => s !== "");
   out(
     `cluster runner: ${JSON.stringify({ ...cd, rate: durations.rate, warmupMs: durations.warmupMs })}`,

@@ -33,7 +33,13 @@ import {
   type TestStackOptions,
 } from "@gifmesh/shared/testing";
 import type { Durations } from "../faults/config.ts";
-import { BUCKET, REQUESTED_PARTITIONS, type FaultStack, type Service } from "../faults/stack.ts";
+import {
+  BUCKET,
+  REQUESTED_PARTITIONS,
+  privateInfra,
+  type FaultStack,
+  type Service,
+} from "../faults/stack.ts";
 import type { Cluster } from "./cluster.ts";
 import { startLoadBalancer, type LoadBalancer } from "./haproxy.ts";
 
@@ -132,18 +138,7 @@ export async function startClusterStack(
       prefix: "faults",
       names: "contract",
       workers: 1,
-      infra: {
-        databaseUrl: postgres.url,
-        kafkaBrokers: cluster.brokers,
-        s3: {
-          endpoint: s3.endpoint,
-          region: s3.region,
-          accessKeyId: s3.accessKeyId,
-          secretAccessKey: s3.secretAccessKey,
-          bucket: BUCKET,
-        },
-        redisUrl: redis.url,
-      },
+      infra: privateInfra({ postgres, kafkaBrokers: cluster.brokers, s3, redis }),
       giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
       logLevel: "info",
       // Each run's children have the same names (storage, file-worker, gateway).

@@ -80,7 +80,8 @@ async function unsentOutbox(ctx: FaultContext): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function workerProcessed(adminUrl: string): Promise<number> {
+/** Archive requests a worker finished (its /metrics). */
+export async function workerProcessed(adminUrl: string): Promise<number> {
   const text = await fetch(`${adminUrl}/metrics`).then(
     (r) => r.text(),
     () => "",

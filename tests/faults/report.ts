@@ -154,8 +154,9 @@ export function printReport(input: {
   for (const note of input.notes) out(`note ${note}`);
   for (const row of rows)
     if (row.fault.why !== undefined) out(`expected in (${row.fault.id}): ${row.fault.why}`);
-  out(
-    "PostgreSQL in (d) is a private cluster stopped for real with pg_ctl stop -m fast, not a network cut.",
-  );
+  if (rows.some((row) => row.fault.id === "d"))
+    out(
+      "PostgreSQL in (d) is a private cluster stopped for real with pg_ctl stop -m fast, not a network cut.",
+    );
   return ok;
 }

@@ -3,68 +3,21 @@
 // table, with phases that depend on each other, and it must stay out of the
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
 // GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { loadDurations, type Durations } from "./config.ts";
 import { printDiagnosis } from "./diagnosis.ts";
 import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
 import { printReport, rowPasses, type Row } from "./report.ts";
 import { startFaultStack, type FaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
-import { createTruthReader, type Truth, type TruthReader } from "./truth.ts";
+import { settle, useRunDirectories } from "./run-support.ts";
+import { createTruthReader, type Truth } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const started = Date.now();
-// Every private server and service appends its whole output here (server-process.ts);
-// kept when the run fails, removed when it passes.
-const logDir =
-  process.env.FAULTS_LOG_DIR ??
-  join(
-    process.env.GIFMESH_DATA ?? join(REPO_ROOT, ".data"),
-    "test-logs",
-    `faults-${new Date(started).toISOString().replace(/[:.]/g, "-")}`,
-  );
-process.env.GIFMESH_TEST_LOG_DIR = logDir;
-// A temp dir of the run's own, inherited by every server and service it starts
-// (the workers' spools, the JVM's native libraries): removed whatever happens.
-const runTmp = mkdtempSync(join(tmpdir(), "gifmesh-faults-"));
-chmodSync(runTmp, 0o755); // the private PostgreSQL runs as the postgres user
-process.env.TMPDIR = runTmp;
-process.once("exit", () => {
-  rmSync(runTmp, { recursive: true, force: true });
-});
+const { logDir } = useRunDirectories("faults", process.env.FAULTS_LOG_DIR);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
-
-/** Waits (bounded) until nothing is pending: outbox sent, worker caught up, no GIF pending. */
-async function settle(
-  truth: TruthReader,
-  timeoutMs: number,
-): Promise<{ truth: Truth; ms: number }> {
-  const t0 = Date.now();
-  let last: Truth | undefined;
-  for (;;) {
-    try {
-      last = await truth.read();
-      // Orphans too: an object is uploaded before its GIF is marked archived, so one
-      // seen mid-flight must be gone (referenced) once the system has settled.
-      if (
-        last.pending === 0 &&
-        last.outboxUnsent === 0 &&
-        last.workerLag === 0 &&
-        last.orphanObjects.length === 0
-      )
-        return { truth: last, ms: Date.now() - t0 };
-    } catch {
-      // a server just restarted; read again
-    }
-    if (Date.now() - t0 > timeoutMs && last !== undefined)
-      return { truth: last, ms: Date.now() - t0 };
-    await sleep(1_000);
-  }
-}
 
 async function main(): Promise<number> {
   const durations = loadDurations();

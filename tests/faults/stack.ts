@@ -18,6 +18,7 @@ import {
   type PrivateRedis,
   type PrivateS3,
   type RestartableService,
+  type StackInfra,
 } from "@gifmesh/shared/testing";
 import type { Durations } from "./config.ts";
 
@@ -44,6 +45,28 @@ export interface FaultStack {
   /** Recent output of every child, for failure messages. */
   logs(): string;
   close(): Promise<void>;
+}
+
+/** The stack's infrastructure as the suite's own private servers, with BUCKET. */
+export function privateInfra(servers: {
+  readonly postgres: PrivatePostgres;
+  readonly kafkaBrokers: readonly string[];
+  readonly s3: PrivateS3;
+  readonly redis: PrivateRedis;
+}): StackInfra {
+  const { postgres, s3, redis } = servers;
+  return {
+    databaseUrl: postgres.url,
+    kafkaBrokers: servers.kafkaBrokers,
+    s3: {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      bucket: BUCKET,
+    },
+    redisUrl: redis.url,
+  };
 }
 
 export async function startFaultStack(durations: Durations): Promise<FaultStack> {
@@ -99,18 +122,7 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
       names: "contract",
       workers: 2,
       startedWorkers: 1,
-      infra: {
-        databaseUrl: postgres.url,
-        kafkaBrokers: kafka.brokers,
-        s3: {
-          endpoint: s3.endpoint,
-          region: s3.region,
-          accessKeyId: s3.accessKeyId,
-          secretAccessKey: s3.secretAccessKey,
-          bucket: BUCKET,
-        },
-        redisUrl: redis.url,
-      },
+      infra: privateInfra({ postgres, kafkaBrokers: kafka.brokers, s3, redis }),
       giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
       // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
       // a failed request is found by the request_id of the gateway's access log.
