@@ -18,10 +18,15 @@ import { promisify } from "node:util";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { loadDurations } from "../faults/config.ts";
-import { printDiagnosis } from "../faults/diagnosis.ts";
-import { printReport, rowPasses, type Row } from "../faults/report.ts";
+import type { Row } from "../faults/report.ts";
 import { buildPages, startTraffic } from "../faults/traffic.ts";
-import { envNumber, settle, useRunDirectories } from "../faults/run-support.ts";
+import {
+  envNumber,
+  finishRun,
+  settle,
+  settledLine,
+  useRunDirectories,
+} from "../faults/run-support.ts";
 import { createTruthReader, type Truth } from "../faults/truth.ts";
 import { clusterFromEnv } from "./cluster.ts";
 import {
@@ -181,34 +186,12 @@ async function runFaults(
         settleMs: settled.ms,
       });
       previous = settled.truth;
-      out(
-        `[${elapsed()}] (${fault.id}) settled in ${(settled.ms / 1000).toFixed(1)} s: ` +
-          `accepted ${String(settled.truth.accepted)}, archived ${String(settled.truth.archived)}, ` +
-          `failed ${String(settled.truth.failed)}, pending ${String(settled.truth.pending)}`,
-      );
+      out(`[${elapsed()}] ${settledLine(fault.id, settled)}`);
     }
   } finally {
     await traffic.stop();
   }
-  out(`[${elapsed()}] verifying every object's bytes against its key...`);
-  const badContent = await truth.verifyContent();
-  const final = await truth.read();
-  const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
-  truth.close();
-  if (!ok)
-    printDiagnosis({
-      logDir,
-      out,
-      failures: rows
-        .filter((row) => !rowPasses(row))
-        .map((row) => ({
-          phase: row.fault.id,
-          title: row.fault.title,
-          requests: row.counts.failures,
-        })),
-    });
-  out(`cluster runner ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
-  return ok ? 0 : 1;
+  return finishRun({ name: "cluster runner", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const)

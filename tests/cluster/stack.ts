@@ -19,7 +19,6 @@ import { createKafka } from "@gifmesh/shared/kafka";
 import { createLogger } from "@gifmesh/shared/logging";
 import {
   freePort,
-  spawnService,
   startPrivatePostgres,
   startPrivateRedis,
   startPrivateS3,
@@ -37,6 +36,7 @@ import {
   BUCKET,
   REQUESTED_PARTITIONS,
   privateInfra,
+  startFaultFixture,
   type FaultStack,
   type Service,
 } from "../faults/stack.ts";
@@ -83,26 +83,9 @@ export async function startClusterStack(
       r.status === "fulfilled" ? r.value : undefined,
     ) as [PrivateRedis, PrivateS3, PrivatePostgres];
 
-    const ports = { fixture: await freePort(), media: await freePort() };
-    const fixtureUrl = `http://127.0.0.1:${String(ports.fixture)}`;
-    const mediaUrl = `http://127.0.0.1:${String(ports.media)}`;
-    for (const [name, port] of [
-      ["giphy-fixture-api", ports.fixture],
-      ["giphy-fixture-media", ports.media],
-    ] as const) {
-      const fixture = await spawnService({
-        name,
-        script: "tests/faults/fixture-main.ts",
-        env: {
-          GIPHY_FIXTURE_PORT: String(port),
-          GIPHY_FIXTURE_PUBLIC_URL: mediaUrl,
-          FAULTS_CATALOGUE_SIZE: String(durations.catalogueSize),
-        },
-        ready: { port },
-        keepLines: 200,
-      });
-      closers.push(() => fixture.stop());
-    }
+    const fixture = await startFaultFixture(durations.catalogueSize);
+    closers.push(() => fixture.stop());
+    const { fixtureUrl, mediaUrl } = fixture;
 
     const proxy = async (targetPort: number, port?: number) => {
       const p = await startTcpProxy({ targetPort, ...(port === undefined ? {} : { port }) });
@@ -139,7 +122,7 @@ export async function startClusterStack(
       names: "contract",
       workers: 1,
       infra: privateInfra({ postgres, kafkaBrokers: cluster.brokers, s3, redis }),
-      giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
+      giphy: fixture.giphy,
       logLevel: "info",
       // Each run's children have the same names (storage, file-worker, gateway).
       logDir: join(logDir, `instance-${String(n + 1)}`),

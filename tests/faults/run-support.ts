@@ -1,11 +1,14 @@
 // What the fault suite and the cluster runner both need around their phases: a run's
 // own log and temp directories, the number knobs they read from the environment, and
-// the wait until the system has settled after a fault.
+// the wait until the system has settled after a fault, and the report at the end.
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
+import { printDiagnosis } from "./diagnosis.ts";
+import { printReport, rowPasses, type Row } from "./report.ts";
+import type { Traffic } from "./traffic.ts";
 import type { Truth, TruthReader } from "./truth.ts";
 
 /**
@@ -71,4 +74,61 @@ export async function settle(
       return { truth: last, ms: Date.now() - t0 };
     await sleep(1_000);
   }
+}
+
+/** The line a phase logs once the system has settled after its fault. */
+export function settledLine(id: string, settled: { truth: Truth; ms: number }): string {
+  const { truth } = settled;
+  return (
+    `(${id}) settled in ${(settled.ms / 1000).toFixed(1)} s: ` +
+    `accepted ${String(truth.accepted)}, archived ${String(truth.archived)}, ` +
+    `failed ${String(truth.failed)}, pending ${String(truth.pending)}`
+  );
+}
+
+/**
+ * After the last phase: every object's bytes checked against its key, the table, and
+ * for a failed run the diagnosis of each failing row from the kept logs. Returns the
+ * exit code (0 passed, 1 failed).
+ */
+export async function finishRun(run: {
+  readonly name: string;
+  readonly rows: readonly Row[];
+  readonly notes: readonly string[];
+  readonly truth: TruthReader;
+  readonly traffic: Traffic;
+  readonly logDir: string;
+  readonly out: (line: string) => void;
+  readonly elapsed: () => string;
+}): Promise<number> {
+  const { rows, truth, out } = run;
+  out(`[${run.elapsed()}] verifying every object's bytes against its key...`);
+  const badContent = await truth.verifyContent();
+  const final = await truth.read();
+  const ok = printReport({
+    rows,
+    notes: run.notes,
+    final,
+    badContent,
+    out,
+    fresh: run.traffic.freshLeft,
+  });
+  truth.close();
+  if (!ok)
+    printDiagnosis({
+      logDir: run.logDir,
+      out,
+      failures: rows
+        .filter((row) => !rowPasses(row))
+        .map((row) => ({
+          phase: row.fault.id,
+          title: row.fault.title,
+          // A failed check (no recovery) is explained by every failure, allowed or not.
+          requests: row.counts.failures.filter(
+            (f) => row.problems.length > 0 || !row.fault.allowed5xx.includes(f.status),
+          ),
+        })),
+    });
+  out(`${run.name} ${ok ? "PASSED" : "FAILED"} in ${run.elapsed()}`);
+  return ok ? 0 : 1;
 }

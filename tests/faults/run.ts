@@ -6,12 +6,11 @@
 import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadDurations, type Durations } from "./config.ts";
-import { printDiagnosis } from "./diagnosis.ts";
 import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
-import { printReport, rowPasses, type Row } from "./report.ts";
+import type { Row } from "./report.ts";
 import { startFaultStack, type FaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
-import { settle, useRunDirectories } from "./run-support.ts";
+import { finishRun, settle, settledLine, useRunDirectories } from "./run-support.ts";
 import { createTruthReader, type Truth } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -92,38 +91,13 @@ async function runFaults(
         settleMs: settled.ms,
       });
       previous = settled.truth;
-      out(
-        `[${elapsed()}] (${fault.id}) settled in ${(settled.ms / 1000).toFixed(1)} s: ` +
-          `accepted ${String(settled.truth.accepted)}, archived ${String(settled.truth.archived)}, ` +
-          `failed ${String(settled.truth.failed)}, pending ${String(settled.truth.pending)}`,
-      );
+      out(`[${elapsed()}] ${settledLine(fault.id, settled)}`);
       if (settled.truth.pending > 0) out(stack.logs());
     }
   } finally {
     await traffic.stop();
   }
-  out(`[${elapsed()}] verifying every object's bytes against its key...`);
-  const badContent = await truth.verifyContent();
-  const final = await truth.read();
-  const ok = printReport({ rows, notes, final, badContent, out, fresh: traffic.freshLeft });
-  truth.close();
-  if (!ok)
-    printDiagnosis({
-      logDir,
-      out,
-      failures: rows
-        .filter((row) => !rowPasses(row))
-        .map((row) => ({
-          phase: row.fault.id,
-          title: row.fault.title,
-          // A failed check (no recovery) is explained by every failure, allowed or not.
-          requests: row.counts.failures.filter(
-            (f) => row.problems.length > 0 || !row.fault.allowed5xx.includes(f.status),
-          ),
-        })),
-    });
-  out(`fault suite ${ok ? "PASSED" : "FAILED"} in ${elapsed()}`);
-  return ok ? 0 : 1;
+  return finishRun({ name: "fault suite", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const)

@@ -69,6 +69,52 @@ export function privateInfra(servers: {
   };
 }
 
+/** The suite's Giphy: the fixture's API and its media host, as two children. */
+export interface FaultFixture {
+  readonly fixtureUrl: string;
+  readonly mediaUrl: string;
+  /** The stack's `giphy` option: the API's base URL, the media host the worker may fetch. */
+  readonly giphy: { readonly baseUrl: string; readonly mediaHosts: readonly string[] };
+  stop(): Promise<void>;
+}
+
+/** Starts the fixture's API and media host; when one fails, the other is stopped. */
+export async function startFaultFixture(catalogueSize: number): Promise<FaultFixture> {
+  const ports = { fixture: await freePort(), media: await freePort() };
+  const fixtureUrl = `http://127.0.0.1:${String(ports.fixture)}`;
+  const mediaUrl = `http://127.0.0.1:${String(ports.media)}`;
+  const child = (name: string, port: number) =>
+    spawnService({
+      name,
+      script: "tests/faults/fixture-main.ts",
+      env: {
+        GIPHY_FIXTURE_PORT: String(port),
+        GIPHY_FIXTURE_PUBLIC_URL: mediaUrl,
+        FAULTS_CATALOGUE_SIZE: String(catalogueSize),
+      },
+      ready: { port },
+      keepLines: 200,
+    });
+  const children = await Promise.allSettled([
+    child("giphy-fixture-api", ports.fixture),
+    child("giphy-fixture-media", ports.media),
+  ]);
+  const stop = async () => {
+    for (const c of children) if (c.status === "fulfilled") await c.value.stop();
+  };
+  const failed = children.find((c) => c.status === "rejected");
+  if (failed !== undefined) {
+    await stop();
+    throw failed.reason;
+  }
+  return {
+    fixtureUrl,
+    mediaUrl,
+    giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
+    stop,
+  };
+}
+
 export async function startFaultStack(durations: Durations): Promise<FaultStack> {
   const started = await Promise.allSettled([
     startPrivateKafka({ numPartitions: 3 }),
@@ -86,34 +132,18 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
     throw failure?.reason instanceof Error ? failure.reason : new Error(String(failure?.reason));
   }
   const kafkaClient = testKafka(kafka.brokers, "fault-suite");
-  const ports = { fixture: await freePort(), media: await freePort() };
-  const fixtureUrl = `http://127.0.0.1:${String(ports.fixture)}`;
-  const mediaUrl = `http://127.0.0.1:${String(ports.media)}`;
-  const fixture = (name: string, port: number) =>
-    spawnService({
-      name,
-      script: "tests/faults/fixture-main.ts",
-      env: {
-        GIPHY_FIXTURE_PORT: String(port),
-        GIPHY_FIXTURE_PUBLIC_URL: mediaUrl,
-        FAULTS_CATALOGUE_SIZE: String(durations.catalogueSize),
-      },
-      ready: { port },
-      keepLines: 200,
-    });
-  const fixtures = await Promise.allSettled([
-    fixture("giphy-fixture-api", ports.fixture),
-    fixture("giphy-fixture-media", ports.media),
-  ]);
+  let fixture: FaultFixture;
+  try {
+    fixture = await startFaultFixture(durations.catalogueSize);
+  } catch (error) {
+    await Promise.all([kafka.close(), redis.close(), s3.close(), postgres.close()]);
+    throw error;
+  }
+  const { fixtureUrl, mediaUrl } = fixture;
   const closeServers = async () => {
-    for (const f of fixtures) if (f.status === "fulfilled") await f.value.stop();
+    await fixture.stop();
     await Promise.all([kafka.close(), redis.close(), s3.close(), postgres.close()]);
   };
-  const failedFixture = fixtures.find((f) => f.status === "rejected");
-  if (failedFixture !== undefined) {
-    await closeServers();
-    throw failedFixture.reason;
-  }
   try {
     // The production names (the suite's own servers): the truth checks read
     // ARCHIVE_TOPICS, the faults-file-worker group, BUCKET and postgres.url.
@@ -123,7 +153,7 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
       workers: 2,
       startedWorkers: 1,
       infra: privateInfra({ postgres, kafkaBrokers: kafka.brokers, s3, redis }),
-      giphy: { baseUrl: `${fixtureUrl}/v1/`, mediaHosts: [`127.0.0.1:${String(ports.media)}`] },
+      giphy: fixture.giphy,
       // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
       // a failed request is found by the request_id of the gateway's access log.
       logLevel: "info",
