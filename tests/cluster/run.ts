@@ -23,6 +23,7 @@ import { buildPages, startTraffic } from "../faults/traffic.ts";
 import {
   envNumber,
   finishRun,
+  runAsScript,
   settle,
   settledLine,
   useRunDirectories,
@@ -194,20 +195,4 @@ async function runFaults(
   return finishRun({ name: "cluster runner", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    process.exit(130);
-  });
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `cluster runner crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
-        `logs of every server and service are kept in ${logDir}\n`,
-    );
-    process.exit(2);
-  },
-);
+runAsScript("cluster runner", main, logDir);

@@ -34,7 +34,7 @@ import {
 import type { Durations } from "../faults/config.ts";
 import {
   BUCKET,
-  REQUESTED_PARTITIONS,
+  FAULT_SERVICE_ENV,
   privateInfra,
   startFaultFixture,
   type FaultStack,
@@ -128,35 +128,25 @@ export async function startClusterStack(
       logDir: join(logDir, `instance-${String(n + 1)}`),
       readyTimeoutMs: 120_000,
       env: {
-        all: { SHUTDOWN_TIMEOUT_MS: "10000" },
+        all: FAULT_SERVICE_ENV.all,
         // The production values' topic layout (k8s/values-production.yaml, kafka.topics);
         // scripts/cluster/up.sh created the topics with the same before anything started.
         storage: {
           KAFKA_TOPIC_REPLICATION_FACTOR: "3",
           KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
-          DATABASE_POOL_MAX: "8",
-          OUTBOX_POLL_INTERVAL_MS: "200",
-          OUTBOX_BATCH_SIZE: "10",
-          OUTBOX_RETRY_MAX_MS: "2000",
-          GIPHY_BREAKER_OPEN_MS: "3000",
-          ARCHIVE_RENDITIONS: "original",
-          ARCHIVE_FIELDS: "url",
+          ...FAULT_SERVICE_ENV.storage,
           STORAGE_RPC_PORT: String(port.rpc[n]),
           ...(n === 0 ? { KAFKA_BROKERS: cluster.linkBrokers.join(",") } : {}),
         },
         "file-worker": {
           KAFKA_TOPIC_REPLICATION_FACTOR: "3",
           KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
-          KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
+          ...FAULT_SERVICE_ENV["file-worker"],
           KAFKA_CLIENT_ID: `cluster-worker-${String(n + 1)}`,
-          RETRY_INITIAL_DELAY_MS: "200",
-          RETRY_MAX_DELAY_MS: "2000",
-          S3_TIMEOUT_MS: "10000",
           ...(n === 0 ? { S3_ENDPOINT: `http://127.0.0.1:${String(workerS3.port)}` } : {}),
         },
         gateway: {
-          STORAGE_TIMEOUT_MS: "10000",
-          RATE_LIMIT_MAX: "1000000",
+          ...FAULT_SERVICE_ENV.gateway,
           GATEWAY_PORT: String(port.gateway[n]),
           STORAGE_URL: `http://127.0.0.1:${String(port.storageLb)}`,
           PUBLIC_BASE_URL: gatewayLbUrl,

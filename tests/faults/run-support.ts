@@ -132,3 +132,27 @@ export async function finishRun(run: {
   out(`${run.name} ${ok ? "PASSED" : "FAILED"} in ${run.elapsed()}`);
   return ok ? 0 : 1;
 }
+
+/**
+ * Runs a runner's `main` as the process: its result is the exit code; SIGINT and SIGTERM
+ * exit 130 (process.exit runs the exit hooks that stop every private server and child);
+ * a crash exits 2 and says where the logs are kept.
+ */
+export function runAsScript(name: string, main: () => Promise<number>, logDir: string): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      process.exit(130);
+    });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `${name} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+          `logs of every private server and service are kept in ${logDir}\n`,
+      );
+      process.exit(2);
+    },
+  );
+}

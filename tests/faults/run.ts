@@ -10,7 +10,7 @@ import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
 import type { Row } from "./report.ts";
 import { startFaultStack, type FaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
-import { finishRun, settle, settledLine, useRunDirectories } from "./run-support.ts";
+import { finishRun, runAsScript, settle, settledLine, useRunDirectories } from "./run-support.ts";
 import { createTruthReader, type Truth } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -100,21 +100,4 @@ async function runFaults(
   return finishRun({ name: "fault suite", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    // process.exit runs the exit hooks that stop every private server and child.
-    process.exit(130);
-  });
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `fault suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
-        `logs of every private server and service are kept in ${logDir}\n`,
-    );
-    process.exit(2);
-  },
-);
+runAsScript("fault suite", main, logDir);

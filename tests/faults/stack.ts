@@ -69,6 +69,43 @@ export function privateInfra(servers: {
   };
 }
 
+/**
+ * The services' settings under faults, per service (tests/cluster gives each of its
+ * instances the same).
+ */
+export const FAULT_SERVICE_ENV = {
+  all: { SHUTDOWN_TIMEOUT_MS: "10000" },
+  storage: {
+    DATABASE_POOL_MAX: "8",
+    OUTBOX_POLL_INTERVAL_MS: "200",
+    // Small relay batches: a burst of searches takes several publish cycles, which
+    // gives fault (g) a window to stop storage in the middle of publishing.
+    OUTBOX_BATCH_SIZE: "10",
+    OUTBOX_RETRY_MAX_MS: "2000",
+    GIPHY_BREAKER_OPEN_MS: "3000",
+    // One file per GIF: the suite proves delivery (nothing lost, nothing twice) under
+    // faults, per archive request; 1,500 GIFs × every rendition file would be ~40
+    // times the downloads for the same proof. tests/e2e/drop-in.int.test.ts archives
+    // every rendition file.
+    ARCHIVE_RENDITIONS: "original",
+    ARCHIVE_FIELDS: "url",
+  },
+  "file-worker": {
+    KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
+    RETRY_INITIAL_DELAY_MS: "200",
+    RETRY_MAX_DELAY_MS: "2000",
+    S3_TIMEOUT_MS: "10000",
+  },
+  gateway: {
+    // This whole stack (a broker JVM restarting, PostgreSQL, two workers, storage, the
+    // gateway, two fixtures and the traffic) shares 2 cores here, and a restarting JVM
+    // starves everything else for seconds. The production default deadline (3 s) then
+    // measures the test machine, not the design; 10 s still catches a hung call.
+    STORAGE_TIMEOUT_MS: "10000",
+    RATE_LIMIT_MAX: "1000000",
+  },
+} as const;
+
 /** The suite's Giphy: the fixture's API and its media host, as two children. */
 export interface FaultFixture {
   readonly fixtureUrl: string;
@@ -157,38 +194,7 @@ export async function startFaultStack(durations: Durations): Promise<FaultStack>
       // info, not warn: every line goes to the run's log files (GIFMESH_TEST_LOG_DIR), and
       // a failed request is found by the request_id of the gateway's access log.
       logLevel: "info",
-      env: {
-        all: { SHUTDOWN_TIMEOUT_MS: "10000" },
-        storage: {
-          DATABASE_POOL_MAX: "8",
-          OUTBOX_POLL_INTERVAL_MS: "200",
-          // Small relay batches: a burst of searches takes several publish cycles, which
-          // gives fault (g) a window to stop storage in the middle of publishing.
-          OUTBOX_BATCH_SIZE: "10",
-          OUTBOX_RETRY_MAX_MS: "2000",
-          GIPHY_BREAKER_OPEN_MS: "3000",
-          // One file per GIF: the suite proves delivery (nothing lost, nothing twice) under
-          // faults, per archive request; 1,500 GIFs × every rendition file would be ~40
-          // times the downloads for the same proof. tests/e2e/drop-in.int.test.ts archives
-          // every rendition file.
-          ARCHIVE_RENDITIONS: "original",
-          ARCHIVE_FIELDS: "url",
-        },
-        "file-worker": {
-          KAFKA_TOPIC_PARTITIONS: String(REQUESTED_PARTITIONS),
-          RETRY_INITIAL_DELAY_MS: "200",
-          RETRY_MAX_DELAY_MS: "2000",
-          S3_TIMEOUT_MS: "10000",
-        },
-        gateway: {
-          // This whole stack (a broker JVM restarting, PostgreSQL, two workers, storage, the
-          // gateway, two fixtures and the traffic) shares 2 cores here, and a restarting JVM
-          // starves everything else for seconds. The production default deadline (3 s) then
-          // measures the test machine, not the design; 10 s still catches a hung call.
-          STORAGE_TIMEOUT_MS: "10000",
-          RATE_LIMIT_MAX: "1000000",
-        },
-      },
+      env: FAULT_SERVICE_ENV,
     });
     const [worker1, worker2] = stack.workers;
     if (worker1 === undefined || worker2 === undefined) throw new Error("two workers expected");
