@@ -24,11 +24,10 @@ import {
   envNumber,
   finishRun,
   runAsScript,
-  settle,
-  settledLine,
+  runPhases,
   useRunDirectories,
 } from "../faults/run-support.ts";
-import { createTruthReader, type Truth } from "../faults/truth.ts";
+import { createTruthReader } from "../faults/truth.ts";
 import { clusterFromEnv } from "./cluster.ts";
 import {
   RESERVED_PAGES,
@@ -117,8 +116,6 @@ async function runFaults(
     rate: durations.rate,
     concurrency: durations.concurrency,
   });
-  const rows: Row[] = [];
-  const notes: string[] = [];
   const baseline: ClusterFault = {
     id: "-",
     title: "baseline (no fault)",
@@ -126,72 +123,32 @@ async function runFaults(
     inject: () => sleep(durations.warmupMs),
   };
   const faults = buildClusterFaults(cd).filter((f) => only?.includes(f.id) ?? true);
-  const pagesPerPhase = Math.max(
-    1,
-    Math.floor((traffic.freshLeft - RESERVED_PAGES) / (faults.length + 1)),
-  );
-  let previous: Truth | undefined;
+  let phases: { rows: Row[]; notes: string[] };
   try {
-    for (const fault of [baseline, ...faults]) {
-      const problems: string[] = [];
-      const checks: ((settled: Truth, previous: Truth | undefined) => void)[] = [];
-      const t0 = Date.now();
-      if (t0 - started > budgetMs) {
-        problems.push(`not run: the runner's ${String(budgetMs / 1000)} s budget was spent`);
-      } else {
-        out(`[${elapsed()}] (${fault.id}) ${fault.title}: injecting`);
-        traffic.setPhase(fault.id);
-        traffic.setFreshBudget(pagesPerPhase);
-        try {
-          await fault.inject({
-            stack,
-            traffic,
-            truth,
-            durations,
-            note: (line) => notes.push(`(${fault.id}) ${line}`),
-            fail: (reason) => problems.push(reason),
-            afterSettle: (check) => checks.push(check),
-          });
-        } catch (error) {
-          problems.push(
-            `injection failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      }
-      traffic.setFreshBudget(0);
-      // Bounded by what is left of the budget too (a minute of grace, at least 10 s).
-      const left = budgetMs + 60_000 - (Date.now() - started);
-      const settled = await settle(
-        truth,
-        Math.max(10_000, Math.min(durations.settleTimeoutMs, left)),
-      );
-      for (const check of checks) check(settled.truth, previous);
+    phases = await runPhases({
+      faults: [baseline, ...faults],
+      inject: (fault, hooks) => fault.inject({ stack, traffic, truth, durations, ...hooks }),
+      traffic,
+      truth,
+      reservedPages: RESERVED_PAGES,
+      settleTimeoutMs: durations.settleTimeoutMs,
+      budget: { startedAt: started, ms: budgetMs },
       // Re-publications in this phase (at-least-once delivery: harmless to the result,
       // as objects are content-addressed and storage applies each event once).
-      const republished =
-        (settled.truth.topicMessages[ARCHIVE_TOPICS.requested] ?? 0) -
-        settled.truth.outboxRows -
-        ((previous?.topicMessages[ARCHIVE_TOPICS.requested] ?? 0) - (previous?.outboxRows ?? 0));
-      notes.push(
-        `(${fault.id}) requested messages re-published in this phase: ${String(republished)}`,
-      );
-      const unknown = await truth.unknownIds(traffic.seenIds);
-      rows.push({
-        fault,
-        counts: traffic.counts(fault.id),
-        truth: settled.truth,
-        previous,
-        unknownIds: unknown.length,
-        problems,
-        faultMs: Date.now() - t0 - settled.ms,
-        settleMs: settled.ms,
-      });
-      previous = settled.truth;
-      out(`[${elapsed()}] ${settledLine(fault.id, settled)}`);
-    }
+      afterPhase: (_fault, settled, previous, note) => {
+        const republished =
+          (settled.topicMessages[ARCHIVE_TOPICS.requested] ?? 0) -
+          settled.outboxRows -
+          ((previous?.topicMessages[ARCHIVE_TOPICS.requested] ?? 0) - (previous?.outboxRows ?? 0));
+        note(`requested messages re-published in this phase: ${String(republished)}`);
+      },
+      out,
+      elapsed,
+    });
   } finally {
     await traffic.stop();
   }
+  const { rows, notes } = phases;
   return finishRun({ name: "cluster runner", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { printDiagnosis } from "./diagnosis.ts";
 import { printReport, rowPasses, type Row } from "./report.ts";
+import type { Fault } from "./faults.ts";
 import type { Traffic } from "./traffic.ts";
 import type { Truth, TruthReader } from "./truth.ts";
 
@@ -155,4 +156,102 @@ export function runAsScript(name: string, main: () => Promise<number>, logDir: s
       process.exit(2);
     },
   );
+}
+
+/** What a fault may do besides failing its row: evidence, and checks once settled. */
+export interface PhaseHooks {
+  /** Adds a line to the fault's evidence (printed under the table). */
+  readonly note: (line: string) => void;
+  /** Fails the fault's row with this reason (the run goes on). */
+  readonly fail: (reason: string) => void;
+  /** A check of the settled state against the previous phase's. */
+  readonly afterSettle: (check: (settled: Truth, previous: Truth | undefined) => void) => void;
+}
+
+/**
+ * The phases of a run, one row each, under the steady load of `traffic`: the fault is
+ * injected with its share of fresh pages, the system settles (bounded), and the row
+ * records what users saw and what the system holds. A fault that throws fails its own
+ * row; with a budget, faults not started in time fail theirs without running.
+ */
+export async function runPhases<F extends Fault>(run: {
+  readonly faults: readonly F[];
+  readonly inject: (fault: F, hooks: PhaseHooks) => Promise<void>;
+  readonly traffic: Traffic;
+  readonly truth: TruthReader;
+  /** Fresh pages kept back for the faults' own bursts. */
+  readonly reservedPages: number;
+  readonly settleTimeoutMs: number;
+  readonly budget?: { readonly startedAt: number; readonly ms: number };
+  /** After a phase settled, before its row is written (e.g. a note on re-publications). */
+  readonly afterPhase?: (
+    fault: F,
+    settled: Truth,
+    previous: Truth | undefined,
+    note: (line: string) => void,
+  ) => void;
+  /** Called when a phase did not settle (e.g. to print the children's recent output). */
+  readonly onUnsettled?: () => void;
+  readonly out: (line: string) => void;
+  readonly elapsed: () => string;
+}): Promise<{ rows: Row[]; notes: string[] }> {
+  const { traffic, truth, out, elapsed, budget } = run;
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const pagesPerPhase = Math.max(
+    1,
+    Math.floor((traffic.freshLeft - run.reservedPages) / run.faults.length),
+  );
+  let previous: Truth | undefined;
+  for (const fault of run.faults) {
+    const problems: string[] = [];
+    const checks: ((settled: Truth, previous: Truth | undefined) => void)[] = [];
+    const note = (line: string) => notes.push(`(${fault.id}) ${line}`);
+    const t0 = Date.now();
+    if (budget !== undefined && t0 - budget.startedAt > budget.ms) {
+      problems.push(`not run: the runner's ${String(budget.ms / 1000)} s budget was spent`);
+    } else {
+      out(`[${elapsed()}] (${fault.id}) ${fault.title}: injecting`);
+      traffic.setPhase(fault.id);
+      traffic.setFreshBudget(pagesPerPhase);
+      try {
+        await run.inject(fault, {
+          note,
+          fail: (reason) => problems.push(reason),
+          afterSettle: (check) => checks.push(check),
+        });
+      } catch (error) {
+        problems.push(
+          `injection failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    traffic.setFreshBudget(0);
+    // With a budget, bounded by what is left of it too (a minute of grace, at least 10 s).
+    const timeoutMs =
+      budget === undefined
+        ? run.settleTimeoutMs
+        : Math.max(
+            10_000,
+            Math.min(run.settleTimeoutMs, budget.ms + 60_000 - (Date.now() - budget.startedAt)),
+          );
+    const settled = await settle(truth, timeoutMs);
+    for (const check of checks) check(settled.truth, previous);
+    run.afterPhase?.(fault, settled.truth, previous, note);
+    const unknown = await truth.unknownIds(traffic.seenIds);
+    rows.push({
+      fault,
+      counts: traffic.counts(fault.id),
+      truth: settled.truth,
+      previous,
+      unknownIds: unknown.length,
+      problems,
+      faultMs: Date.now() - t0 - settled.ms,
+      settleMs: settled.ms,
+    });
+    previous = settled.truth;
+    out(`[${elapsed()}] ${settledLine(fault.id, settled)}`);
+    if (settled.truth.pending > 0) run.onUnsettled?.();
+  }
+  return { rows, notes };
 }

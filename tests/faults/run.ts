@@ -10,8 +10,8 @@ import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
 import type { Row } from "./report.ts";
 import { startFaultStack, type FaultStack } from "./stack.ts";
 import { buildPages, startTraffic } from "./traffic.ts";
-import { finishRun, runAsScript, settle, settledLine, useRunDirectories } from "./run-support.ts";
-import { createTruthReader, type Truth } from "./truth.ts";
+import { finishRun, runAsScript, runPhases, useRunDirectories } from "./run-support.ts";
+import { createTruthReader } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const started = Date.now();
@@ -48,8 +48,6 @@ async function runFaults(
     rate: durations.rate,
     concurrency: durations.concurrency,
   });
-  const rows: Row[] = [];
-  const notes: string[] = [];
   const baseline: Fault = {
     id: "-",
     title: "baseline (no fault)",
@@ -57,46 +55,25 @@ async function runFaults(
     inject: () => sleep(durations.warmupMs),
   };
   const faults = [baseline, ...buildFaults(durations).filter((f) => only?.includes(f.id) ?? true)];
-  const pagesPerPhase = Math.max(
-    1,
-    Math.floor((traffic.freshLeft - RESERVED_PAGES) / faults.length),
-  );
-  let previous: Truth | undefined;
+  let phases: { rows: Row[]; notes: string[] };
   try {
-    for (const fault of faults) {
-      out(`[${elapsed()}] (${fault.id}) ${fault.title}: injecting`);
-      traffic.setPhase(fault.id);
-      traffic.setFreshBudget(pagesPerPhase);
-      const t0 = Date.now();
-      const problems: string[] = [];
-      await fault.inject({
-        stack,
-        traffic,
-        truth,
-        durations,
-        note: (line) => notes.push(`(${fault.id}) ${line}`),
-        fail: (reason) => problems.push(reason),
-      });
-      traffic.setFreshBudget(0);
-      const settled = await settle(truth, durations.settleTimeoutMs);
-      const unknown = await truth.unknownIds(traffic.seenIds);
-      rows.push({
-        fault,
-        counts: traffic.counts(fault.id),
-        truth: settled.truth,
-        previous,
-        unknownIds: unknown.length,
-        problems,
-        faultMs: Date.now() - t0 - settled.ms,
-        settleMs: settled.ms,
-      });
-      previous = settled.truth;
-      out(`[${elapsed()}] ${settledLine(fault.id, settled)}`);
-      if (settled.truth.pending > 0) out(stack.logs());
-    }
+    phases = await runPhases({
+      faults,
+      inject: (fault, hooks) => fault.inject({ stack, traffic, truth, durations, ...hooks }),
+      traffic,
+      truth,
+      reservedPages: RESERVED_PAGES,
+      settleTimeoutMs: durations.settleTimeoutMs,
+      onUnsettled: () => {
+        out(stack.logs());
+      },
+      out,
+      elapsed,
+    });
   } finally {
     await traffic.stop();
   }
+  const { rows, notes } = phases;
   return finishRun({ name: "fault suite", rows, notes, truth, traffic, logDir, out, elapsed });
 }
 
