@@ -69,17 +69,8 @@ test-unit: ## Unit tests (no servers)
 test-integration: infra-up ## Integration tests against the real servers
 	@$(ENV) && npx vitest run --project integration
 
-test: install ## Everything CI runs: lint, typecheck, contracts, deployment, unit, integration, e2e, metrics, faults
-	@start=$$(date +%s); \
-	bash scripts/infra/up.sh; \
-	$(MAKE) --no-print-directory lint typecheck check-contracts check-deploy; \
-	$(ENV) && echo "==> vitest (unit, hostile input, integration, end to end)" && npx vitest run; \
-	echo "==> services, for the live metrics check (restarted so they run this code)"; \
-	bash scripts/stack/down.sh; bash scripts/stack/up.sh; \
-	bash scripts/observability/check.sh; \
-	echo "==> fault injection on a private stack (about 5 minutes)"; \
-	bash scripts/faults/run.sh; \
-	echo "make test took $$(( $$(date +%s) - start )) s (after install)"
+test: install ## Everything CI runs: lint, typecheck, contracts, deployment, unit, integration, e2e, metrics, faults, cluster
+	@bash scripts/test-all.sh
 
 test-faults: install ## Fault injection on a private stack, faults (a)-(h), zero lost/duplicated (FAULTS_QUICK=1: short outages)
 	@bash scripts/faults/run.sh
