@@ -18,6 +18,7 @@ import {
   defaultTextMapGetter,
   trace,
   type Context,
+  type Link,
   type Span,
   type TextMapPropagator,
 } from "@opentelemetry/api";
@@ -61,20 +62,29 @@ export function untrustingPropagator(inner: TextMapPropagator): TextMapPropagato
 const traceContext = new W3CTraceContextPropagator();
 
 /**
- * Adds the client's `traceparent`, if it is valid W3C, as a link on `span` (its
- * tracestate is dropped). Nothing of it becomes our parent, our sampling decision
- * or our baggage.
+ * The link to a client's `traceparent`, if it is valid W3C (its tracestate and
+ * sampling flag are dropped): pass it in the server span's `links`. Nothing of it
+ * becomes our parent, our sampling decision or our baggage.
  */
+export function clientTraceLink(traceparent: string | undefined): Link | undefined {
+  if (traceparent === undefined) return undefined;
+  const client = trace.getSpanContext(
+    traceContext.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter),
+  );
+  if (!client || !trace.isSpanContextValid(client)) return undefined;
+  return {
+    context: { traceId: client.traceId, spanId: client.spanId, traceFlags: 0, isRemote: true },
+    attributes: CLIENT_TRACE_LINK,
+  };
+}
+
+/** Adds {@link clientTraceLink} of `headers` to a span that has already started. */
 export function linkClientTrace(
   span: Span,
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): void {
-  const client = trace.getSpanContext(
-    traceContext.extract(ROOT_CONTEXT, headers, defaultTextMapGetter),
-  );
-  if (!client || !trace.isSpanContextValid(client)) return;
-  span.addLink({
-    context: { traceId: client.traceId, spanId: client.spanId, traceFlags: 0, isRemote: true },
-    attributes: CLIENT_TRACE_LINK,
-  });
+  const traceparent = headers.traceparent;
+  // Repeated headers: the propagator reads the first, as instrumentation-http did.
+  const link = clientTraceLink(Array.isArray(traceparent) ? traceparent[0] : traceparent);
+  if (link) span.addLink(link);
 }

@@ -26,3 +26,4 @@ export {
   type ProducerSpan,
 } from "./messaging.ts";
 export { activeTraceId, setHttpRoute } from "./http-route.ts";
+export { redactQuery, startHttpServerSpan, type HttpServerSpan } from "./http-server-span.ts";

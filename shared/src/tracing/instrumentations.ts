@@ -1,11 +1,10 @@
-// The OpenTelemetry auto-instrumentations every gifmesh service loads: HTTP
-// (node:http/https, which also gives the gateway its server spans), undici/fetch,
-// pg, ioredis and the AWS SDK. Configured so that probes and scrapes are never
-// traced, background pollers (the outbox relay, Redis pings) do not start
-// traces of their own, and secrets in URLs never reach a span. At the edge
-// (incoming-trust.ts), each server span links the client's traceparent instead
-// of continuing it.
-import { IncomingMessage } from "node:http";
+// The OpenTelemetry auto-instrumentations every gifmesh service loads: outgoing
+// HTTP (node:http/https), undici/fetch, pg, ioredis and the AWS SDK. Configured so
+// that background pollers (the outbox relay, Redis pings) do not start traces of
+// their own and secrets in URLs never reach a span. Incoming HTTP is not patched:
+// the gateway's server spans come from its middleware (http-server-span.ts), which
+// leaves probes and scrapes untraced and, at the edge (incoming-trust.ts), links
+// the client's traceparent instead of continuing it.
 import type { Instrumentation } from "@opentelemetry/instrumentation";
 import { AwsInstrumentation } from "@opentelemetry/instrumentation-aws-sdk";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
@@ -13,12 +12,11 @@ import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
 import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
 import { redactString } from "../logging/index.ts";
-import { linkClientTrace } from "./incoming-trust.ts";
 
 /** Paths of the admin server (and the gateway's own probes) that are never traced. */
 export const UNTRACED_PATHS: readonly string[] = ["/healthz", "/readyz", "/livez", "/metrics"];
 
-/** Query parameters masked in `url.full`/`url.query` of HTTP spans. */
+/** Query parameters masked in `url.full`/`url.query` of HTTP spans (server and client). */
 export const REDACTED_QUERY_PARAMS: readonly string[] = [
   "api_key",
   "api-key",
@@ -41,37 +39,22 @@ export function isUntracedPath(target: string | undefined): boolean {
   return UNTRACED_PATHS.includes(path);
 }
 
-/** Options for {@link createInstrumentations}. */
-export interface InstrumentationOptions {
-  /**
-   * False at the edge: the propagator then extracts nothing (start-tracing.ts), and
-   * each HTTP server span gets the client's traceparent as a link. Default true.
-   */
-  readonly trustIncoming?: boolean;
-}
-
 /**
  * The instrumentations for {@link startTracing}. Client spans of pg, ioredis and
  * outgoing HTTP need a parent span, so only work done on behalf of a traced
  * request, message or job is recorded.
  */
-export function createInstrumentations(options: InstrumentationOptions = {}): Instrumentation[] {
-  const trustIncoming = options.trustIncoming ?? true;
+export function createInstrumentations(): Instrumentation[] {
   return [
     new HttpInstrumentation({
-      ...(trustIncoming
-        ? {}
-        : {
-            requestHook: (span, request) => {
-              if (request instanceof IncomingMessage) linkClientTrace(span, request.headers);
-            },
-          }),
-      ignoreIncomingRequestHook: (request) => isUntracedPath(request.url),
+      // Outgoing calls only. The gateway, the one service serving HTTP/1 to callers,
+      // starts its server spans in its own middleware (http-server-span.ts): patching
+      // every Server's emit and binding both emitters cost more than the span itself.
+      // Storage's gRPC server (HTTP/2, not patched by this instrumentation) has its
+      // Connect interceptor; the admin servers answer probes, which are never traced.
+      disableIncomingRequestInstrumentation: true,
       requireParentforOutgoingSpans: true,
-      // Outgoing (client) spans and incoming (server) spans have separate lists: the
-      // gateway's server spans would otherwise keep a client's api_key in url.query.
       redactedQueryParams: [...REDACTED_QUERY_PARAMS],
-      redactedQueryParamsServer: [...REDACTED_QUERY_PARAMS],
     }),
     new UndiciInstrumentation({
       requireParentforSpans: true,

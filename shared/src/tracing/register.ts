@@ -67,7 +67,7 @@ if (enabled) {
     zipkinEndpoint: env.OTEL_EXPORTER_ZIPKIN_ENDPOINT ?? DEFAULT_ZIPKIN_ENDPOINT,
     enabled,
     trustIncoming,
-    instrumentations: createInstrumentations({ trustIncoming }),
+    instrumentations: createInstrumentations(),
   });
   markPreloaded(tracing, serviceName);
   await waitForAllMessagesAcknowledged();

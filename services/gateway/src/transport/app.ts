@@ -1,8 +1,8 @@
 // Builds the gateway's HTTP application from its ports, with no server and no I/O
 // of its own (buildGateway in gateway.ts passes them; unit tests then call
-// app.request()). Middleware order, outermost first: request id with the security
-// and CORS headers, access log and metrics, then per area CORS preflights,
-// compression, API key, rate limit.
+// app.request()). Middleware order, outermost first: the HTTP server span, request
+// id with the security and CORS headers, access log and metrics, then per area CORS
+// preflights, compression, API key, rate limit.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
@@ -17,6 +17,7 @@ import { apiKey } from "./middleware/api-key.ts";
 import { observe } from "./middleware/observe.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { responseHeaders } from "./middleware/response-headers.ts";
+import { serverSpan } from "./middleware/server-span.ts";
 import { gifRoutes } from "./routes/gifs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { validationError } from "./validation-error.ts";
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       if (!result.success) throw validationError(result.error.issues, result.target);
     },
   });
+  app.use(serverSpan({ proxyHops: deps.proxyHops }));
   // Request id, security headers and CORS (simple requests) in one precomputed record.
   app.use(
     responseHeaders({
