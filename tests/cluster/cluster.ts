@@ -22,11 +22,25 @@ export interface Cluster {
   signal(broker: number, signal: NodeJS.Signals): Promise<void>;
   /** Starts the broker if it does not run, waits for its port (broker.sh, bounded). */
   start(broker: number): Promise<void>;
+  /**
+   * SIGTERM, Kafka's controlled shutdown (leadership moved away first), and waits until
+   * the process is gone; throws if it still runs after `timeoutMs`.
+   */
+  stop(broker: number, timeoutMs: number): Promise<void>;
   layout(topics: readonly string[]): Promise<PartitionLayout[]>;
   /** Waits (bounded) until every partition of `topics` has all its replicas in sync. */
   waitInSync(topics: readonly string[], timeoutMs: number): Promise<number>;
   /** The legacy shape the fault suite's truth reader takes (only `brokers` is read). */
   asPrivateKafka(): PrivateKafka;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function clusterFromEnv(): Cluster {
@@ -72,6 +86,15 @@ export function clusterFromEnv(): Cluster {
       process.kill(p, signal);
     },
     start,
+    async stop(broker, timeoutMs) {
+      const p = await pid(broker);
+      if (p === undefined) throw new Error(`broker ${String(broker)} does not run`);
+      process.kill(p, "SIGTERM");
+      await waitFor(`broker ${String(broker)} (pid ${String(p)}) to exit`, () => !alive(p), {
+        timeoutMs,
+        intervalMs: 200,
+      });
+    },
     layout,
     async waitInSync(topics, timeoutMs) {
       const t0 = Date.now();

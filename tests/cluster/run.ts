@@ -2,10 +2,10 @@
 // starts and removes the 3-broker cluster around it): the scale-out proof. gifmesh with
 // two gateways behind HAProxy, two storages and two file workers on a 3-broker cluster
 // (topics RF 3, min.insync.replicas 2), under a steady search load, through broker loss,
-// a rolling restart of every service and single links cut. One row per fault in the
-// fault suite's table (tests/faults/report.ts, from its truth reader and traffic
-// generator). Exit 1 when a GIF is lost, an object duplicated, a user saw a 5xx, or a
-// fault's own check failed (no resync, a message published twice).
+// a rolling restart of every service, one of the brokers, and single links cut. One row
+// per fault in the fault suite's table (tests/faults/report.ts, from its truth reader and
+// traffic generator). Exit 1 when a GIF is lost, an object duplicated, a user saw a 5xx,
+// or a fault's own check failed (no resync, a message published twice).
 //
 // Knobs: CLUSTER_QUICK=1 (shorter outages), CLUSTER_ONLY=k,p,... (some faults), the
 // FAULTS_* load settings of tests/faults/config.ts, CLUSTER_BUDGET_MS (faults not
@@ -13,28 +13,22 @@
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { loadDurations } from "../faults/config.ts";
 import type { Row } from "../faults/report.ts";
-import { buildPages, startTraffic } from "../faults/traffic.ts";
 import {
   envNumber,
   finishRun,
   runAsScript,
   runPhases,
+  startRunTraffic,
   useRunDirectories,
 } from "../faults/run-support.ts";
 import { createTruthReader } from "../faults/truth.ts";
 import { clusterFromEnv } from "./cluster.ts";
-import {
-  RESERVED_PAGES,
-  buildClusterFaults,
-  type ClusterDurations,
-  type ClusterFault,
-} from "./faults.ts";
+import { RESERVED_PAGES, buildClusterFaults, type ClusterDurations } from "./faults.ts";
 import { startClusterStack, type ClusterStack } from "./stack.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -48,6 +42,7 @@ function clusterDurations(): ClusterDurations {
     brokerPauseMs: envNumber("CLUSTER_BROKER_PAUSE_MS", quick ? 10_000 : 30_000),
     storageKafkaCutMs: envNumber("CLUSTER_STORAGE_KAFKA_CUT_MS", quick ? 10_000 : 30_000),
     linkCutMs: envNumber("CLUSTER_LINK_CUT_MS", quick ? 6_000 : 15_000),
+    brokerStopTimeoutMs: envNumber("CLUSTER_BROKER_STOP_TIMEOUT_MS", 60_000),
     resyncTimeoutMs: envNumber("CLUSTER_RESYNC_TIMEOUT_MS", 120_000),
   };
 }
@@ -110,18 +105,7 @@ async function runFaults(
   budgetMs: number,
 ): Promise<number> {
   const truth = createTruthReader(stack);
-  const traffic = startTraffic({
-    gatewayUrl: stack.gatewayUrl,
-    pages: buildPages(durations.catalogueSize),
-    rate: durations.rate,
-    concurrency: durations.concurrency,
-  });
-  const baseline: ClusterFault = {
-    id: "-",
-    title: "baseline (no fault)",
-    allowed5xx: [],
-    inject: () => sleep(durations.warmupMs),
-  };
+  const { traffic, baseline } = startRunTraffic(stack.gatewayUrl, durations);
   const faults = buildClusterFaults(cd).filter((f) => only?.includes(f.id) ?? true);
   let phases: { rows: Row[]; notes: string[] };
   try {
