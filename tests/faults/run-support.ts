@@ -8,8 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { REPO_ROOT } from "@gifmesh/shared/testing";
 import { printDiagnosis } from "./diagnosis.ts";
 import { printReport, rowPasses, type Row } from "./report.ts";
+import type { Durations } from "./config.ts";
 import type { Fault } from "./faults.ts";
-import type { Traffic } from "./traffic.ts";
+import { buildPages, startTraffic, type Traffic } from "./traffic.ts";
 import type { Truth, TruthReader } from "./truth.ts";
 
 /**
@@ -159,6 +160,29 @@ export function runAsScript(name: string, main: () => Promise<number>, logDir: s
 }
 
 /** What a fault may do besides failing its row: evidence, and checks once settled. */
+/**
+ * The steady search load of a run, through `gatewayUrl`, and the phase every run starts
+ * with: no fault, only the warm-up, so the first row shows the system before any fault.
+ */
+export function startRunTraffic(
+  gatewayUrl: string,
+  durations: Durations,
+): { traffic: Traffic; baseline: Fault } {
+  const traffic = startTraffic({
+    gatewayUrl,
+    pages: buildPages(durations.catalogueSize),
+    rate: durations.rate,
+    concurrency: durations.concurrency,
+  });
+  const baseline: Fault = {
+    id: "-",
+    title: "baseline (no fault)",
+    allowed5xx: [],
+    inject: () => sleep(durations.warmupMs),
+  };
+  return { traffic, baseline };
+}
+
 export interface PhaseHooks {
   /** Adds a line to the fault's evidence (printed under the table). */
   readonly note: (line: string) => void;

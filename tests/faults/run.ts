@@ -4,13 +4,17 @@
 // integration project (which picks up tests/**/*.int.test.ts). Exit code 1 when any
 // GIF is lost, any object is duplicated, or a user saw a 5xx the design rules out.
 import { rmSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { loadDurations, type Durations } from "./config.ts";
-import { RESERVED_PAGES, buildFaults, type Fault } from "./faults.ts";
+import { RESERVED_PAGES, buildFaults } from "./faults.ts";
 import type { Row } from "./report.ts";
 import { startFaultStack, type FaultStack } from "./stack.ts";
-import { buildPages, startTraffic } from "./traffic.ts";
-import { finishRun, runAsScript, runPhases, useRunDirectories } from "./run-support.ts";
+import {
+  finishRun,
+  runAsScript,
+  runPhases,
+  startRunTraffic,
+  useRunDirectories,
+} from "./run-support.ts";
 import { createTruthReader } from "./truth.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -42,18 +46,7 @@ async function runFaults(
   only: readonly string[] | undefined,
 ): Promise<number> {
   const truth = createTruthReader(stack);
-  const traffic = startTraffic({
-    gatewayUrl: stack.gatewayUrl,
-    pages: buildPages(durations.catalogueSize),
-    rate: durations.rate,
-    concurrency: durations.concurrency,
-  });
-  const baseline: Fault = {
-    id: "-",
-    title: "baseline (no fault)",
-    allowed5xx: [],
-    inject: () => sleep(durations.warmupMs),
-  };
+  const { traffic, baseline } = startRunTraffic(stack.gatewayUrl, durations);
   const faults = [baseline, ...buildFaults(durations).filter((f) => only?.includes(f.id) ?? true)];
   let phases: { rows: Row[]; notes: string[] };
   try {
