@@ -62,12 +62,12 @@ RUN apt-get update \
       tini libssl3 zlib1g libzstd1 liblz4-1 libsasl2-2 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The services listen on loopback unless told; in a container they must listen on
-# its address. 16 MB semi-spaces and two malloc arenas: the memory settings the local
+# its address. 8 MB semi-spaces and two malloc arenas: the memory settings the local
 # stack measures with (scripts/stack/env.sh says why).
 ENV NODE_ENV=production \
     HOME=/tmp \
     ADMIN_HOST=0.0.0.0 \
-    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=16" \
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=8" \
     MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/package.json ./
