@@ -164,6 +164,36 @@ describe("startHttpServerSpan", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it("is an error when the answer breaks off with one (a stream failing half-way)", async () => {
+    registerContextPropagation();
+    const server = createServer((req, res) => {
+      startHttpServerSpan(
+        new Request(`http://${req.headers.host ?? ""}${req.url ?? "/"}`),
+      )?.endWhenSent(res);
+      res.writeHead(200, { "content-type": "image/gif" });
+      res.write("GIF89a");
+      setTimeout(() => res.destroy(new Error("upstream stream failed")), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await fetch(`http://127.0.0.1:${String(port)}/media/x.gif`)
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+      for (let i = 0; i < 50 && finished().length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      const [span] = finished();
+      expect(span?.status).toEqual({
+        code: SpanStatusCode.ERROR,
+        message: "upstream stream failed",
+      });
+      expect(span?.attributes["error.type"]).toBe("Error");
+      expect(span?.events.map((event) => event.name)).toEqual(["exception"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe("redactQuery", () => {

@@ -32,7 +32,10 @@ export interface HttpServerSpan {
   readonly context: Context;
   /** Records the response status (5xx = error) and ends the span. Idempotent. */
   end(status: number): void;
-  /** Ends the span once `response` is sent or abandoned, with the status it carried. */
+  /**
+   * Ends the span once `response` is sent or abandoned, with the status it carried
+   * (and as an error if it was destroyed with one).
+   */
   endWhenSent(response: ServerResponse): void;
 }
 
@@ -142,11 +145,16 @@ export function startHttpServerSpan(
   );
   if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return undefined;
   let ended = false;
-  const end = (status: number) => {
+  const end = (status: number, failure?: Error | null) => {
     if (ended) return;
     ended = true;
     span.setAttribute("http.response.status_code", status);
-    if (status >= 500) {
+    if (failure) {
+      // The answer broke off (a media stream that failed half-way, a socket error).
+      span.recordException(failure);
+      span.setAttribute("error.type", failure.name);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    } else if (status >= 500) {
       span.setAttribute("error.type", String(status));
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
@@ -157,11 +165,12 @@ export function startHttpServerSpan(
     context: trace.setSpan(parent, span),
     end,
     endWhenSent: (response) => {
-      if (response.writableFinished || response.destroyed) end(response.statusCode);
+      if (response.writableFinished || response.destroyed)
+        end(response.statusCode, response.errored);
       // 'close' comes after 'finish', and also when the client goes away first.
       else
         response.once("close", () => {
-          end(response.statusCode);
+          end(response.statusCode, response.errored);
         });
     },
   };
