@@ -14,34 +14,13 @@
 //                                true, false for a package marked `"gifmesh": { "edge": true }`
 //                                (the gateway): incoming-trust.ts
 // main.ts keeps calling startTracing(), which then reuses this SDK.
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { createAddHookMessageChannel } from "import-in-the-middle";
 import { register as registerSyncHooks } from "import-in-the-middle/register-hooks.mjs";
 import { DEFAULT_ZIPKIN_ENDPOINT, parseTraceExporters } from "./exporters.ts";
-import { resolveTrustIncoming, type EdgeMarker } from "./incoming-trust.ts";
+import { entryPackage } from "./entry-package.ts";
+import { resolveTrustIncoming } from "./incoming-trust.ts";
 import { createInstrumentations } from "./instrumentations.ts";
 import { markPreloaded, startSdk } from "./start-tracing.ts";
-
-interface EntryPackage extends EdgeMarker {
-  readonly name?: string;
-  readonly version?: string;
-}
-
-/** The package.json nearest to the entry script (services/<name>/package.json). */
-function entryPackage(): EntryPackage {
-  let dir = dirname(process.argv[1] ?? process.cwd());
-  for (let depth = 0; depth < 6; depth++) {
-    try {
-      return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as EntryPackage;
-    } catch {
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  return {};
-}
 
 const env = process.env;
 const pkg = entryPackage();

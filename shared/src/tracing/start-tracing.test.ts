@@ -26,3 +26,30 @@ describe("startTracing({ enabled: false })", () => {
     await tracing.shutdown();
   });
 });
+
+describe("startTracing without the preload", () => {
+  it("decides trust as the preload does: TRACE_TRUST_INCOMING=false extracts nothing", async () => {
+    // The API keeps the first global propagator registered: drop the previous test's.
+    propagation.disable();
+    context.disable();
+    const saved = process.env.TRACE_TRUST_INCOMING;
+    process.env.TRACE_TRUST_INCOMING = "false";
+    try {
+      const tracing = startTracing({
+        serviceName: "t",
+        otlpEndpoint: "http://127.0.0.1:1",
+        enabled: false,
+      });
+      const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+      const incoming = extractTraceContext({ traceparent, baggage: "user.id=admin" }, ROOT_CONTEXT);
+      expect(trace.getSpanContext(incoming)).toBeUndefined();
+      expect(propagation.getBaggage(incoming)).toBeUndefined();
+      await tracing.shutdown();
+    } finally {
+      if (saved === undefined) delete process.env.TRACE_TRUST_INCOMING;
+      else process.env.TRACE_TRUST_INCOMING = saved;
+      propagation.disable();
+      context.disable();
+    }
+  });
+});

@@ -21,7 +21,8 @@ import {
   DEFAULT_ZIPKIN_ENDPOINT,
   type TraceExporterName,
 } from "./exporters.ts";
-import { untrustingPropagator } from "./incoming-trust.ts";
+import { entryPackage } from "./entry-package.ts";
+import { resolveTrustIncoming, untrustingPropagator } from "./incoming-trust.ts";
 
 /** Options for {@link startTracing}. */
 export interface TracingOptions {
@@ -39,8 +40,9 @@ export interface TracingOptions {
   /** Receives the SDK's own warnings and errors (e.g. an unreachable collector). */
   readonly logger?: Logger;
   /**
-   * Continue the trace context and baggage that requests and messages carry
-   * (TRACE_TRUST_INCOMING); false at the edge. Default true.
+   * Continue the trace context and baggage that requests and messages carry; false
+   * at the edge. Default: TRACE_TRUST_INCOMING, else the entry package's edge marker
+   * (incoming-trust.ts), as the preload decides.
    */
   readonly trustIncoming?: boolean;
 }
@@ -95,7 +97,12 @@ export function registerContextPropagation(options: { trustIncoming?: boolean } 
 export function startTracing(options: TracingOptions): Tracing {
   attachDiagLogger(options.logger);
   if (preloaded) return preloaded;
-  return startSdk(options);
+  // Without the preload (the images' CMD), trust is decided as the preload decides
+  // it: the gateway's own server spans (http-server-span.ts) extract with this
+  // propagator, and at the edge it must extract nothing, tracing on or off.
+  const trustIncoming =
+    options.trustIncoming ?? resolveTrustIncoming(process.env.TRACE_TRUST_INCOMING, entryPackage());
+  return startSdk({ ...options, trustIncoming });
 }
 
 /** Routes the SDK's own warnings (e.g. an unreachable collector) to the service log. */
