@@ -31,10 +31,19 @@ pid_from_file() {
 # to the log, and records its pid. setsid execs in place here (the child is not a
 # process-group leader), so $! is the command itself.
 spawn_detached() {
-  local log="$1" pidfile="$2"; shift 2
+  local log="$1" pidfile="$2" pid self i; shift 2
   mkdir -p "$(dirname "$log")" "$(dirname "$pidfile")"
   setsid "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$pidfile"
+  pid=$!
+  echo "$pid" >"$pidfile"
+  # Until the fork has exec'd, its command line is this shell's, and a liveness check by
+  # command line (pid_from_file with a marker) would call it dead: on a loaded machine
+  # that window is long enough to fail a start. Wait for the exec (at most 10 s).
+  self="$(tr '\0' ' ' <"/proc/$$/cmdline")"
+  for ((i = 0; i < 100; i++)); do
+    [ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" != "$self" ] && break
+    sleep 0.1
+  done
 }
 
 # wait_until <name> <seconds> <alive command> <check...>: runs the check every 0.5 s until it
