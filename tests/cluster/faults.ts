@@ -1,10 +1,10 @@
 // The faults of the scale-out proof, each injected under the steady search load and
 // shaped like the fault suite's (tests/faults/faults.ts) so that its report prints
 // them: broker loss (the requested topic's leader SIGKILLed, a broker SIGSTOPped), a
-// rolling restart of every service one instance at a time and of the brokers one at a
-// time, then single links cut
-// (storage-1 ↔ Kafka, file-worker-1 ↔ S3 mid-upload, gateway-1 ↔ Redis). `allowed5xx`
-// is empty for every one: each has a second instance or a replica to fall back on.
+// rolling restart of every service one instance at a time, single links cut
+// (storage-1 ↔ Kafka, file-worker-1 ↔ S3 mid-upload), the brokers restarted one at a
+// time, and gateway-1 ↔ Redis cut. `allowed5xx` is empty for every one: each has a
+// second instance or a replica to fall back on.
 import { setTimeout as sleep } from "node:timers/promises";
 import { ARCHIVE_TOPICS } from "@gifmesh/shared/contracts";
 import { workerProcessed, type Fault, type FaultContext } from "../faults/faults.ts";
@@ -162,31 +162,6 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
       },
     },
     {
-      id: "b",
-      title: "rolling restart of the 3 brokers, one at a time",
-      allowed5xx: [],
-      async inject(ctx) {
-        // As a broker upgrade does it: controlled shutdown, start, and the next broker only
-        // once every partition has all its replicas in sync again (min ISR 2 of 3 then
-        // always holds while one broker is away).
-        for (let broker = 1; broker <= ctx.stack.cluster.brokers.length; broker += 1) {
-          const t0 = Date.now();
-          await ctx.stack.cluster.stop(broker, d.brokerStopTimeoutMs);
-          const stoppedMs = Date.now() - t0;
-          await ctx.stack.cluster.start(broker);
-          await ctx.stack.cluster.waitInSync(TOPICS, d.resyncTimeoutMs).catch(() => {
-            throw new Error(
-              `replicas not all in sync within ${s(d.resyncTimeoutMs)} after broker ${String(broker)} returned`,
-            );
-          });
-          ctx.note(
-            `broker ${String(broker)}: controlled shutdown in ${String(stoppedMs)} ms, ` +
-              `back and every partition in sync ${String(Date.now() - t0)} ms after the SIGTERM`,
-          );
-        }
-      },
-    },
-    {
       id: "s",
       title: `storage-1 cut off from Kafka ${s(d.storageKafkaCutMs)}`,
       allowed5xx: [],
@@ -247,6 +222,31 @@ export function buildClusterFaults(d: ClusterDurations): ClusterFault[] {
         await burst;
         await sleep(d.linkCutMs);
         await link.restore();
+      },
+    },
+    {
+      id: "b",
+      title: "rolling restart of the 3 brokers, one at a time",
+      allowed5xx: [],
+      async inject(ctx) {
+        // As a broker upgrade does it: controlled shutdown, start, and the next broker only
+        // once every partition has all its replicas in sync again (min ISR 2 of 3 then
+        // always holds while one broker is away).
+        for (let broker = 1; broker <= ctx.stack.cluster.brokers.length; broker += 1) {
+          const t0 = Date.now();
+          await ctx.stack.cluster.stop(broker, d.brokerStopTimeoutMs);
+          const stoppedMs = Date.now() - t0;
+          await ctx.stack.cluster.start(broker);
+          await ctx.stack.cluster.waitInSync(TOPICS, d.resyncTimeoutMs).catch(() => {
+            throw new Error(
+              `replicas not all in sync within ${s(d.resyncTimeoutMs)} after broker ${String(broker)} returned`,
+            );
+          });
+          ctx.note(
+            `broker ${String(broker)}: controlled shutdown in ${String(stoppedMs)} ms, ` +
+              `back and every partition in sync ${String(Date.now() - t0)} ms after the SIGTERM`,
+          );
+        }
       },
     },
     {

@@ -73,7 +73,8 @@ async function main(): Promise<number> {
   // Less archive work per phase than the fault suite (whose defaults are for one
   // instance of each on an idle machine): twice the processes share the same 2 cores
   // here, and the whole run must stay within its budget.
-  process.env.FAULTS_CATALOGUE_SIZE ??= "700";
+  process.env.FAULTS_CATALOGUE_SIZE ??= "900";
+
   process.env.FAULTS_WARMUP_MS ??= "10000";
   const durations = loadDurations();
   const cd = clusterDurations();
@@ -115,6 +116,10 @@ async function runFaults(
       traffic,
       truth,
       reservedPages: RESERVED_PAGES,
+      // 10 new pages a phase: about 150 new GIFs in the first and 40-60 in the later ones,
+      // so every phase has archive work in flight and the last bursts still find unseen
+      // GIFs (the catalogue of 900 is 96 % seen after 100 pages).
+      freshPagesPerPhase: envNumber("CLUSTER_FRESH_PAGES_PER_PHASE", 10),
       settleTimeoutMs: durations.settleTimeoutMs,
       budget: { startedAt: started, ms: budgetMs },
       // Re-publications in this phase (at-least-once delivery: harmless to the result,

@@ -173,6 +173,7 @@ export function startRunTraffic(
     pages: buildPages(durations.catalogueSize),
     rate: durations.rate,
     concurrency: durations.concurrency,
+    catalogueSize: durations.catalogueSize,
   });
   const baseline: Fault = {
     id: "-",
@@ -205,6 +206,11 @@ export async function runPhases<F extends Fault>(run: {
   readonly truth: TruthReader;
   /** Fresh pages kept back for the faults' own bursts. */
   readonly reservedPages: number;
+  /**
+   * At most this many never-asked pages per phase (default: the rest shared out evenly).
+   * Fewer keep unseen GIFs in the catalogue for the late phases' bursts.
+   */
+  readonly freshPagesPerPhase?: number;
   readonly settleTimeoutMs: number;
   readonly budget?: { readonly startedAt: number; readonly ms: number };
   /** After a phase settled, before its row is written (e.g. a note on re-publications). */
@@ -224,7 +230,10 @@ export async function runPhases<F extends Fault>(run: {
   const notes: string[] = [];
   const pagesPerPhase = Math.max(
     1,
-    Math.floor((traffic.freshLeft - run.reservedPages) / run.faults.length),
+    Math.min(
+      run.freshPagesPerPhase ?? Number.POSITIVE_INFINITY,
+      Math.floor((traffic.freshLeft - run.reservedPages) / run.faults.length),
+    ),
   );
   let previous: Truth | undefined;
   for (const fault of run.faults) {

@@ -54,7 +54,10 @@ export interface Traffic {
    * settle); spreading them over the phases keeps new GIFs arriving during each fault.
    */
   setFreshBudget(pages: number): void;
-  /** Sends `n` fresh pages at once (storage then has a batch of outbox rows to publish). */
+  /**
+   * Sends `n` fresh pages at once (storage then has a batch of outbox rows to publish):
+   * those with the most GIFs no answer carried yet, when the catalogue size was given.
+   */
   burst(n: number): Promise<void>;
   /** Asks one fresh page now and returns its status ("200", "503", "timeout"...). */
   probeFresh(): Promise<string>;
@@ -95,6 +98,8 @@ export function startTraffic(options: {
   concurrency: number;
   /** Share of requests that ask a fresh page while fresh is on. */
   freshShare?: number;
+  /** The fixture's catalogue size: bursts then pick the pages with the most unseen GIFs. */
+  catalogueSize?: number;
 }): Traffic {
   const fresh = [...options.pages];
   const asked: Page[] = [];
@@ -205,11 +210,37 @@ export function startTraffic(options: {
     }
   })();
 
+  // Late in a run most of the catalogue has been seen, and the next fresh pages may hold
+  // no new GIF at all: a burst meant to put archive work in flight during a fault would
+  // then bring none. With the fixture's catalogue the pages' GIFs are known in advance.
+  const catalogue =
+    options.catalogueSize === undefined ? undefined : createCatalogue(options.catalogueSize);
+  const hits = new Map<string, readonly string[]>();
+  const unseenGifs = (page: Page): number => {
+    if (catalogue === undefined) return 0;
+    let ids = hits.get(page.q);
+    if (ids === undefined) {
+      ids = catalogue.search(page.q).map((spec) => spec.id);
+      hits.set(page.q, ids);
+    }
+    return ids.slice(page.offset, page.offset + PAGE).filter((id) => !seenIds.has(id)).length;
+  };
+  /** Takes the `n` fresh pages with the most unseen GIFs (in order when nothing is known). */
+  const takeForBurst = (n: number): Page[] => {
+    const chosen = fresh
+      .map((page, index) => ({ index, unseen: unseenGifs(page) }))
+      .sort((a, b) => b.unseen - a.unseen || a.index - b.index)
+      .slice(0, n)
+      .map((c) => c.index)
+      .sort((a, b) => b - a);
+    return chosen.map((index) => fresh.splice(index, 1)[0] as Page).reverse();
+  };
+
   return {
     setPhase: (name) => (phase = name),
     setFreshBudget: (pages) => (freshBudget = pages),
     async burst(n) {
-      const pages = fresh.splice(0, n);
+      const pages = takeForBurst(n);
       asked.push(...pages);
       await Promise.all(pages.map((p) => launch(p)));
     },
