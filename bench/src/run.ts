@@ -1,4 +1,4 @@
-// `make bench`: a private stack on the shared infrastructure, four benchmarks each
+// `make bench`: a private stack on the shared infrastructure, five benchmarks each
 // next to a baseline measured in the same run, and bench/RESULTS.md.
 // Knobs (env): BENCH_GIFS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_RPC_CONCURRENCY,
 // BENCH_PIPELINE_TIMEOUT_S, BENCH_TRACING=1 (the stack's own services),
@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { runColdSearch } from "./bench/cold-search.ts";
 import { runGatewayCache, type GatewayCacheResult } from "./bench/gateway-cache.ts";
 import {
   GATEWAY_CONFIG_NAMES,
@@ -15,7 +16,7 @@ import {
   makeUpMemoryEnv,
   type GatewayConfigName,
 } from "./bench/gateway-configs.ts";
-import { runPipeline } from "./bench/pipeline.ts";
+import { planSearches, runPipeline } from "./bench/pipeline.ts";
 import { runStorageRpc } from "./bench/storage-rpc.ts";
 import { machine } from "./lib/machine.ts";
 import { createRssSampler, infraPids, treeMemory, type TreeMemory } from "./lib/memory.ts";
@@ -136,6 +137,14 @@ async function fullRun(
     },
   );
 
+  log("==> cold search: never-seen pages through gifmesh vs the Giphy fixture answering itself");
+  const cold = await runColdSearch({
+    gatewayUrl: stack.gatewayUrl,
+    fixtureUrl: stack.fixtureUrl,
+    plan: planSearches(settings.gifs),
+    log,
+  });
+
   sampler.setPhase("gateway");
   const gateway = await gatewayBench();
   sampler.setPhase("rpc");
@@ -168,6 +177,7 @@ async function fullRun(
     raw,
     gateway,
     rpc,
+    cold,
     memory,
   });
   const out = env.BENCH_OUT ?? join(root, "bench/RESULTS.md");
