@@ -8,6 +8,9 @@
 #
 # The services run their TypeScript directly under Node 24's type stripping, so
 # there is no compile step: the builder only installs the production dependencies.
+# Each service starts with the tracing preload, as `make up` and `npm start` run it
+# (shared/src/tracing/register.ts): without it the HTTP, pg, ioredis, undici and AWS
+# SDK spans never exist. The Giphy fixture is not traced.
 #
 # The Kafka client (@confluentinc/kafka-javascript) is built from source and
 # linked dynamically (CKJS_LINKING=dynamic) against Debian's OpenSSL, zlib, zstd,
@@ -93,7 +96,7 @@ ENV HEALTHCHECK_URL=http://127.0.0.1:9464/healthz \
 EXPOSE 8080 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/gifmesh/healthcheck.mjs"]
-CMD ["node", "services/gateway/src/main.ts"]
+CMD ["node", "--import", "@gifmesh/shared/tracing/register", "services/gateway/src/main.ts"]
 
 # ---------------------------------------------------------------------------
 FROM runtime AS storage
@@ -106,7 +109,7 @@ EXPOSE 50051 9465
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/gifmesh/healthcheck.mjs"]
 # The migration Job runs `node services/storage/src/migrate.ts` in this image.
-CMD ["node", "services/storage/src/main.ts"]
+CMD ["node", "--import", "@gifmesh/shared/tracing/register", "services/storage/src/main.ts"]
 
 # ---------------------------------------------------------------------------
 FROM runtime AS file-worker
@@ -117,7 +120,7 @@ ENV HEALTHCHECK_URL=http://127.0.0.1:9466/healthz
 EXPOSE 9466
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "/usr/local/lib/gifmesh/healthcheck.mjs"]
-CMD ["node", "services/file-worker/src/main.ts"]
+CMD ["node", "--import", "@gifmesh/shared/tracing/register", "services/file-worker/src/main.ts"]
 
 # ---------------------------------------------------------------------------
 FROM runtime AS giphy-fixture

@@ -126,7 +126,7 @@ export function renderResults(input: ResultsInput): string {
     `  ${m.nproc} cores (plus the infrastructure): client and server compete for CPU, in the baseline as in gifmesh.`,
     "- the services are private instances (own database, topics, groups, bucket, Redis, ports); storage and",
     "  the file worker trace only with BENCH_TRACING=1, LOG_LEVEL=info (access logs on, as in production), with",
-    "  make up's memory settings (NODE_OPTIONS --max-semi-space-size=16, MALLOC_ARENA_MAX=2, as the images).",
+    "  make up's memory settings (NODE_OPTIONS --max-semi-space-size=8, MALLOC_ARENA_MAX=2, as the images).",
     "  The gateway cache-hit runs use one gateway process per configuration users run (below).",
     "",
     "## Figures against same-run baselines",

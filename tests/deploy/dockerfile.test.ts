@@ -51,17 +51,30 @@ function effective(target: string, op: string): string | undefined {
 }
 
 const TARGETS = {
-  gateway: { main: "services/gateway/src/main.ts", health: "http://127.0.0.1:9464/healthz" },
-  storage: { main: "services/storage/src/main.ts", health: "http://127.0.0.1:9465/healthz" },
+  gateway: {
+    main: "services/gateway/src/main.ts",
+    health: "http://127.0.0.1:9464/healthz",
+    traced: true,
+  },
+  storage: {
+    main: "services/storage/src/main.ts",
+    health: "http://127.0.0.1:9465/healthz",
+    traced: true,
+  },
   "file-worker": {
     main: "services/file-worker/src/main.ts",
     health: "http://127.0.0.1:9466/healthz",
+    traced: true,
   },
   "giphy-fixture": {
     main: "services/giphy-fixture/src/main.ts",
     health: "http://127.0.0.1:8089/healthz",
+    traced: false,
   },
 } as const;
+
+/** The tracing preload every gifmesh service starts with (scripts/stack/services.sh, npm start). */
+const PRELOAD = '"--import", "@gifmesh/shared/tracing/register", ';
 
 describe.each(Object.entries(TARGETS))("Dockerfile target %s", (target, expected) => {
   it("exists and builds on Node 24 slim", () => {
@@ -81,9 +94,11 @@ describe.each(Object.entries(TARGETS))("Dockerfile target %s", (target, expected
     expect(effective(target, "ENV")).toContain(`HEALTHCHECK_URL=${expected.health}`);
   });
 
-  it("runs under tini and starts its service's main.ts", () => {
+  it("runs under tini and starts its service's main.ts, a service with the tracing preload", () => {
     expect(effective(target, "ENTRYPOINT")).toBe('["/usr/bin/tini", "--"]');
-    expect(effective(target, "CMD")).toBe(`["node", "${expected.main}"]`);
+    expect(effective(target, "CMD")).toBe(
+      `["node", ${expected.traced ? PRELOAD : ""}"${expected.main}"]`,
+    );
   });
 });
 
