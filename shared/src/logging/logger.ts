@@ -7,7 +7,6 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import winston from "winston";
 import type { LogLevel } from "./levels.ts";
-import { LineBatchTransport } from "./line-batch-transport.ts";
 import { redactFieldsInto, redactValue } from "./redact.ts";
 import { lineBudget, spend } from "./truncate.ts";
 
@@ -36,11 +35,6 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** Where lines go; default stdout. Tests pass their own stream. */
   readonly stream?: NodeJS.WritableStream;
-  /**
-   * Write the lines of one event-loop turn together (line-batch-transport.ts);
-   * default: on for stdout, off for a stream passed in (tests read it right away).
-   */
-  readonly batch?: boolean;
 }
 
 /** Fields the logger writes itself; metadata under these names is kept as `meta_<name>`. */
@@ -121,13 +115,6 @@ const finishLine = winston.format((info) => {
   return info;
 });
 
-function transport(options: LoggerOptions): winston.transports.StreamTransportInstance {
-  const stream = options.stream ?? process.stdout;
-  return (options.batch ?? options.stream === undefined)
-    ? new LineBatchTransport({ stream })
-    : new winston.transports.Stream({ stream });
-}
-
 /**
  * Creates the service's JSON logger: `timestamp`, `level`, `service`, `message`,
  * `trace_id`/`span_id` of the active span, then metadata, with secrets redacted.
@@ -139,6 +126,6 @@ export function createLogger(options: LoggerOptions): Logger {
     format: winston.format.combine(shapeLine(options.service), finishLine()),
     // winston types its transports as interfaces extending the TransportStream class.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    transports: [transport(options)],
+    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
   });
 }
